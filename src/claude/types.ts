@@ -47,6 +47,8 @@ export type ClaudeEvent =
       input: unknown;
       description?: string;
       blockedPath?: string;
+      /** Why the CLI asks (e.g. "Path is outside allowed working directories"); added by claude/. */
+      decisionReason?: string;
       suggestions: unknown[];
     }
   | { kind: "permissionCancelled"; requestId: string }
@@ -62,7 +64,8 @@ export type ClaudeEvent =
       terminalReason?: string;
       userMessageUuids: string[];
     }
-  | { kind: "init"; model?: string; permissionMode?: string; raw: unknown }
+  /** `system/init`, once per turn. `sessionId` (added by claude/) is Claude's session id. */
+  | { kind: "init"; sessionId?: string; model?: string; permissionMode?: string; raw: unknown }
   | { kind: "permissionModeChanged"; mode: string }
   /** Any other line (system/api_retry, unknown types): passed on, never dropped. */
   | { kind: "other"; claudeType: string; subtype?: string; raw: unknown }

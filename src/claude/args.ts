@@ -1,0 +1,39 @@
+// The argv of a Claude Code child, built from ClaudeSpawnOptions. Pure.
+import type { ClaudeSpawnOptions } from "./types.js";
+
+export type ClaudeArgsOptions = Pick<
+  ClaudeSpawnOptions,
+  "sessionId" | "resume" | "permissionMode" | "model" | "allowedTools" | "skipPermissions" | "includePartialMessages"
+>;
+
+/**
+ * `-p --input-format stream-json --output-format stream-json --verbose --permission-prompt-tool stdio
+ * --permission-mode X [--include-partial-messages] [--model M] [--allowedTools a,b]
+ * [--dangerously-skip-permissions] (--session-id ID | --resume ID)`.
+ * No prompt argument: user messages go on stdin.
+ */
+export function buildClaudeArgs(options: ClaudeArgsOptions): string[] {
+  const args = [
+    "-p",
+    "--input-format",
+    "stream-json",
+    "--output-format",
+    "stream-json",
+    // stream-json output under -p requires --verbose, or the CLI exits 1.
+    "--verbose",
+    // Hidden flag: routes permission prompts to us as control_request can_use_tool instead of auto-denying.
+    "--permission-prompt-tool",
+    "stdio",
+    // Always explicit: where the user's settings default to "auto", the CLI would start in classifier mode.
+    "--permission-mode",
+    options.permissionMode,
+  ];
+  if (options.includePartialMessages) args.push("--include-partial-messages");
+  if (options.model !== undefined && options.model !== "") args.push("--model", options.model);
+  const tools = options.allowedTools.map((t) => t.trim()).filter((t) => t !== "");
+  if (tools.length > 0) args.push("--allowedTools", tools.join(","));
+  // As root the CLI refuses this flag unless IS_SANDBOX=1 is in its environment.
+  if (options.skipPermissions) args.push("--dangerously-skip-permissions");
+  args.push(options.resume ? "--resume" : "--session-id", options.sessionId);
+  return args;
+}

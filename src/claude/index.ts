@@ -1,0 +1,21 @@
+// The public face of the claude/ room: the contract types and the functions sessions/ and daemon/ may call.
+export type * from "./types.js";
+export { buildClaudeArgs, type ClaudeArgsOptions } from "./args.js";
+export { buildChildEnv, type ChildEnvOptions } from "./env.js";
+export { createLineParser, parseLine, DEFAULT_MAX_LINE_LENGTH, type LineParser, type LineParserOptions, type ParsedLine } from "./line-parser.js";
+export { mapClaudeLine, toolResultText, MAX_TOOL_RESULT_LENGTH } from "./messages.js";
+export {
+  createClaudeProcess,
+  assertWorkingDirectory,
+  STDERR_TAIL_LENGTH,
+  INSTALL_SUGGESTION,
+  type ClaudeProcessDeps,
+} from "./process.js";
+export {
+  detectClaude,
+  clearClaudeDetectionCache,
+  parseClaudeVersion,
+  resolveCliPath,
+  type ClaudeDetection,
+  type DetectClaudeOptions,
+} from "./detect.js";
