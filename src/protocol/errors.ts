@@ -43,6 +43,7 @@ export const ERRORS = {
   SHUTTING_DOWN: { status: 503, wsClose: 1001, message: "The server is shutting down." },
   SLOW_CONSUMER: { status: 503, wsClose: 1013, message: "This connection fell too far behind ({buffered} bytes queued). Reconnect and subscribe with your last seq." },
   CLAUDE_TIMEOUT: { status: 504, message: "Claude Code was silent for {timeoutMs} ms during a turn; the turn was stopped." },
+  ASK_TIMEOUT: { status: 504, message: "The ask did not finish within {timeoutMs} ms; its session was closed. Ask again with a longer timeout or use a session." },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

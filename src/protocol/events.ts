@@ -84,6 +84,8 @@ export const SessionUpdateData = z.object({
   queueLength: z.number().int().nonnegative(),
   permissionMode: PermissionModeSchema.optional(),
   model: z.string().optional(),
+  /** Queued prompts dropped by this change (interrupt, timeout, crash, close); they never ran. */
+  droppedPromptIds: z.array(z.string()).optional(),
 });
 
 export const SessionErrorData = z.object({

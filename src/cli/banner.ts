@@ -1,0 +1,32 @@
+// What `start` and `pair` print for humans: URLs and the pairing QR code.
+import kleur from "kleur";
+import qrcode from "qrcode-terminal";
+
+export function renderQr(text: string): Promise<string> {
+  return new Promise((resolve) => qrcode.generate(text, { small: true }, (qr: string) => resolve(qr)));
+}
+
+export interface BannerInput {
+  version: string;
+  claudeLine: string;
+  urls: string[];
+  pairingUrl: string;
+  qr: string;
+  expiresAt?: number;
+}
+
+export function formatBanner(b: BannerInput): string {
+  const lines = [
+    "",
+    `${kleur.bold("claude-companion")} ${kleur.gray(b.version)}`,
+    b.claudeLine,
+    "",
+    kleur.bold("Open on your phone (same Wi-Fi):"),
+    ...b.urls.map((u) => `  ${kleur.cyan(u)}`),
+    "",
+    b.qr,
+    kleur.gray(`Scan to pair${b.expiresAt ? ` (valid until ${new Date(b.expiresAt).toLocaleTimeString()})` : ""}.`),
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,52 @@
+// `status`: is the daemon running? URL, pid, uptime, Claude version, sessions. Exit 0 running, 3 not (LSB).
+import kleur from "kleur";
+import type { HealthResponse, InfoResponse } from "../../protocol/index.js";
+import { callDaemon, currentToken, EXIT, findRunningDaemon, formatDuration, openStoreOrExit, printJson } from "../common.js";
+
+export async function statusCommand(flags: { json?: boolean; configDir?: string }): Promise<void> {
+  const store = openStoreOrExit(flags.configDir);
+  const running = findRunningDaemon(store.dir);
+  if (!running) {
+    if (flags.json) printJson({ running: false });
+    else process.stdout.write(`${kleur.yellow("not running")}\nStart it with: claude-companion start\n`);
+    process.exit(EXIT.NOT_RUNNING);
+  }
+  const { state } = running;
+  let health: HealthResponse | null = null;
+  let info: InfoResponse | null = null;
+  let error: string | undefined;
+  try {
+    health = (await callDaemon<HealthResponse>(state, "/health", null)).body;
+    const res = await callDaemon<InfoResponse>(state, "/api/info", currentToken(store));
+    if (res.status === 200) info = res.body;
+    else error = `the daemon answered ${res.status} to the token`;
+  } catch (e) {
+    error = `the daemon does not answer: ${(e as Error).message}`;
+  }
+  const result = {
+    running: health !== null,
+    pid: state.pid,
+    url: state.url,
+    version: state.version,
+    startedAt: state.startedAt,
+    uptime: health?.uptime ?? Math.round((Date.now() - state.startedAt) / 1000),
+    claude: health?.claude ?? null,
+    sessions: health?.sessions ?? null,
+    addresses: info?.addresses ?? [],
+    logPath: state.logPath,
+    ...(error ? { error } : {}),
+  };
+  if (flags.json) printJson(result);
+  else {
+    const lines = [
+      `${result.running ? kleur.green("running") : kleur.red("not answering")}  ${state.url}  pid ${state.pid}`,
+      `uptime    ${formatDuration(result.uptime)}`,
+      `claude    ${result.claude ? (result.claude.available ? result.claude.version ?? "available" : kleur.yellow("not found")) : "unknown"}`,
+      `sessions  ${result.sessions ? `${result.sessions.active} of ${result.sessions.max}` : "unknown"}`,
+      ...(state.logPath ? [`log       ${state.logPath}`] : []),
+      ...(error ? [kleur.yellow(error)] : []),
+    ];
+    process.stdout.write(lines.join("\n") + "\n");
+  }
+  process.exit(result.running ? EXIT.OK : EXIT.NOT_RUNNING);
+}

@@ -1,0 +1,87 @@
+// Shared CLI plumbing: config loading with clear exits, talking to the running daemon.
+import kleur from "kleur";
+import {
+  ConfigError,
+  ConfigStoreError,
+  openConfigStore,
+  processEnv,
+  resolveConfig,
+  resolveConfigDir,
+  type ConfigStore,
+  type RawValue,
+  type ResolvedConfig,
+  type SettingKey,
+} from "../config/index.js";
+import { isProcessAlive, readStateFile, type DaemonState } from "../daemon/index.js";
+
+export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOT_RUNNING: 3 } as const;
+
+/** Prints one line to stderr and exits. The only way commands fail. */
+export function fail(message: string, code: number = EXIT.ERROR, hint?: string): never {
+  process.stderr.write(`${kleur.red("error")} ${message}\n`);
+  if (hint) process.stderr.write(`${kleur.gray(hint)}\n`);
+  process.exit(code);
+}
+
+export function openStoreOrExit(configDirFlag?: string): ConfigStore {
+  try {
+    return openConfigStore(resolveConfigDir(configDirFlag));
+  } catch (e) {
+    if (e instanceof ConfigStoreError) fail(e.message, EXIT.USAGE);
+    throw e;
+  }
+}
+
+export function loadConfigOrExit(flags: Partial<Record<SettingKey, RawValue>>, configDirFlag?: string): { config: ResolvedConfig; store: ConfigStore } {
+  const store = openStoreOrExit(configDirFlag);
+  try {
+    const config = resolveConfig({
+      flags,
+      env: processEnv(),
+      store: store.settings(),
+      configDir: store.dir,
+      processCwd: process.cwd(),
+      isTTY: Boolean(process.stderr.isTTY),
+    });
+    return { config, store };
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message, EXIT.USAGE);
+    throw e;
+  }
+}
+
+export interface RunningDaemon {
+  state: DaemonState;
+}
+
+/** The state file of a live daemon, or null (a stale file from a dead pid is ignored). */
+export function findRunningDaemon(configDir: string): RunningDaemon | null {
+  const state = readStateFile(configDir);
+  if (!state || !isProcessAlive(state.pid)) return null;
+  return { state };
+}
+
+/** The token the daemon accepts: AUTH_TOKEN when set, else the stored one. */
+export function currentToken(store: ConfigStore): string {
+  return processEnv().AUTH_TOKEN || store.ensureToken();
+}
+
+export async function callDaemon<T>(state: DaemonState, path: string, token: string | null, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(new URL(path, state.url), { ...init, headers, signal: AbortSignal.timeout(5000) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+export function formatDuration(seconds: number): string {
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.floor(seconds % 60);
+  return [d && `${d}d`, h && `${h}h`, m && `${m}m`, `${s}s`].filter(Boolean).join(" ");
+}

@@ -1,0 +1,76 @@
+// The CLI: commander, one file per command, each loaded only when its command runs.
+import { Command, Option } from "commander";
+import { VERSION } from "../version.js";
+
+const EXAMPLES = `
+Examples:
+  $ claude-companion start                  start in the foreground and print a QR code
+  $ claude-companion start --port 4000 --host 127.0.0.1
+  $ claude-companion status --json          is it running? (exit 3 when not)
+  $ claude-companion pair                   print a QR code for the running daemon
+  $ claude-companion token --rotate         replace the master token
+  $ claude-companion stop                   stop the running daemon
+`;
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("claude-companion")
+    .description("Reach the Claude Code CLI on this computer from your phone.")
+    .version(VERSION, "-v, --version")
+    .addHelpText("after", EXAMPLES)
+    .showHelpAfterError();
+
+  const configDir = new Option("--config-dir <dir>", "config directory (default: the OS config dir, or CLAUDE_COMPANION_CONFIG_DIR)");
+
+  program
+    .command("start")
+    .description("start the daemon in the foreground and print the pairing QR code")
+    .option("-p, --port <n>", "port for HTTP and WebSocket (env PORT, default 3001)")
+    .option("-H, --host <addr>", "address to listen on (env HOST, default 0.0.0.0)")
+    .option("--cwd <dir>", "default working directory for sessions (default: current directory)")
+    .option("--root <dir>", "directory sessions may work in; repeat for more (default: home)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--no-bonjour", "do not advertise on the LAN (env ENABLE_BONJOUR=false)")
+    .addOption(new Option("--log-format <format>", "log format on stderr").choices(["pretty", "json"]))
+    .addOption(configDir)
+    .action(async (opts) => (await import("./commands/start.js")).startCommand(opts));
+
+  program
+    .command("token")
+    .description("print the master token (created on first use)")
+    .option("--rotate", "replace the token (the running daemon switches at once)")
+    .option("--json", "print JSON")
+    .addOption(configDir)
+    .action(async (opts) => (await import("./commands/token.js")).tokenCommand(opts));
+
+  program
+    .command("status")
+    .description("show whether the daemon runs, its URL, uptime and sessions (exit 3 when not running)")
+    .option("--json", "print JSON")
+    .addOption(configDir)
+    .action(async (opts) => (await import("./commands/status.js")).statusCommand(opts));
+
+  program
+    .command("pair")
+    .description("print the QR code and URL to pair a phone with the running daemon")
+    .option("--json", "print JSON")
+    .addOption(configDir)
+    .action(async (opts) => (await import("./commands/pair.js")).pairCommand(opts));
+
+  program
+    .command("stop")
+    .description("stop the running daemon (graceful, then forced after 10 s)")
+    .addOption(configDir)
+    .action(async (opts) => (await import("./commands/stop.js")).stopCommand(opts));
+
+  return program;
+}
+
+export function run(argv: string[]): void {
+  buildProgram()
+    .parseAsync(argv)
+    .catch((err: unknown) => {
+      process.stderr.write(`claude-companion: ${(err as Error).message ?? String(err)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,81 @@
+// Resolves flags > environment > conf store > defaults into one frozen, validated ResolvedConfig.
+import { statSync } from "node:fs";
+import { homedir } from "node:os";
+import { resolve as resolvePath } from "node:path";
+import { ConfigError, SETTINGS, type SettingKey, type Settings, type SettingSpec } from "./settings.js";
+
+export type RawValue = string | string[] | number | boolean | undefined;
+
+export interface ConfigInputs {
+  /** Raw values from CLI flags (commander), keyed by setting. */
+  flags?: Partial<Record<SettingKey, RawValue>>;
+  env?: Record<string, string | undefined>;
+  /** Values from the conf store's `settings` object. */
+  store?: Record<string, unknown>;
+  configDir: string;
+  /** Directory `start` runs in; default working directory. */
+  processCwd: string;
+  /** Whether stderr is a terminal (colour when true and NO_COLOR is unset). */
+  isTTY?: boolean;
+}
+
+export interface ResolvedConfig extends Readonly<Settings> {
+  readonly configDir: string;
+  readonly color: boolean;
+  /** Whether the master token came from AUTH_TOKEN. */
+  readonly tokenFromEnv: boolean;
+}
+
+function toRaw(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return v.map(String).join(",");
+  return String(v);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
+  const env = inputs.env ?? {};
+  const flags = inputs.flags ?? {};
+  const store = inputs.store ?? {};
+  const out: Record<string, unknown> = {};
+
+  for (const [key, spec] of Object.entries(SETTINGS) as [SettingKey, SettingSpec<unknown>][]) {
+    const candidates: [string, string | undefined][] = [
+      [spec.flag ? spec.flag.split(" ")[0]!.replace(/^--no-/, "--") : `--${key}`, toRaw(flags[key])],
+      [spec.env ?? "", spec.env ? env[spec.env] : undefined],
+      [`config.json:${key}`, spec.storable ? toRaw(store[key]) : undefined],
+    ];
+    const found = candidates.find(([source, raw]) => source && raw !== undefined);
+    if (!found) {
+      out[key] = spec.default;
+      continue;
+    }
+    const [source, raw] = found as [string, string];
+    const parsed = spec.parse(raw);
+    if (parsed === undefined) throw new ConfigError(source, raw, spec.allowed);
+    out[key] = parsed;
+  }
+
+  const cwd = resolvePath(inputs.processCwd, (out.cwd as string) || ".");
+  if (!isDirectory(cwd)) throw new ConfigError(flags.cwd !== undefined ? "--cwd" : "cwd", cwd, SETTINGS.cwd.allowed);
+  out.cwd = cwd;
+
+  const roots = (out.allowedRoots as string[]).length ? (out.allowedRoots as string[]) : [env.HOME || homedir()];
+  out.allowedRoots = roots.map((r) => resolvePath(inputs.processCwd, r));
+
+  const color = !("NO_COLOR" in env) && Boolean(inputs.isTTY);
+  return Object.freeze({
+    ...(out as Settings),
+    allowedTools: Object.freeze([...(out.allowedTools as string[])]) as string[],
+    configDir: resolvePath(inputs.configDir),
+    color,
+    tokenFromEnv: Boolean(out.authToken),
+  });
+}

@@ -1,0 +1,99 @@
+// The conf store in the config dir: master token, server id, stored settings. Dir 0700, file 0600.
+import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import Conf from "conf";
+import { generateToken } from "../pairing/tokens.js";
+import { CONFIG_FILE } from "./paths.js";
+
+export class ConfigStoreError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`The config file ${path} is not valid (${reason}). Fix or delete it; it was left as it is.`);
+    this.name = "ConfigStoreError";
+  }
+}
+
+interface StoreShape {
+  token?: string;
+  serverId?: string;
+  settings?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface ConfigStore {
+  readonly path: string;
+  readonly dir: string;
+  get<K extends keyof StoreShape>(key: K): StoreShape[K];
+  set<K extends keyof StoreShape>(key: K, value: StoreShape[K]): void;
+  /** The master token, created (32 random bytes, base64url) on first use. */
+  ensureToken(): string;
+  rotateToken(): string;
+  /** A stable random id of this server (Bonjour TXT `id`). */
+  ensureServerId(): string;
+  settings(): Record<string, unknown>;
+}
+
+/** Creates the config dir (0700) if needed and checks the directory mode even when it exists. */
+export function ensureConfigDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+export function openConfigStore(dir: string): ConfigStore {
+  ensureConfigDir(dir);
+  const path = join(dir, CONFIG_FILE);
+  if (existsSync(path)) {
+    // conf would throw a bare SyntaxError; say which file is broken instead, and never reset it.
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(path, "utf8") || "{}");
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not a JSON object");
+    } catch (e) {
+      throw new ConfigStoreError(path, (e as Error).message);
+    }
+  }
+  const conf = new Conf<StoreShape>({
+    cwd: dir,
+    configName: "config",
+    projectName: "claude-companion",
+    clearInvalidConfig: false,
+    configFileMode: 0o600,
+    accessPropertiesByDotNotation: false,
+  });
+  const secure = () => {
+    if (existsSync(path)) chmodSync(path, 0o600);
+  };
+  secure();
+  const store: ConfigStore = {
+    path,
+    dir,
+    get: (key) => conf.get(key),
+    set: (key, value) => {
+      conf.set(key, value);
+      secure();
+    },
+    ensureToken() {
+      const existing = conf.get("token");
+      if (typeof existing === "string" && existing.length >= 16) return existing;
+      return store.rotateToken();
+    },
+    rotateToken() {
+      const token = generateToken(32);
+      store.set("token", token);
+      return token;
+    },
+    ensureServerId() {
+      const existing = conf.get("serverId");
+      if (typeof existing === "string" && existing) return existing;
+      const id = generateToken(9);
+      store.set("serverId", id);
+      return id;
+    },
+    settings: () => {
+      const s = conf.get("settings");
+      return s && typeof s === "object" ? s : {};
+    },
+  };
+  return store;
+}

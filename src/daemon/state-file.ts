@@ -1,0 +1,59 @@
+// The daemon state file (daemon.json in the config dir): written on listen, removed on close.
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { STATE_FILE } from "../config/index.js";
+
+export const DaemonStateSchema = z.object({
+  pid: z.number().int().positive(),
+  port: z.number().int().min(0).max(65535),
+  host: z.string(),
+  /** Loopback URL the CLI uses to reach the daemon. */
+  url: z.string(),
+  version: z.string(),
+  /** ms since epoch. */
+  startedAt: z.number(),
+  tls: z.boolean().default(false),
+  fingerprint: z.string().nullable().default(null),
+  logPath: z.string().nullable().default(null),
+});
+export type DaemonState = z.infer<typeof DaemonStateSchema>;
+
+export function stateFilePath(configDir: string): string {
+  return join(configDir, STATE_FILE);
+}
+
+export function writeStateFile(configDir: string, state: DaemonState): void {
+  const path = stateFilePath(configDir);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}
+
+/** Reads the state file; null when absent or unreadable (a broken file counts as no daemon). */
+export function readStateFile(configDir: string): DaemonState | null {
+  try {
+    const parsed = DaemonStateSchema.safeParse(JSON.parse(readFileSync(stateFilePath(configDir), "utf8")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function removeStateFile(configDir: string, onlyIfPid?: number): void {
+  if (onlyIfPid !== undefined) {
+    const current = readStateFile(configDir);
+    if (current && current.pid !== onlyIfPid) return;
+  }
+  rmSync(stateFilePath(configDir), { force: true });
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,7 @@
+// The wire protocol: one source of truth for REST and WebSocket. Imports nothing else from src/.
+export * from "./common.js";
+export * from "./errors.js";
+export * from "./events.js";
+export * from "./sessions.js";
+export * from "./rest.js";
+export * from "./ws.js";

@@ -1,0 +1,36 @@
+// REST response bodies served by the daemon (requests are in their own schemas beside them).
+import { z } from "zod";
+
+/** GET /health (no auth). The seed's shape. */
+export const HealthResponseSchema = z.object({
+  /** "ok", or "degraded" when something (e.g. persistence) is failing but the server serves on. */
+  status: z.enum(["ok", "degraded"]),
+  version: z.string(),
+  /** Seconds since start. */
+  uptime: z.number(),
+  claude: z.object({ available: z.boolean(), version: z.string().nullable() }),
+  sessions: z.object({ active: z.number().int(), max: z.number().int() }),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+/** GET /api/info (auth). */
+export const InfoResponseSchema = z.object({
+  name: z.literal("claude-companion"),
+  version: z.string(),
+  protocolVersion: z.number().int(),
+  serverId: z.string(),
+  hostname: z.string(),
+  platform: z.string(),
+  addresses: z.array(z.string()),
+  port: z.number().int(),
+  capabilities: z.array(z.string()),
+  tls: z.object({ enabled: z.boolean(), fingerprint: z.string().nullable() }),
+  bonjour: z.object({ enabled: z.boolean(), published: z.boolean(), warning: z.string().nullable() }),
+  claude: z.object({
+    available: z.boolean(),
+    version: z.string().nullable(),
+    path: z.string().nullable(),
+    error: z.string().optional(),
+  }),
+});
+export type InfoResponse = z.infer<typeof InfoResponseSchema>;

@@ -1,0 +1,140 @@
+// The built bin end to end: start -> readiness line -> /health -> token -> status -> SIGTERM -> exit 0.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+
+const BIN = resolve(import.meta.dirname, "../../bin/claude-companion.js");
+const FAKE_CLAUDE = resolve(import.meta.dirname, "../fixtures/fake-claude.mjs");
+
+function cli(args: string[], env: Record<string, string>) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function startDaemonProcess(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [BIN, "start", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c) => (stdout += c));
+  child.stderr.on("data", (c) => (stderr += c));
+  const ready = new Promise<string>((resolveUrl, reject) => {
+    child.stdout.on("data", () => {
+      const m = /Listening on (\S+)/.exec(stdout);
+      if (m) resolveUrl(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
+  });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, ready, exited, output: () => ({ stdout, stderr }) };
+}
+
+beforeAll(() => {
+  expect(existsSync(join(import.meta.dirname, "../../dist/cli.js")), "run `npm run build` first").toBe(true);
+});
+afterAll(cleanupTempDirs);
+
+describe("claude-companion CLI", () => {
+  let configDir: string;
+  let env: Record<string, string>;
+  let proc: ReturnType<typeof startDaemonProcess> | undefined;
+  beforeAll(() => {
+    configDir = tempDir("cc-cli-");
+    env = { CLAUDE_COMPANION_CONFIG_DIR: configDir, CLAUDE_CLI_PATH: FAKE_CLAUDE, ENABLE_BONJOUR: "false", WARM_POOL: "0", NO_COLOR: "1" };
+  });
+  afterAll(() => {
+    if (proc && proc.child.exitCode === null) proc.child.kill("SIGKILL");
+  });
+
+  test("--help lists the commands with examples; --version prints the version", () => {
+    const help = cli(["--help"], env);
+    expect(help.code).toBe(0);
+    for (const c of ["start", "token", "status", "pair", "stop", "Examples:"]) expect(help.stdout).toContain(c);
+    expect(cli(["--version"], env).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  test("status exits 3 when nothing runs; pair too", () => {
+    const s = cli(["status"], env);
+    expect(s.code).toBe(3);
+    expect(s.stdout).toContain("not running");
+    expect(cli(["status", "--json"], env).stdout).toContain('"running": false');
+    expect(cli(["pair"], env).code).toBe(3);
+  });
+
+  test("a bad variable stops start before listening: exit 2, one line naming it", () => {
+    const r = cli(["start"], { ...env, PORT: "abc" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('PORT="abc"');
+    expect(r.stderr).toContain("an integer from 0 to 65535");
+    expect(r.stdout).not.toContain("Listening");
+    const m = cli(["start", "--port", "0"], { ...env, CLAUDE_PERMISSION_MODE: "yolo" });
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain("CLAUDE_PERMISSION_MODE");
+  });
+
+  test("start -> /health -> token -> status -> SIGTERM -> exit 0, state file gone", async () => {
+    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0", "--log-format", "json"], env);
+    const url = await proc.ready;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const out = proc.output().stdout;
+    expect(out).toContain("2.1.332");
+    expect(out).toMatch(/▄|█|▀/); // the QR code
+
+    const health = await (await fetch(`${url}/health`)).json();
+    expect(health).toMatchObject({ status: "ok", claude: { available: true, version: "2.1.332" } });
+
+    const token = cli(["token"], env);
+    expect(token.code).toBe(0);
+    const t = token.stdout.trim();
+    expect((await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${t}` } })).status).toBe(200);
+    expect(out).toContain(`#token=${t}`);
+
+    const status = cli(["status", "--json"], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, url, claude: { available: true } });
+    const human = cli(["status"], env);
+    expect(human.stdout).toContain("running");
+
+    const again = cli(["start", "--port", "0"], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already running");
+
+    const started = Date.now();
+    proc.child.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(existsSync(join(configDir, "daemon.json"))).toBe(false);
+    expect(cli(["status"], env).code).toBe(3);
+
+    const { stderr } = proc.output();
+    expect(stderr).toContain('"msg":"listening"');
+    expect(stderr + proc.output().stdout.replace(`#token=${t}`, "")).not.toContain(t);
+  });
+
+  test("token --rotate on a running daemon switches at once", async () => {
+    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], env);
+    const url = await proc.ready;
+    const before = cli(["token"], env).stdout.trim();
+    const rotated = cli(["token", "--rotate", "--json"], env);
+    expect(rotated.code).toBe(0);
+    const after = JSON.parse(rotated.stdout).token as string;
+    expect(after).not.toBe(before);
+    expect((await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${before}` } })).status).toBe(401);
+    expect((await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${after}` } })).status).toBe(200);
+    const stop = cli(["stop"], env);
+    expect(stop.code).toBe(0);
+    expect(stop.stdout).toContain("stopped");
+    expect(await proc.exited).toBe(0);
+    expect(cli(["stop"], env).stdout).toContain("not running");
+  });
+
+  test("a Claude CLI that is missing is a warning, not a failed start", async () => {
+    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], { ...env, CLAUDE_CLI_PATH: "/nonexistent/claude" });
+    const url = await proc.ready;
+    const health = (await (await fetch(`${url}/health`)).json()) as { claude: { available: boolean } };
+    expect(health.claude.available).toBe(false);
+    proc.child.kill("SIGINT");
+    expect(await proc.exited).toBe(0);
+  });
+});

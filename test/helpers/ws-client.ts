@@ -1,0 +1,113 @@
+// A test WebSocket client: validates every frame it receives against the protocol schemas, waits on frames.
+import WebSocket from "ws";
+import { z } from "zod";
+import { ServerFrameSchema, SessionEventSchema } from "../../src/protocol/index.js";
+
+export type Frame = { type: string; requestId?: string | null; sessionId?: string; seq?: number; data?: any };
+
+/** Frames the client accepts: non-event server frames, and session events carried in the envelope. */
+function validate(frame: unknown): string | null {
+  if (ServerFrameSchema.safeParse(frame).success) return null;
+  const f = frame as Frame;
+  if (typeof f.seq === "number" && f.sessionId) {
+    const asEvent = SessionEventSchema.safeParse({ seq: f.seq, sessionId: f.sessionId, ts: (f as any).ts ?? 0, type: f.type, data: f.data });
+    if (asEvent.success) return null;
+    return z.prettifyError(asEvent.error);
+  }
+  const extra = extraSchemas.get(f.type);
+  if (extra) {
+    const r = extra.safeParse(frame);
+    return r.success ? null : z.prettifyError(r.error);
+  }
+  return `frame of type '${f.type}' matches no protocol schema`;
+}
+
+/** Schemas registered by later protocol modules (replies such as streamStarted). */
+export const extraSchemas = new Map<string, z.ZodType>();
+
+export interface TestWsClient {
+  readonly socket: WebSocket;
+  readonly frames: Frame[];
+  readonly invalid: { frame: unknown; error: string }[];
+  next(match: string | ((f: Frame) => boolean), timeoutMs?: number): Promise<Frame>;
+  send(frame: unknown): void;
+  sendRaw(data: string | Buffer): void;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): Promise<void>;
+}
+
+export function connectWs(url: string, options: WebSocket.ClientOptions & { protocols?: string[] } = {}): Promise<TestWsClient> {
+  const socket = new WebSocket(url, options.protocols, options);
+  const frames: Frame[] = [];
+  const invalid: { frame: unknown; error: string }[] = [];
+  let cursor = 0;
+  const waiters = new Set<() => void>();
+  socket.on("message", (data) => {
+    const frame = JSON.parse(data.toString()) as Frame;
+    const error = validate(frame);
+    if (error) invalid.push({ frame, error });
+    frames.push(frame);
+    for (const w of [...waiters]) w();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on("close", (code, reason) => {
+      resolve({ code, reason: reason.toString() });
+      for (const w of [...waiters]) w();
+    }),
+  );
+  const client: TestWsClient = {
+    socket,
+    frames,
+    invalid,
+    closed,
+    next(match, timeoutMs = 10_000) {
+      const pred = typeof match === "string" ? (f: Frame) => f.type === match : match;
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          while (cursor < frames.length) {
+            const f = frames[cursor++]!;
+            if (pred(f)) {
+              cleanup();
+              resolve(f);
+              return;
+            }
+          }
+          if (socket.readyState === WebSocket.CLOSED) {
+            cleanup();
+            reject(new Error(`socket closed while waiting for ${typeof match === "string" ? match : "a frame"}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${typeof match === "string" ? match : "a frame"}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    send(frame) {
+      socket.send(JSON.stringify(frame));
+    },
+    sendRaw(data) {
+      socket.send(data);
+    },
+    async close() {
+      if (socket.readyState === WebSocket.CLOSED) return;
+      socket.close();
+      await closed;
+    },
+  };
+  return new Promise((resolve, reject) => {
+    socket.once("open", () => resolve(client));
+    socket.once("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => reject(Object.assign(new Error(`unexpected response ${res.statusCode}`), { status: res.statusCode, body })));
+    });
+    socket.once("error", reject);
+  });
+}
