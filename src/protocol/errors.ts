@@ -36,6 +36,7 @@ export const ERRORS = {
   TOO_MANY_SESSIONS: { status: 429, message: "The limit of {max} concurrent sessions is reached. Close a session first or raise MAX_SESSIONS." },
   SESSION_BUSY: { status: 429, message: "Session '{sessionId}' already has {limit} queued prompts. Wait for a turn to finish." },
   INTERNAL: { status: 500, wsClose: 1011, message: "Internal server error. The daemon log has the details." },
+  TLS_CERTIFICATE_INVALID: { status: 500, message: "The TLS certificate cannot be used: {reason}.", hint: "Pass PEM files: --tls-cert <certificate or full chain> --tls-key <unencrypted private key that belongs to it>." },
   CLAUDE_EXITED: { status: 502, message: "Claude Code exited unexpectedly (code {exitCode}, signal {signal}). Send a prompt to resume the conversation." },
   CLAUDE_ERROR: { status: 502, message: "Claude Code reported an error: {reason}" },
   CLAUDE_UNAVAILABLE: { status: 503, message: "Claude Code CLI is not available at '{path}'.", hint: "Install it with `npm install -g @anthropic-ai/claude-code` or set CLAUDE_CLI_PATH." },

@@ -5,3 +5,4 @@ export * from "./events.js";
 export * from "./sessions.js";
 export * from "./rest.js";
 export * from "./ws.js";
+export * from "./requests.js";

@@ -1,5 +1,7 @@
 // REST response bodies served by the daemon (requests are in their own schemas beside them).
 import { z } from "zod";
+import { UsageSchema } from "./common.js";
+import { SessionInfoSchema } from "./sessions.js";
 
 /** GET /health (no auth). The seed's shape. */
 export const HealthResponseSchema = z.object({
@@ -34,3 +36,35 @@ export const InfoResponseSchema = z.object({
   }),
 });
 export type InfoResponse = z.infer<typeof InfoResponseSchema>;
+
+/** POST /api/ask and WS ask -> askResponse. */
+export const AskResponseSchema = z.object({
+  result: z.string(),
+  sessionId: z.string(),
+  usage: UsageSchema.nullable(),
+  costUsd: z.number().nullable(),
+  durationMs: z.number(),
+  isError: z.boolean(),
+});
+export type AskResponse = z.infer<typeof AskResponseSchema>;
+
+/** POST /api/stream/:id -> 202. */
+export const SendAcceptedSchema = z.object({ accepted: z.literal(true), promptId: z.string(), queuePosition: z.number().int() });
+
+export const SessionListResponseSchema = z.object({ sessions: z.array(SessionInfoSchema) });
+
+/** GET /api/claude/status. */
+export const ClaudeStatusSchema = z.object({
+  available: z.boolean(),
+  version: z.string().nullable(),
+  path: z.string().nullable(),
+  error: z.string().optional(),
+});
+
+/** POST /api/claude/test. */
+export const ClaudeTestResponseSchema = z.object({
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  version: z.string().nullable(),
+  error: z.string().optional(),
+});

@@ -1,11 +1,21 @@
-// WebSocket frames: the envelope, client -> server frames and server -> client frames.
+// WebSocket frames: the envelope, client -> server frames and server -> client frames (non-event).
 import { z } from "zod";
-import { ErrorBodySchema } from "./common.js";
+import { ErrorBodySchema, SessionIdSchema } from "./common.js";
+import {
+  AskRequestSchema,
+  PermissionAnswerSchema,
+  SetModelSchema,
+  SetPermissionModeSchema,
+  StreamSendRequestSchema,
+  StreamStartRequestSchema,
+} from "./requests.js";
+import { AskResponseSchema } from "./rest.js";
+import { SessionInfoSchema } from "./sessions.js";
 
 /** Every frame, both ways: `{ type, requestId?, sessionId?, seq?, data }`. */
 export const EnvelopeSchema = z.object({
   type: z.string().min(1).max(64),
-  /** Client-chosen id; replies echo it. */
+  /** Client-chosen id (at most 128 characters); replies echo it. */
   requestId: z.string().max(128).optional(),
   sessionId: z.string().max(128).optional(),
   seq: z.number().int().optional(),
@@ -13,36 +23,85 @@ export const EnvelopeSchema = z.object({
 });
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 
-const clientFrame = <T extends string, D extends z.ZodType>(type: T, data: D) =>
-  z.object({ type: z.literal(type), requestId: z.string().max(128).optional(), sessionId: z.string().max(128).optional(), data }).strict();
+const empty = z.object({}).strict().optional();
 
-/** Client -> server frames; `data` of each is validated by its schema. */
-export const ClientFrameSchemas = {
-  ping: clientFrame("ping", z.object({}).passthrough().optional()),
-} as const;
-export type ClientFrameType = keyof typeof ClientFrameSchemas;
+/**
+ * Client -> server frames: the `data` schema of each type, and whether `sessionId` is required.
+ * Unknown fields inside `data` are refused (BAD_REQUEST), so typos do not pass silently.
+ */
+export const CLIENT_FRAMES = {
+  ping: { data: z.object({}).passthrough().optional(), session: false },
+  ask: { data: AskRequestSchema, session: false },
+  streamStart: { data: StreamStartRequestSchema, session: false },
+  streamSend: { data: StreamSendRequestSchema, session: true },
+  streamClose: { data: empty, session: true },
+  permission: { data: PermissionAnswerSchema.extend({ permissionId: z.string().min(1).max(128) }).strict(), session: true },
+  subscribe: {
+    data: z.object({ lastSeq: z.number().int().min(0).optional() }).strict().optional(),
+    session: true,
+  },
+  unsubscribe: { data: empty, session: true },
+  interrupt: { data: empty, session: true },
+  sessions: { data: empty, session: false },
+  setPermissionMode: { data: SetPermissionModeSchema, session: true },
+  setModel: { data: SetModelSchema, session: true },
+} as const satisfies Record<string, { data: z.ZodType; session: boolean }>;
+export type ClientFrameType = keyof typeof CLIENT_FRAMES;
+export type ClientFrameData<T extends ClientFrameType> = z.infer<(typeof CLIENT_FRAMES)[T]["data"]>;
+export const WsSessionIdSchema = SessionIdSchema;
 
-export const WelcomeFrameSchema = z.object({
-  type: z.literal("welcome"),
-  data: z.object({
+const reply = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.object({ type: z.literal(type), requestId: z.string().nullable().optional(), sessionId: z.string().optional(), data });
+
+export const WelcomeFrameSchema = reply(
+  "welcome",
+  z.object({
     serverVersion: z.string(),
     protocolVersion: z.number().int(),
     connectionId: z.string(),
-    /** Heartbeat interval of the server in ms. */
+    /** The server pings every heartbeatMs; a socket that misses a pong is terminated. */
     heartbeatMs: z.number().int(),
   }),
-});
-
-export const PongFrameSchema = z.object({
-  type: z.literal("pong"),
-  requestId: z.string().optional(),
-  data: z.object({ ts: z.number() }),
-});
+);
+export const PongFrameSchema = reply("pong", z.object({ ts: z.number() }));
+export const AskResponseFrameSchema = reply("askResponse", AskResponseSchema);
+/** Reply to streamStart: the new session; the connection is subscribed to it. */
+export const StreamStartedFrameSchema = reply("streamStarted", SessionInfoSchema);
+/** Reply to commands without their own reply (streamSend, streamClose, permission, unsubscribe, interrupt, set*). */
+export const AckFrameSchema = reply(
+  "ack",
+  z.object({
+    command: z.string(),
+    /** streamSend: the prompt's id and its place in the queue (0 = runs now). */
+    promptId: z.string().optional(),
+    queuePosition: z.number().int().optional(),
+  }),
+);
+export const SessionsFrameSchema = reply("sessions", z.object({ sessions: z.array(SessionInfoSchema) }));
+/** Sent first on subscribe when lastSeq is older than what is retained (gap): rebuild from it. */
+export const SessionSnapshotFrameSchema = reply("sessionSnapshot", SessionInfoSchema);
+/** Ends the replay of a subscribe: events fromSeq..toSeq were sent; live events follow. */
+export const ReplayCompleteFrameSchema = reply(
+  "replayComplete",
+  z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), gap: z.boolean() }),
+);
 
 /** Server -> client frames that are not session events. */
-export const ServerFrameSchema = z.discriminatedUnion("type", [WelcomeFrameSchema, PongFrameSchema, ErrorBodySchema]);
+export const ServerFrameSchema = z.discriminatedUnion("type", [
+  WelcomeFrameSchema,
+  PongFrameSchema,
+  AskResponseFrameSchema,
+  StreamStartedFrameSchema,
+  AckFrameSchema,
+  SessionsFrameSchema,
+  SessionSnapshotFrameSchema,
+  ReplayCompleteFrameSchema,
+  ErrorBodySchema,
+]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
-/** WebSocket limits. */
+/** Largest frame a client may send. Larger frames close the socket with 1009. */
 export const WS_MAX_PAYLOAD = 1024 * 1024;
 export const WS_PATH = "/ws";
+/** A client whose unsent backlog passes this is disconnected with 1013 and resumes by seq. */
+export const WS_MAX_BUFFERED = 8 * 1024 * 1024;
