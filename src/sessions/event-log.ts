@@ -1,0 +1,162 @@
+// A session's append-only event log: seq numbers from 1 without gaps, bounded memory, live subscribers; it does no I/O itself.
+import type { NewSessionEvent, SessionEvent } from "../protocol/events.js";
+
+/** One logged event and its JSON, serialised once on append so transports send it as is. */
+export interface LogRecord {
+  readonly event: SessionEvent;
+  /** `JSON.stringify(event)`, computed once. */
+  readonly json: string;
+}
+
+export interface EventLogLimits {
+  /** Events always kept in memory. Default 10 000. */
+  maxEvents?: number;
+  /** Bytes (estimated by JSON length) always kept in memory. Default 16 MiB. */
+  maxBytes?: number;
+}
+
+export interface EventLogOptions extends EventLogLimits {
+  sessionId: string;
+  /** Clock for `ts`, ms since epoch. Default Date.now. */
+  now?: () => number;
+  /** Called synchronously with each record before listeners see it (e.g. a JSONL writer). */
+  persist?: (record: LogRecord) => void;
+  /** Where a throwing persist hook or listener is reported, and the log goes on. Default: rethrow. */
+  onError?: (error: unknown, where: "persist" | "listener") => void;
+}
+
+export interface AfterResult {
+  records: LogRecord[];
+  /** True when events after `seq` were already dropped from memory: the reader missed some. */
+  gap: boolean;
+  /** Oldest seq still in memory (lastSeq + 1 when the log is empty). */
+  firstSeq: number;
+  lastSeq: number;
+}
+
+export const DEFAULT_MAX_EVENTS = 10_000;
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+export type LogListener = (record: LogRecord) => void;
+
+export class EventLog {
+  readonly sessionId: string;
+  private readonly maxEvents: number;
+  private readonly maxBytes: number;
+  private readonly now: () => number;
+  private readonly persist: ((record: LogRecord) => void) | undefined;
+  private readonly onError: (error: unknown, where: "persist" | "listener") => void;
+  // Records live in items[head..]; dropping advances head and compacts now and then (cheap shift).
+  private items: LogRecord[] = [];
+  private head = 0;
+  private bytes = 0;
+  private seq = 0;
+  private readonly listeners = new Set<LogListener>();
+  // The envelope prefix up to the seq is the same for every event of this session.
+  private readonly sessionIdJson: string;
+
+  constructor(options: EventLogOptions) {
+    this.sessionId = options.sessionId;
+    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.now = options.now ?? Date.now;
+    this.persist = options.persist;
+    this.onError = options.onError ?? ((error) => {
+      throw error;
+    });
+    this.sessionIdJson = JSON.stringify(options.sessionId);
+  }
+
+  /** Highest seq appended so far (0 when empty). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Oldest seq still in memory (lastSeq + 1 when empty). */
+  get firstSeq(): number {
+    const first = this.items[this.head];
+    return first ? first.event.seq : this.seq + 1;
+  }
+
+  /** Number of records in memory. */
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  /** Estimated bytes in memory (sum of JSON lengths). */
+  get sizeBytes(): number {
+    return this.bytes;
+  }
+
+  /** Numbers, stamps, stores and publishes one event. */
+  append(input: NewSessionEvent): LogRecord {
+    const seq = ++this.seq;
+    const ts = this.now();
+    const event = { seq, sessionId: this.sessionId, ts, type: input.type, data: input.data } as SessionEvent;
+    // Same key order as the event object, so json === JSON.stringify(event); data is serialised once.
+    const json = `{"seq":${seq},"sessionId":${this.sessionIdJson},"ts":${ts},"type":"${input.type}","data":${JSON.stringify(input.data)}}`;
+    const record: LogRecord = { event, json };
+    this.items.push(record);
+    this.bytes += json.length;
+    this.trim();
+    if (this.persist) {
+      try {
+        this.persist(record);
+      } catch (error) {
+        this.onError(error, "persist");
+      }
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        this.onError(error, "listener");
+      }
+    }
+    return record;
+  }
+
+  /** Records with seq > `seq`, oldest first, at most `limit`. */
+  after(afterSeq: number, limit = Number.POSITIVE_INFINITY): AfterResult {
+    const seq = Math.max(0, Math.floor(afterSeq));
+    const firstSeq = this.firstSeq;
+    const from = Math.max(seq + 1, firstSeq);
+    const start = this.head + (from - firstSeq);
+    const end = Math.min(this.items.length, start + Math.max(0, limit));
+    return {
+      records: start < end ? this.items.slice(start, end) : [],
+      gap: seq + 1 < firstSeq,
+      firstSeq,
+      lastSeq: this.seq,
+    };
+  }
+
+  /** The record with this seq, if still in memory. */
+  get(seq: number): LogRecord | undefined {
+    if (seq < this.firstSeq || seq > this.seq) return undefined;
+    return this.items[this.head + (seq - this.firstSeq)];
+  }
+
+  /** Live records from now on; returns an unsubscribe function. */
+  subscribe(listener: LogListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  // Drop the oldest only while both limits stay met after the drop: at least maxEvents and maxBytes remain.
+  private trim(): void {
+    for (;;) {
+      const dropped = this.items[this.head];
+      if (!dropped || this.items.length - this.head <= this.maxEvents || this.bytes - dropped.json.length < this.maxBytes) break;
+      this.bytes -= dropped.json.length;
+      this.items[this.head] = undefined as unknown as LogRecord;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,259 @@
+// The session registry: creates, finds and closes sessions, enforces MAX_SESSIONS, owns the warm pool, fans out every event.
+import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "pino";
+import type { StartClaude } from "../claude/types.js";
+import type { PermissionMode } from "../protocol/common.js";
+import { SessionIdSchema } from "../protocol/common.js";
+import { CompanionError } from "../protocol/errors.js";
+import { runAsk, type AskInput, type AskOptions, type AskResult } from "./ask.js";
+import type { EventLog, EventLogLimits, LogRecord } from "./event-log.js";
+import type { PermissionClientAnswer } from "./permissions.js";
+import { Session } from "./session.js";
+import { DEFAULT_SESSION_LIMITS, type PromptImage, type PromptInput, type SendResult, type SessionLimits, type SpawnSettings } from "./types.js";
+import { WarmPool } from "./warm-pool.js";
+
+/** Spawn settings for new sessions, from the resolved config. */
+export interface SessionDefaults extends SpawnSettings {
+  /** Default working directory (absolute); the warm pool spawns here. */
+  cwd: string;
+}
+
+export interface SessionManagerOptions {
+  startClaude: StartClaude;
+  logger: Logger;
+  defaults: SessionDefaults;
+  /** Concurrent open sessions (TOO_MANY_SESSIONS beyond). Default 5. */
+  maxSessions?: number;
+  /** Idle ms before a session and its process close; 0 never. Default 30 min. */
+  sessionTimeoutMs?: number;
+  /** Silence from Claude during a turn before CLAUDE_TIMEOUT; 0 never. Default 5 min. */
+  claudeTimeoutMs?: number;
+  /** After a CLAUDE_TIMEOUT interrupt, ms to wait for the result before SIGKILL. Default 3000. */
+  timeoutKillGraceMs?: number;
+  /** Unanswered permission prompts are denied after this. Default 10 min. */
+  permissionTimeoutMs?: number;
+  /** Queued prompts per session (SESSION_BUSY beyond). Default 20. */
+  queueLimit?: number;
+  /** Spare processes for the default cwd and options; 0 disables. Default 1. */
+  warmPool?: number;
+  /** First wait before a dead or failed spare is replaced (doubles per failure, max 60 s). Default 1000 ms. */
+  warmPoolRetryMs?: number;
+  /** RSS limit per process in MB (RESOURCE_LIMIT); 0 disables. Default 2048. */
+  memoryLimitMb?: number;
+  /** Process stats interval in ms; 0 disables. Default 5000. */
+  statsIntervalMs?: number;
+  /** Closed sessions kept for get(), history and resume with the same seq numbers. Default 50. */
+  closedSessionsKept?: number;
+  /** Clock in ms since epoch (tests). Default Date.now. */
+  now?: () => number;
+  eventLogLimits?: EventLogLimits;
+}
+
+export interface CreateSessionInput {
+  /** Absolute directory; must exist (allowed roots are checked by the server). Default: defaults.cwd. */
+  workingDirectory?: string;
+  permissionMode?: PermissionMode;
+  model?: string;
+  /** First prompt, sent at once. */
+  prompt?: string;
+  images?: PromptImage[];
+  /** Resume this existing conversation (its id) instead of starting a new one. */
+  resume?: string;
+}
+
+export type SessionEventListener = (record: LogRecord) => void;
+
+export interface SessionManager {
+  create(input?: CreateSessionInput): Promise<Session>;
+  /** Throws SESSION_NOT_FOUND. Closed sessions stay findable for a while (state "closed"). */
+  get(id: string): Session;
+  /** Open sessions first, then kept closed ones. */
+  list(): Session[];
+  send(id: string, prompt: PromptInput): SendResult;
+  answerPermission(id: string, permissionId: string, answer: PermissionClientAnswer, client?: string): void;
+  interrupt(id: string): Promise<{ interrupted: boolean; droppedPromptIds: string[] }>;
+  keepAlive(id: string): void;
+  setPermissionMode(id: string, mode: PermissionMode): Promise<void>;
+  setModel(id: string, model: string | null): Promise<void>;
+  ask(input: AskInput, options: AskOptions): Promise<AskResult>;
+  /** Every event of every session, in each session's seq order. Returns an unsubscribe function. */
+  onEvent(listener: SessionEventListener): () => void;
+  counts(): { active: number; max: number };
+  poolStatus(): { size: number; spares: number; ready: number };
+  /** close(id): closes one session (resolves when its process exited). close(): stops everything; idempotent. */
+  close(...args: [] | [id: string]): Promise<void>;
+}
+
+export function createSessionManager(options: SessionManagerOptions): SessionManager {
+  const logger = options.logger.child({ room: "sessions" });
+  const now = options.now ?? Date.now;
+  const maxSessions = options.maxSessions ?? 5;
+  const closedKept = options.closedSessionsKept ?? 50;
+  const limits: SessionLimits = {
+    queueLimit: options.queueLimit ?? DEFAULT_SESSION_LIMITS.queueLimit,
+    permissionTimeoutMs: options.permissionTimeoutMs ?? DEFAULT_SESSION_LIMITS.permissionTimeoutMs,
+    claudeTimeoutMs: options.claudeTimeoutMs ?? DEFAULT_SESSION_LIMITS.claudeTimeoutMs,
+    timeoutKillGraceMs: options.timeoutKillGraceMs ?? DEFAULT_SESSION_LIMITS.timeoutKillGraceMs,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_SESSION_LIMITS.sessionTimeoutMs,
+    memoryLimitMb: options.memoryLimitMb ?? DEFAULT_SESSION_LIMITS.memoryLimitMb,
+    statsIntervalMs: options.statsIntervalMs ?? DEFAULT_SESSION_LIMITS.statsIntervalMs,
+  };
+  const { cwd: defaultCwd, ...defaultSpawn } = options.defaults;
+  const sessions = new Map<string, Session>();
+  const unsubscribes = new Map<Session, () => void>();
+  // Sessions whose process is still stopping: a resume of the same id waits (one process per id).
+  const stopping = new Map<string, Promise<void>>();
+  const listeners = new Set<SessionEventListener>();
+  let creating = 0;
+  let closing: Promise<void> | undefined;
+
+  const pool = new WarmPool({
+    size: options.warmPool ?? 1,
+    startClaude: options.startClaude,
+    cwd: path.resolve(defaultCwd),
+    spawn: defaultSpawn,
+    logger: options.logger,
+    ...(options.warmPoolRetryMs !== undefined ? { retryBaseMs: options.warmPoolRetryMs } : {}),
+  });
+  pool.fill();
+
+  const openCount = (): number => {
+    let n = 0;
+    for (const s of sessions.values()) if (s.state !== "closed") n++;
+    return n;
+  };
+
+  const fanOut = (record: LogRecord): void => {
+    for (const listener of listeners) {
+      try {
+        listener(record);
+      } catch (err) {
+        logger.error({ err }, "session event listener failed");
+      }
+    }
+  };
+
+  const onClosed = (session: Session): void => {
+    unsubscribes.get(session)?.();
+    unsubscribes.delete(session);
+    const done = session.close();
+    stopping.set(session.id, done);
+    void done.finally(() => {
+      if (stopping.get(session.id) === done) stopping.delete(session.id);
+    });
+    pruneClosed();
+  };
+
+  const pruneClosed = (): void => {
+    const closed = [...sessions.values()].filter((s) => s.state === "closed");
+    for (const s of closed.slice(0, Math.max(0, closed.length - closedKept))) sessions.delete(s.id);
+  };
+
+  const get = (id: string): Session => {
+    const s = sessions.get(id);
+    if (!s) throw new CompanionError("SESSION_NOT_FOUND", { sessionId: id });
+    return s;
+  };
+
+  const checkDirectory = async (dir: string): Promise<void> => {
+    const info = await stat(dir).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      throw new CompanionError("BAD_REQUEST", { reason: `workingDirectory '${dir}' does not exist or is not a directory` }, { field: "workingDirectory" });
+    }
+  };
+
+  const create = async (input: CreateSessionInput = {}): Promise<Session> => {
+    if (closing) throw new CompanionError("SHUTTING_DOWN");
+    const prompt: PromptInput | undefined = input.prompt !== undefined ? { text: input.prompt, ...(input.images ? { images: input.images } : {}) } : undefined;
+    const resumeId = input.resume;
+    if (resumeId !== undefined) {
+      if (!SessionIdSchema.safeParse(resumeId).success) {
+        throw new CompanionError("BAD_REQUEST", { reason: "resume must be a session id (UUID)" }, { field: "resume" });
+      }
+      const existing = sessions.get(resumeId);
+      if (existing && existing.state !== "closed") {
+        if (prompt) existing.send(prompt);
+        return existing;
+      }
+    }
+    if (openCount() + creating >= maxSessions) throw new CompanionError("TOO_MANY_SESSIONS", { max: maxSessions });
+    creating++;
+    let session: Session;
+    try {
+      const cwd = path.resolve(input.workingDirectory ?? defaultCwd);
+      await checkDirectory(cwd);
+      if (resumeId !== undefined) await stopping.get(resumeId);
+      if (closing) throw new CompanionError("SHUTTING_DOWN");
+      const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: input.permissionMode ?? defaultSpawn.permissionMode };
+      const model = input.model ?? defaultSpawn.model;
+      if (model !== undefined) spawn.model = model;
+      else delete spawn.model;
+      const pooled = resumeId === undefined && pool.matches(cwd, spawn) ? pool.take() : undefined;
+      const id = resumeId ?? pooled?.sessionId ?? randomUUID();
+      const previous = sessions.get(id);
+      const keptLog: EventLog | undefined = previous?.state === "closed" ? previous.log : undefined;
+      session = new Session({
+        id,
+        workingDirectory: cwd,
+        spawn,
+        resume: resumeId !== undefined,
+        startClaude: options.startClaude,
+        logger: options.logger,
+        now,
+        limits,
+        onClosed,
+        ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
+        ...(keptLog ? { log: keptLog } : {}),
+        ...(pooled ? { process: pooled } : {}),
+      });
+      // Re-inserted so the map keeps creation order (list() and pruning rely on it).
+      sessions.delete(id);
+      sessions.set(id, session);
+      unsubscribes.set(session, session.log.subscribe(fanOut));
+      logger.info({ sessionId: id, cwd, pooled: pooled !== undefined, resume: resumeId !== undefined }, "session created");
+    } finally {
+      creating--;
+    }
+    session.start(prompt);
+    return session;
+  };
+
+  const closeAll = (): Promise<void> => {
+    closing ??= (async () => {
+      logger.info({ sessions: openCount() }, "closing all sessions");
+      const open = [...sessions.values()].filter((s) => s.state !== "closed");
+      await Promise.all([pool.close(), ...open.map((s) => s.close("shutdown")), ...stopping.values()]);
+    })();
+    return closing;
+  };
+
+  return {
+    create,
+    get,
+    list: () => {
+      const all = [...sessions.values()];
+      return [...all.filter((s) => s.state !== "closed"), ...all.filter((s) => s.state === "closed")];
+    },
+    send: (id, prompt) => get(id).send(prompt),
+    answerPermission: (id, permissionId, answer, client) => get(id).answerPermission(permissionId, answer, client),
+    interrupt: (id) => get(id).interrupt(),
+    keepAlive: (id) => get(id).keepAlive(),
+    setPermissionMode: (id, mode) => get(id).setPermissionMode(mode),
+    setModel: (id, model) => get(id).setModel(model),
+    ask: (input, askOptions) => runAsk((i) => create(i), input, askOptions),
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    counts: () => ({ active: openCount(), max: maxSessions }),
+    poolStatus: () => pool.status(),
+    close: (...args: [] | [id: string]) => {
+      if (args.length === 0) return closeAll();
+      return get(args[0]).close("closed");
+    },
+  };
+}

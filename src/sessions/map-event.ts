@@ -1,0 +1,73 @@
+// Pure mapping of the stream part of Claude's events to session events; turn, permission and result handling live in session.ts.
+import type { ClaudeEvent } from "../claude/types.js";
+import type { NewSessionEvent } from "../protocol/events.js";
+
+/** Tool result text is cut to this many characters (64 KiB) in streamToolUse events. */
+export const TOOL_RESULT_MAX_CHARS = 64 * 1024;
+
+/** ClaudeEvent kinds that map one to one; the others need session state. */
+export type StreamClaudeEvent = Extract<ClaudeEvent, { kind: "textDelta" | "assistant" | "toolUse" | "toolResult" | "init" | "other" | "warning" }>;
+
+export function isStreamClaudeEvent(event: ClaudeEvent): event is StreamClaudeEvent {
+  switch (event.kind) {
+    case "textDelta":
+    case "assistant":
+    case "toolUse":
+    case "toolResult":
+    case "init":
+    case "other":
+    case "warning":
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function truncate(text: string, max = TOOL_RESULT_MAX_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… [truncated ${text.length - max} characters]`;
+}
+
+/** One session event for a stream event; optional fields are only set when Claude sent them. */
+export function mapStreamEvent(event: StreamClaudeEvent): NewSessionEvent {
+  switch (event.kind) {
+    case "textDelta":
+      return {
+        type: "streamData",
+        data: { kind: "delta", text: event.text, ...opt("messageId", event.messageId), ...opt("index", event.index) },
+      };
+    case "assistant":
+      return {
+        type: "streamData",
+        data: {
+          kind: "message",
+          text: event.text,
+          content: event.content,
+          ...opt("messageId", event.messageId),
+          ...opt("aborted", event.aborted),
+        },
+      };
+    case "toolUse":
+      return { type: "streamToolUse", data: { phase: "use", toolUseId: event.toolUseId, name: event.name, input: event.input } };
+    case "toolResult":
+      return {
+        type: "streamToolUse",
+        data: {
+          phase: "result",
+          toolUseId: event.toolUseId,
+          isError: event.isError,
+          content: truncate(event.content),
+          ...opt("structured", event.structured),
+        },
+      };
+    case "init":
+      return { type: "claudeEvent", data: { claudeType: "system", subtype: "init", raw: event.raw } };
+    case "other":
+      return { type: "claudeEvent", data: { claudeType: event.claudeType, raw: event.raw, ...opt("subtype", event.subtype) } };
+    case "warning":
+      return { type: "warning", data: { message: event.message, line: event.line } };
+  }
+}
+
+function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
