@@ -60,6 +60,19 @@ export function resolveCliPath(cliPath: string, pathEnv: string | undefined): st
   return undefined;
 }
 
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 async function probe(cliPath: string, options: DetectClaudeOptions): Promise<ClaudeDetection> {
   const env = options.env;
   const resolved = resolveCliPath(cliPath, env?.PATH);
@@ -73,16 +86,29 @@ async function probe(cliPath: string, options: DetectClaudeOptions): Promise<Cla
     };
   }
   const target = resolved ?? cliPath;
-  const result = await execa(target, ["--version"], {
-    ...(env !== undefined && { env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>, extendEnv: false }),
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const subprocess = execa(target, ["--version"], {
+    ...(env !== undefined && { env: definedOnly(env), extendEnv: false }),
     reject: false,
-    timeout: options.timeoutMs ?? 5000,
     stdin: "ignore",
+    // Its own process group, so a timeout can kill whatever the probe started as well.
+    detached: true,
   });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  const result = await Promise.race([subprocess, timedOut]);
+  clearTimeout(timer);
+  if (result === "timeout") {
+    // Not execa's `timeout`: its promise waits for stdout to close, which a grandchild can hold open.
+    killGroup(subprocess.pid);
+    subprocess.stdout?.destroy();
+    subprocess.stderr?.destroy();
+    return { available: false, version: null, path: target, error: `'${target} --version' did not answer within ${timeoutMs} ms`, suggestion: INSTALL_SUGGESTION };
+  }
   if (result.failed) {
-    const why = result.timedOut
-      ? `'${target} --version' did not answer within ${options.timeoutMs ?? 5000} ms`
-      : ((result as { originalMessage?: string }).originalMessage ?? result.shortMessage);
+    const why = (result as { originalMessage?: string }).originalMessage || result.shortMessage;
     return { available: false, version: null, path: target, error: why, suggestion: INSTALL_SUGGESTION };
   }
   const version = parseClaudeVersion(String(result.stdout));
