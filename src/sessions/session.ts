@@ -70,6 +70,7 @@ export class Session {
   private sampling = false;
   /** A process being stopped (memory limit): the next turn waits for its exit. */
   private retiring: ClaudeProcess | undefined;
+  private readonly startErrors = new WeakMap<ClaudeProcess, unknown>();
   private readonly permissions: PendingPermissions;
   private readonly watchdog: Deadline;
   private readonly idle: Deadline;
@@ -306,15 +307,23 @@ export class Session {
 
   private runTurn(turn: Turn, prompt: PromptInput): void {
     if (this.turn !== turn) return;
+    let proc: ClaudeProcess;
     try {
-      const proc = this.ensureProcess();
-      turn.process = proc;
-      this.lastClaudeEventAt = this.options.now();
-      proc.sendUserMessage(toUserContent(prompt), turn.promptId);
-      this.watchdog.arm();
+      proc = this.ensureProcess();
     } catch (error) {
       this.emitCaughtError(error);
       this.endTurn(turn, "spawn-failed");
+      return;
+    }
+    turn.process = proc;
+    this.lastClaudeEventAt = this.options.now();
+    this.watchdog.arm();
+    // A process that is already gone (never started, or died) ends the turn through its exit handler.
+    if (!proc.alive) return;
+    try {
+      proc.sendUserMessage(toUserContent(prompt), turn.promptId);
+    } catch (error) {
+      this.logger.warn({ err: error }, "could not send the prompt; waiting for the process exit");
     }
   }
 
@@ -356,7 +365,8 @@ export class Session {
       () => {
         if (this.proc === proc && this.currentState === "created") this.setState("ready", "ready");
       },
-      () => undefined, // the exit handler reports a process that died before it was ready
+      // The exit handler reports a process that died before it was ready, with this reason if it never started.
+      (error: unknown) => this.startErrors.set(proc, error),
     );
   }
 
@@ -430,7 +440,9 @@ export class Session {
     if (current) this.detach();
     if (this.currentState === "closed") return;
     this.permissions.cancelAll("cancelled", "Claude Code exited.", proc);
-    if (!exit.requested) {
+    const startError = proc.pid === undefined ? this.startErrors.get(proc) : undefined;
+    if (startError instanceof CompanionError) this.emitCaughtError(startError); // e.g. CLAUDE_UNAVAILABLE
+    else if (!exit.requested) {
       this.emitError("CLAUDE_EXITED", { exitCode: exit.exitCode, signal: exit.signal }, { stderrTail: exit.stderrTail });
     }
     const turn = this.turn;
@@ -471,7 +483,7 @@ export class Session {
 
   private async sampleStats(): Promise<void> {
     const proc = this.proc;
-    if (!proc || this.sampling) return;
+    if (!proc || this.sampling || proc === this.retiring) return;
     this.sampling = true;
     let sample: { cpu: number; rssBytes: number } | null = null;
     try {
@@ -481,7 +493,7 @@ export class Session {
     } finally {
       this.sampling = false;
     }
-    if (!sample || proc !== this.proc || proc.pid === undefined) return;
+    if (!sample || proc !== this.proc || proc === this.retiring || proc.pid === undefined) return;
     this.stats = { pid: proc.pid, cpu: sample.cpu, rssBytes: sample.rssBytes };
     const limitMb = this.options.limits.memoryLimitMb;
     if (limitMb > 0 && sample.rssBytes > limitMb * MiB) {
