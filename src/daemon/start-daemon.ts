@@ -2,10 +2,12 @@
 import { hostname, platform } from "node:os";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { detectClaude, type ClaudeDetection } from "../claude/detect.js";
+import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
 import { openConfigStore, type ResolvedConfig } from "../config/index.js";
 import { PROTOCOL_VERSION, type HealthResponse, type InfoResponse } from "../protocol/index.js";
-import { createAuthenticator, createServer } from "../server/index.js";
+import { createAuthenticator, createServer, type ServerLimits } from "../server/index.js";
+import { createSessionManager, type SessionManager } from "../sessions/index.js";
+import { processEnv } from "../config/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, loopbackFor } from "./addresses.js";
 import { removeStateFile, writeStateFile } from "./state-file.js";
@@ -17,6 +19,9 @@ export interface StartDaemonOptions {
   claude?: ClaudeDetection;
   /** Write the state file (default true). */
   writeState?: boolean;
+  /** Environment for Claude children (default: this process's). */
+  childEnv?: Record<string, string | undefined>;
+  limits?: Partial<ServerLimits>;
 }
 
 export interface Daemon {
@@ -34,6 +39,18 @@ export interface Daemon {
   close(): Promise<void>;
 }
 
+/** POST /api/claude/test: a minimal prompt through the CLI, timed. */
+async function testClaude(sessions: SessionManager, claude: ClaudeDetection, cwd: string) {
+  const started = Date.now();
+  if (!claude.available) return { ok: false, latencyMs: 0, version: null, error: claude.error ?? "Claude Code CLI not found" };
+  try {
+    const r = await sessions.ask({ prompt: "Reply with the single word: ok", workingDirectory: cwd }, { timeoutMs: 60_000 });
+    return { ok: !r.isError, latencyMs: Date.now() - started, version: claude.version, ...(r.isError ? { error: r.result } : {}) };
+  } catch (e) {
+    return { ok: false, latencyMs: Date.now() - started, version: claude.version, error: (e as Error).message };
+  }
+}
+
 export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> {
   const { config } = options;
   const logger = options.logger.child({ room: "daemon" });
@@ -48,7 +65,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     version: VERSION,
     uptime: Math.round((Date.now() - startedAt) / 1000),
     claude: { available: claude.available, version: claude.version ?? null },
-    sessions: { active: 0, max: config.maxSessions },
+    sessions: sessions.counts(),
   });
 
   let port = config.port;
@@ -61,7 +78,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     platform: platform(),
     addresses: lanAddresses(),
     port,
-    capabilities: ["ws", "health", "info"],
+    capabilities: ["ws", "rest", "sessions", "permissions", "ask", "replay", "interrupt", "images"],
     tls: { enabled: false, fingerprint: null },
     bonjour: { enabled: false, published: false, warning: null },
     claude: {
@@ -70,6 +87,28 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       path: claude.path ?? null,
       ...(claude.error ? { error: claude.error } : {}),
     },
+  });
+
+  const sessions = createSessionManager({
+    startClaude: (spawn) => createClaudeProcess(spawn, { logger: options.logger }),
+    logger: options.logger,
+    defaults: {
+      cliPath: config.claudeCliPath,
+      cwd: config.cwd,
+      permissionMode: config.permissionMode,
+      allowedTools: [...config.allowedTools],
+      skipPermissions: config.skipPermissions,
+      includePartialMessages: true,
+      env: options.childEnv ?? processEnv(),
+      maxRetries: config.claudeMaxRetries,
+    },
+    maxSessions: config.maxSessions,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    claudeTimeoutMs: config.claudeTimeoutMs,
+    permissionTimeoutMs: config.permissionTimeoutMs,
+    // No spares when the CLI is missing: they could only fail.
+    warmPool: claude.available ? config.warmPool : 0,
+    memoryLimitMb: config.memoryLimitMb,
   });
 
   const rotateMasterToken = () => {
@@ -84,6 +123,24 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     auth: createAuthenticator({ masterToken: () => token }),
     health,
     info,
+    sessions,
+    origin: {
+      allowedHosts: config.allowedHosts,
+      allowedOrigins: config.allowedOrigins,
+      hostname: hostname(),
+      port: () => port,
+      addresses: () => ["127.0.0.1", "::1", ...lanAddresses()],
+    },
+    allowedRoots: config.allowedRoots,
+    defaultCwd: config.cwd,
+    claudeStatus: async () => ({
+      available: claude.available,
+      version: claude.version ?? null,
+      path: claude.path ?? null,
+      ...(claude.error ? { error: claude.error } : {}),
+    }),
+    claudeTest: () => testClaude(sessions, claude, config.cwd),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -129,6 +186,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       closing ??= (async () => {
         logger.info("shutting down");
         await server.close();
+        await sessions.close();
         if (writeState) removeStateFile(config.configDir, process.pid);
         logger.info("stopped");
       })();

@@ -10,6 +10,7 @@ import {
   StreamStartRequestSchema,
 } from "./requests.js";
 import { AskResponseSchema } from "./rest.js";
+import { PermissionRequestData } from "./events.js";
 import { SessionInfoSchema } from "./sessions.js";
 
 /** Every frame, both ways: `{ type, requestId?, sessionId?, seq?, data }`. */
@@ -80,10 +81,18 @@ export const AckFrameSchema = reply(
 export const SessionsFrameSchema = reply("sessions", z.object({ sessions: z.array(SessionInfoSchema) }));
 /** Sent first on subscribe when lastSeq is older than what is retained (gap): rebuild from it. */
 export const SessionSnapshotFrameSchema = reply("sessionSnapshot", SessionInfoSchema);
-/** Ends the replay of a subscribe: events fromSeq..toSeq were sent; live events follow. */
+/**
+ * Ends the replay of a subscribe: events fromSeq..toSeq were sent (none when fromSeq > toSeq); live events follow.
+ * `pendingPermissions` lists every permission request still open, including ones sent before lastSeq.
+ */
 export const ReplayCompleteFrameSchema = reply(
   "replayComplete",
-  z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), gap: z.boolean() }),
+  z.object({
+    fromSeq: z.number().int(),
+    toSeq: z.number().int(),
+    gap: z.boolean(),
+    pendingPermissions: z.array(PermissionRequestData),
+  }),
 );
 
 /** Server -> client frames that are not session events. */

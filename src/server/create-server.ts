@@ -1,26 +1,66 @@
 // createServer(deps): polka + ws on one unstarted http(s).Server. Listening is the daemon's job.
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
-import polka from "polka";
+import polka, { type Middleware, type Polka } from "polka";
 import type { Logger } from "pino";
 import { CompanionError } from "../protocol/index.js";
+import type { SessionManager } from "../sessions/index.js";
 import type { Authenticator } from "./auth.js";
+import { checkHost, checkOrigin, hostAndCors, type OriginPolicy } from "./guards.js";
 import { sendError } from "./http-utils.js";
-import { requestLog, requireAuth, securityHeaders } from "./middleware.js";
+import { clientAddress, createAuthGate, rateLimit, requestLog, requireAuth, securityHeaders } from "./middleware.js";
+import { createRateLimiter } from "./rate-limit.js";
+import { registerAskRoutes } from "./routes/ask.js";
+import { registerClaudeRoutes, type ClaudeRouteDeps } from "./routes/claude.js";
 import { registerHealthRoutes, type HealthDeps } from "./routes/health.js";
+import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerTokenRoutes } from "./routes/token.js";
+import { createSessionPolicy } from "./session-policy.js";
 import type { FrameHandler } from "./ws/connection.js";
+import { createSessionHub } from "./ws/session-hub.js";
 import { attachWebSocketServer, type WsServer } from "./ws/ws-server.js";
 
-export interface ServerDeps extends HealthDeps {
+export interface ServerLimits {
+  /** Largest request body in bytes (PAYLOAD_TOO_LARGE beyond). Default 12 MiB. */
+  maxBodyBytes: number;
+  /** Requests per minute per address on /api (RATE_LIMITED beyond). Default 120. */
+  requestsPerMinute: number;
+  /** Failed authentications per minute per address (AUTH_RATE_LIMITED beyond). Default 10. */
+  authFailuresPerMinute: number;
+  /** Open WebSockets per address. Default 20. */
+  maxSocketsPerAddress: number;
+  /** WebSocket heartbeat interval. Default 30 000 ms. */
+  heartbeatMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxBodyBytes: 12 * 1024 * 1024,
+  requestsPerMinute: 120,
+  authFailuresPerMinute: 10,
+  maxSocketsPerAddress: 20,
+  heartbeatMs: 30_000,
+};
+
+export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   logger: Logger;
   version: string;
   auth: Authenticator;
-  tls?: { cert: string; key: string };
-  wsHandlers?: ReadonlyMap<string, FrameHandler>;
-  heartbeatMs?: number;
+  sessions: SessionManager;
   rotateMasterToken(): void;
+  /** Host/Origin policy (DNS rebinding, CORS, WS Origin). */
+  origin: OriginPolicy;
+  allowedRoots: readonly string[];
+  defaultCwd: string;
+  limits?: Partial<ServerLimits>;
+  tls?: { cert: string; key: string };
+  /** More routes (pairing, devices), registered after the built-in ones. */
+  routes?: (app: Polka, helpers: { maxBodyBytes: number }) => void;
+  /** /api paths that need no token (e.g. /api/pair, which has its own credential). */
+  publicApiPaths?: readonly string[];
+  /** Serves the phone client for non-API GETs. */
+  staticHandler?: Middleware;
+  extraWsHandlers?: ReadonlyMap<string, FrameHandler>;
 }
 
 export interface CompanionServer {
@@ -32,22 +72,34 @@ export interface CompanionServer {
 
 export function createServer(deps: ServerDeps): CompanionServer {
   const logger = deps.logger.child({ room: "server" });
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const fail = (res: Parameters<typeof sendError>[0], err: unknown) => sendError(res, err, logger);
   const app = polka({
-    onError: (err, _req, res) => sendError(res, err, logger),
-    onNoMatch: (req, res) => sendError(res, new CompanionError("NOT_FOUND", { method: req.method, path: req.path }), logger),
+    onError: (err, _req, res) => fail(res, err),
+    onNoMatch: (req, res) => fail(res, new CompanionError("NOT_FOUND", { method: req.method, path: req.path })),
   });
-  app.use(requestLog(logger), securityHeaders());
-  app.use("/api", requireAuth(deps.auth, logger));
+  const gate = createAuthGate(deps.auth, createRateLimiter(limits.authFailuresPerMinute), logger);
+  app.use(requestLog(logger), securityHeaders(), hostAndCors(deps.origin, fail));
+  app.use("/api", rateLimit(createRateLimiter(limits.requestsPerMinute), logger));
+  app.use("/api", requireAuth(gate, logger, new Set(deps.publicApiPaths ?? [])));
+
+  const policy = createSessionPolicy(deps.allowedRoots, deps.defaultCwd);
+  const routeDeps = { sessions: deps.sessions, policy, maxBodyBytes: limits.maxBodyBytes };
   registerHealthRoutes(app, deps);
   registerTokenRoutes(app, deps);
+  registerSessionRoutes(app, routeDeps);
+  registerAskRoutes(app, routeDeps);
+  registerClaudeRoutes(app, deps);
+  deps.routes?.(app, { maxBodyBytes: limits.maxBodyBytes });
+  if (deps.staticHandler) app.get("/*", deps.staticHandler).get("/", deps.staticHandler);
 
-  const handler = (req: Parameters<typeof app.handler>[0], res: Parameters<typeof app.handler>[1]) => {
-    void app.handler(req, res, undefined as never);
+  const handler = (req: IncomingMessage, res: Parameters<typeof app.handler>[1]) => {
+    void app.handler(req as never, res, undefined as never);
   };
   const server: Server = deps.tls
-    ? (createHttpsServer({ cert: deps.tls.cert, key: deps.tls.key }, handler as never) as unknown as Server)
-    : createHttpServer(handler as never);
-  // Slow clients cannot hold sockets forever.
+    ? (createHttpsServer({ cert: deps.tls.cert, key: deps.tls.key }, handler) as unknown as Server)
+    : createHttpServer(handler);
+  // Slow clients cannot hold sockets forever (slow-loris).
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
   server.keepAliveTimeout = 5_000;
@@ -58,22 +110,32 @@ export function createServer(deps: ServerDeps): CompanionServer {
     s.once("close", () => sockets.delete(s));
   });
 
-  const ws = attachWebSocketServer({
+  let ws: WsServer | undefined;
+  const hub = createSessionHub({ sessions: deps.sessions, policy, logger: deps.logger, connections: () => ws?.connections ?? [] });
+  ws = attachWebSocketServer({
     server,
-    auth: deps.auth,
+    authorize: (req, token) => {
+      checkHost(req, deps.origin);
+      checkOrigin(req, deps.origin);
+      return gate.check(token, clientAddress(req));
+    },
     logger: deps.logger,
     version: deps.version,
-    handlers: deps.wsHandlers,
-    heartbeatMs: deps.heartbeatMs,
+    handlers: new Map([...hub.handlers, ...(deps.extraWsHandlers ?? [])]),
+    heartbeatMs: limits.heartbeatMs,
+    maxSocketsPerAddress: limits.maxSocketsPerAddress,
+    onDisconnect: (c) => hub.onDisconnect(c),
   });
+  const wsServer = ws;
 
   let closing: Promise<void> | undefined;
   return {
     server,
-    ws,
+    ws: wsServer,
     close() {
       closing ??= (async () => {
-        await ws.close(1001, "server shutting down");
+        hub.close();
+        await wsServer.close(1001, "server shutting down");
         await new Promise<void>((resolve) => {
           if (!server.listening) return resolve();
           server.close(() => resolve());

@@ -1,4 +1,7 @@
 // Server room: polka + ws on one port. Calls sessions/, never claude/.
-export { createServer, type CompanionServer, type ServerDeps } from "./create-server.js";
+export { createServer, DEFAULT_LIMITS, type CompanionServer, type ServerDeps, type ServerLimits } from "./create-server.js";
 export { createAuthenticator, extractToken, WS_SUBPROTOCOL, type Authenticator, type Principal } from "./auth.js";
+export { readJsonBody, sendJson, sendError } from "./http-utils.js";
+export { parseInput } from "./validate.js";
+export type { OriginPolicy } from "./guards.js";
 export type { Connection, FrameHandler } from "./ws/connection.js";

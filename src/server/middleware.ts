@@ -1,12 +1,15 @@
-// Cross-cutting HTTP middleware: request log, security headers, authentication of /api.
+// Cross-cutting HTTP middleware: request log, security headers, rate limits, authentication of /api.
 import type { Middleware, Request } from "polka";
 import type { Logger } from "pino";
 import { redactUrl } from "../log.js";
 import { CompanionError } from "../protocol/index.js";
 import { extractToken, type Authenticator, type Principal } from "./auth.js";
 import { sendError } from "./http-utils.js";
+import type { RateLimiter } from "./rate-limit.js";
 
 export type AuthedRequest = Request & { principal?: Principal };
+
+export const clientAddress = (req: { socket: { remoteAddress?: string | undefined } }): string => req.socket.remoteAddress ?? "unknown";
 
 export function requestLog(logger: Logger): Middleware {
   return (req, res, next) => {
@@ -31,11 +34,43 @@ export function securityHeaders(): Middleware {
   };
 }
 
-export function requireAuth(auth: Authenticator, logger: Logger): Middleware<AuthedRequest> {
+/** Token bucket per client address on /api. */
+export function rateLimit(limiter: RateLimiter, logger: Logger): Middleware {
   return (req, res, next) => {
-    const principal = auth.verify(extractToken(req));
-    if (!principal) return sendError(res, new CompanionError("UNAUTHORIZED"), logger);
-    req.principal = principal;
+    const wait = limiter.take(clientAddress(req));
+    if (wait > 0) return sendError(res, new CompanionError("RATE_LIMITED", { retryAfter: wait }), logger);
+    void next();
+  };
+}
+
+export interface AuthGate {
+  /** Returns the principal, or throws UNAUTHORIZED / AUTH_RATE_LIMITED. Counts failures per address. */
+  check(token: string | undefined, address: string): Principal;
+}
+
+/** Failed authentications are limited per address; once over, even the right token gets 429 until it refills. */
+export function createAuthGate(auth: Authenticator, failures: RateLimiter, logger: Logger): AuthGate {
+  return {
+    check(token, address) {
+      const blocked = failures.blockedFor(address);
+      if (blocked > 0) throw new CompanionError("AUTH_RATE_LIMITED", { retryAfter: blocked });
+      const principal = auth.verify(token);
+      if (principal) return principal;
+      failures.take(address);
+      logger.warn({ address }, "authentication failed");
+      throw new CompanionError("UNAUTHORIZED");
+    },
+  };
+}
+
+export function requireAuth(gate: AuthGate, logger: Logger, publicPaths: ReadonlySet<string>): Middleware<AuthedRequest> {
+  return (req, res, next) => {
+    if (publicPaths.has(req.path)) return void next();
+    try {
+      req.principal = gate.check(extractToken(req), clientAddress(req));
+    } catch (err) {
+      return sendError(res, err, logger);
+    }
     void next();
   };
 }

@@ -1,16 +1,19 @@
 // The WebSocket endpoint at /ws: token checked before the upgrade, welcome on connect, frames dispatched by type.
-import type { IncomingMessage, Server } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CompanionError, PROTOCOL_VERSION, WS_MAX_PAYLOAD, WS_PATH } from "../../protocol/index.js";
-import { extractToken, WS_SUBPROTOCOL, type Authenticator, type Principal } from "../auth.js";
+import { extractToken, WS_SUBPROTOCOL, type Principal } from "../auth.js";
 import { errorBody } from "../http-utils.js";
 import { createConnection, dispatchFrame, type Connection, type FrameHandler } from "./connection.js";
 
 export interface WsServerOptions {
   server: Server;
-  auth: Authenticator;
+  /** Checks the upgrade request (Host, Origin, auth-failure limit, token) and returns who it is, or throws. */
+  authorize: (req: IncomingMessage, token: string | undefined) => Principal;
+  /** Open sockets allowed per client address (TOO_MANY_CONNECTIONS beyond). Default 20. */
+  maxSocketsPerAddress?: number;
   logger: Logger;
   version: string;
   /** Extra frame handlers by type (sessions, permissions …). `ping` is built in. */
@@ -23,15 +26,17 @@ export interface WsServerOptions {
 
 export interface WsServer {
   readonly connections: ReadonlySet<Connection>;
+  /** Closes the connections that match (e.g. a revoked device: 4401). */
+  closeWhere(match: (conn: Connection) => boolean, code: number, reason: string): number;
   /** Closes every client with `code` (1001 going away) and stops accepting. */
   close(code?: number, reason?: string): Promise<void>;
 }
 
-function rejectUpgrade(socket: Duplex, status: number, err: CompanionError): void {
+function rejectUpgrade(socket: Duplex, err: CompanionError): void {
   const body = JSON.stringify(errorBody(err));
-  const text = status === 401 ? "Unauthorized" : status === 404 ? "Not Found" : "Error";
+  const retry = typeof err.details.retryAfter === "number" ? `Retry-After: ${err.details.retryAfter}\r\n` : "";
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? "Error"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`,
   );
 }
 
@@ -48,11 +53,22 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
   const handlers = new Map<string, FrameHandler>(options.handlers ?? []);
   handlers.set("ping", (conn, frame) => conn.send({ type: "pong", requestId: frame.requestId, data: { ts: Date.now() } }));
 
+  const perAddress = new Map<string, number>();
+  const maxPerAddress = options.maxSocketsPerAddress ?? 20;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
     const path = (req.url ?? "").split("?")[0];
-    if (path !== WS_PATH) return rejectUpgrade(socket, 404, new CompanionError("NOT_FOUND", { method: "GET", path }));
-    const principal = options.auth.verify(extractToken(req));
-    if (!principal) return rejectUpgrade(socket, 401, new CompanionError("UNAUTHORIZED"));
+    if (path !== WS_PATH) return rejectUpgrade(socket, new CompanionError("NOT_FOUND", { method: "GET", path }));
+    let principal: Principal;
+    try {
+      principal = options.authorize(req, extractToken(req));
+    } catch (err) {
+      return rejectUpgrade(socket, err instanceof CompanionError ? err : new CompanionError("INTERNAL"));
+    }
+    const address = req.socket.remoteAddress ?? "unknown";
+    if ((perAddress.get(address) ?? 0) >= maxPerAddress) {
+      return rejectUpgrade(socket, new CompanionError("TOO_MANY_CONNECTIONS", { limit: maxPerAddress }));
+    }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, principal));
   };
   options.server.on("upgrade", onUpgrade);
@@ -60,6 +76,7 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
   function onConnection(ws: WebSocket, req: IncomingMessage, principal: Principal) {
     const conn = createConnection(ws, principal, req.socket.remoteAddress ?? "unknown", logger);
     connections.add(conn);
+    perAddress.set(conn.address, (perAddress.get(conn.address) ?? 0) + 1);
     let alive = true;
     ws.on("pong", () => {
       alive = true;
@@ -81,6 +98,9 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
     ws.on("close", (code) => {
       clearInterval(heartbeat);
       connections.delete(conn);
+      const n = (perAddress.get(conn.address) ?? 1) - 1;
+      if (n <= 0) perAddress.delete(conn.address);
+      else perAddress.set(conn.address, n);
       logger.debug({ connectionId: conn.id, code }, "connection closed");
       options.onDisconnect?.(conn);
     });
@@ -95,6 +115,16 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
   let closing: Promise<void> | undefined;
   return {
     connections,
+    closeWhere(match, code, reason) {
+      let n = 0;
+      for (const c of connections) {
+        if (!match(c)) continue;
+        n++;
+        c.socket.close(code, reason);
+        setTimeout(() => c.socket.terminate(), 500).unref();
+      }
+      return n;
+    },
     close(code = 1001, reason = "server shutting down") {
       closing ??= (async () => {
         options.server.off("upgrade", onUpgrade);

@@ -1,0 +1,39 @@
+// Token buckets per client address: one for API requests, one for failed authentications.
+export interface RateLimiter {
+  /** Takes one token; returns 0 when allowed, else the seconds until one is available. */
+  take(key: string): number;
+  /** Seconds until `key` may act again without taking a token (0 when it may). */
+  blockedFor(key: string): number;
+}
+
+export function createRateLimiter(perMinute: number, now: () => number = Date.now, maxKeys = 10_000): RateLimiter {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const ratePerMs = perMinute / 60_000;
+  const refill = (key: string) => {
+    const t = now();
+    const b = buckets.get(key) ?? { tokens: perMinute, at: t };
+    b.tokens = Math.min(perMinute, b.tokens + (t - b.at) * ratePerMs);
+    b.at = t;
+    if (!buckets.has(key)) {
+      // Bound memory: forget the oldest key when too many addresses were seen.
+      if (buckets.size >= maxKeys) buckets.delete(buckets.keys().next().value as string);
+      buckets.set(key, b);
+    }
+    return b;
+  };
+  const wait = (tokens: number) => Math.max(1, Math.ceil((1 - tokens) / ratePerMs / 1000));
+  return {
+    take(key) {
+      const b = refill(key);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return 0;
+      }
+      return wait(b.tokens);
+    },
+    blockedFor(key) {
+      const b = refill(key);
+      return b.tokens >= 1 ? 0 : wait(b.tokens);
+    },
+  };
+}

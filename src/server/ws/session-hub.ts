@@ -1,0 +1,218 @@
+// Session frames over WebSocket: subscriptions with replay by seq, fan-out of live events, commands on sessions.
+import type { Logger } from "pino";
+import type { z } from "zod";
+import {
+  CLIENT_FRAMES,
+
+  SessionIdSchema,
+  WS_MAX_BUFFERED,
+  type ClientFrameType,
+  type Envelope,
+} from "../../protocol/index.js";
+import type { LogRecord, Session, SessionManager } from "../../sessions/index.js";
+import { DEFAULT_ASK_TIMEOUT_MS } from "../routes/ask.js";
+import type { SessionPolicy } from "../session-policy.js";
+import { parseInput } from "../validate.js";
+import type { Connection, FrameHandler } from "./connection.js";
+
+export interface SessionHubOptions {
+  sessions: SessionManager;
+  policy: SessionPolicy;
+  logger: Logger;
+  /** Every open connection (for broadcasts of sessionUpdate). */
+  connections: () => Iterable<Connection>;
+  maxBuffered?: number;
+}
+
+export interface SessionHub {
+  readonly handlers: ReadonlyMap<string, FrameHandler>;
+  onDisconnect(conn: Connection): void;
+  close(): void;
+}
+
+const SUBS = "subscriptions";
+const subsOf = (conn: Connection): Set<string> => {
+  let s = conn.state.get(SUBS) as Set<string> | undefined;
+  if (!s) conn.state.set(SUBS, (s = new Set()));
+  return s;
+};
+
+export function createSessionHub(options: SessionHubOptions): SessionHub {
+  const { sessions, policy } = options;
+  const logger = options.logger.child({ room: "ws" });
+  const maxBuffered = options.maxBuffered ?? WS_MAX_BUFFERED;
+  const subscribers = new Map<string, Set<Connection>>();
+
+  /** Sends pre-serialised JSON; a client that cannot keep up is cut off (1013) and resumes by seq. */
+  const deliver = (conn: Connection, json: string) => {
+    conn.sendRaw(json);
+    const buffered = conn.socket.bufferedAmount;
+    if (buffered > maxBuffered && !conn.state.has("cut")) {
+      conn.state.set("cut", true);
+      logger.warn({ connectionId: conn.id, buffered }, "slow consumer disconnected");
+      conn.socket.close(1013, "slow consumer: resubscribe with your last seq");
+      setTimeout(() => conn.socket.terminate(), 1000).unref();
+    }
+  };
+
+  const unsubscribeFromEvents = sessions.onEvent((record: LogRecord) => {
+    const { sessionId, type } = record.event;
+    const subs = subscribers.get(sessionId);
+    if (type === "sessionUpdate") {
+      // State changes go to every client so session lists stay current.
+      for (const c of options.connections()) deliver(c, record.json);
+      return;
+    }
+    if (subs) for (const c of subs) deliver(c, record.json);
+  });
+
+  /** Replays what the client missed and attaches it, in one synchronous step so no live event slips between. */
+  const subscribe = (conn: Connection, session: Session, lastSeq: number, requestId?: string) => {
+    unsubscribe(conn, session.id);
+    const r = session.log.after(lastSeq);
+    const gap = r.gap || lastSeq > r.lastSeq;
+    const records = lastSeq > r.lastSeq ? session.log.after(0).records : r.records;
+    if (gap) conn.send({ type: "sessionSnapshot", requestId, sessionId: session.id, data: session.info() });
+    for (const rec of records) deliver(conn, rec.json);
+    conn.send({
+      type: "replayComplete",
+      requestId,
+      sessionId: session.id,
+      data: {
+        fromSeq: records[0]?.event.seq ?? r.lastSeq + 1,
+        toSeq: r.lastSeq,
+        gap,
+        pendingPermissions: session.info().pendingPermissions,
+      },
+    });
+    let set = subscribers.get(session.id);
+    if (!set) subscribers.set(session.id, (set = new Set()));
+    set.add(conn);
+    subsOf(conn).add(session.id);
+  };
+
+  const unsubscribe = (conn: Connection, sessionId: string) => {
+    subscribers.get(sessionId)?.delete(conn);
+    if (subscribers.get(sessionId)?.size === 0) subscribers.delete(sessionId);
+    subsOf(conn).delete(sessionId);
+  };
+
+  type Handler<T extends ClientFrameType> = (
+    conn: Connection,
+    data: z.infer<(typeof CLIENT_FRAMES)[T]["data"]>,
+    ctx: { requestId?: string; sessionId: string },
+  ) => void | Promise<void>;
+
+  const handlers = new Map<string, FrameHandler>();
+  const on = <T extends ClientFrameType>(type: T, fn: Handler<T>) => {
+    const spec = CLIENT_FRAMES[type];
+    handlers.set(type, (conn: Connection, frame: Envelope) => {
+      const sessionId = spec.session ? parseInput(SessionIdSchema, frame.sessionId, "data") : (frame.sessionId ?? "");
+      const data = parseInput(spec.data, frame.data, "data") as z.infer<(typeof CLIENT_FRAMES)[T]["data"]>;
+      return fn(conn, data, { requestId: frame.requestId, sessionId });
+    });
+  };
+  const ack = (conn: Connection, command: string, ctx: { requestId?: string; sessionId: string }, extra: object = {}) =>
+    conn.send({ type: "ack", requestId: ctx.requestId, ...(ctx.sessionId ? { sessionId: ctx.sessionId } : {}), data: { command, ...extra } });
+
+  on("ping", (conn, _data, ctx) => {
+    // A ping naming a session is a keep-alive: it refreshes that session's idle timer.
+    if (ctx.sessionId && SessionIdSchema.safeParse(ctx.sessionId).success) {
+      try {
+        sessions.keepAlive(ctx.sessionId);
+      } catch {
+        /* unknown session: the ping still gets its pong */
+      }
+    }
+    conn.send({ type: "pong", requestId: ctx.requestId, data: { ts: Date.now() } });
+  });
+
+  on("streamStart", async (conn, data, ctx) => {
+    const session = await sessions.create(policy.createInput(data));
+    conn.send({ type: "streamStarted", requestId: ctx.requestId, sessionId: session.id, data: session.info() });
+    subscribe(conn, session, 0, ctx.requestId);
+  });
+
+  on("streamSend", (conn, data, ctx) => {
+    const r = sessions.send(ctx.sessionId, { text: data.prompt, ...(data.images ? { images: data.images } : {}) });
+    ack(conn, "streamSend", ctx, r);
+  });
+
+  on("streamClose", async (conn, _data, ctx) => {
+    sessions.get(ctx.sessionId);
+    await sessions.close(ctx.sessionId);
+    ack(conn, "streamClose", ctx);
+  });
+
+  on("subscribe", (conn, data, ctx) => {
+    subscribe(conn, sessions.get(ctx.sessionId), data?.lastSeq ?? 0, ctx.requestId);
+  });
+
+  on("unsubscribe", (conn, _data, ctx) => {
+    unsubscribe(conn, ctx.sessionId);
+    ack(conn, "unsubscribe", ctx);
+  });
+
+  on("permission", (conn, data, ctx) => {
+    const { permissionId, ...answer } = data;
+    sessions.answerPermission(ctx.sessionId, permissionId, answer, conn.principal.label);
+    ack(conn, "permission", ctx);
+  });
+
+  on("interrupt", async (conn, _data, ctx) => {
+    await sessions.interrupt(ctx.sessionId);
+    ack(conn, "interrupt", ctx);
+  });
+
+  on("setPermissionMode", async (conn, data, ctx) => {
+    await sessions.setPermissionMode(ctx.sessionId, data.mode);
+    ack(conn, "setPermissionMode", ctx);
+  });
+
+  on("setModel", async (conn, data, ctx) => {
+    await sessions.setModel(ctx.sessionId, data.model);
+    ack(conn, "setModel", ctx);
+  });
+
+  on("sessions", (conn, _data, ctx) => {
+    conn.send({ type: "sessions", requestId: ctx.requestId, data: { sessions: sessions.list().map((s) => s.info()) } });
+  });
+
+  on("ask", async (conn, data, ctx) => {
+    const r = await sessions.ask(
+      {
+        prompt: data.prompt,
+        workingDirectory: policy.workingDirectory(data.workingDirectory),
+        ...(data.permissionMode ? { permissionMode: data.permissionMode } : {}),
+        ...(data.model ? { model: data.model } : {}),
+      },
+      // The asking client sees the ask's events, so it can answer its permission prompts.
+      { timeoutMs: data.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, onSession: (s) => subscribe(conn, s, 0, ctx.requestId) },
+    );
+    conn.send({
+      type: "askResponse",
+      requestId: ctx.requestId,
+      sessionId: r.sessionId,
+      data: {
+        result: r.result,
+        sessionId: r.sessionId,
+        usage: r.usage ?? null,
+        costUsd: r.costUsd ?? null,
+        durationMs: r.durationMs ?? 0,
+        isError: r.isError,
+      },
+    });
+  });
+
+  return {
+    handlers,
+    onDisconnect(conn) {
+      for (const id of [...subsOf(conn)]) unsubscribe(conn, id);
+    },
+    close() {
+      unsubscribeFromEvents();
+      subscribers.clear();
+    },
+  };
+}
+
