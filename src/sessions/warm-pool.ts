@@ -35,9 +35,14 @@ export class WarmPool {
 
   /** Spares alive now, and how many of them have answered `initialize`. */
   status(): { size: number; spares: number; ready: number } {
+    let spares = 0;
     let ready = 0;
-    for (const s of this.spares) if (s.ready) ready++;
-    return { size: this.options.size, spares: this.spares.size, ready };
+    for (const s of this.spares) {
+      if (!s.process.alive) continue;
+      spares++;
+      if (s.ready) ready++;
+    }
+    return { size: this.options.size, spares, ready };
   }
 
   /** True when a session with this cwd and these options can take a spare. */
