@@ -6,7 +6,7 @@ import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../clau
 import { openConfigStore, type ResolvedConfig } from "../config/index.js";
 import { PROTOCOL_VERSION, type HealthResponse, type InfoResponse } from "../protocol/index.js";
 import { createAuthenticator, createServer, type ServerLimits } from "../server/index.js";
-import { createSessionManager, type SessionManager } from "../sessions/index.js";
+import { createSessionManager, type EventLogLimits, type SessionManager } from "../sessions/index.js";
 import { processEnv } from "../config/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, loopbackFor } from "./addresses.js";
@@ -22,6 +22,8 @@ export interface StartDaemonOptions {
   /** Environment for Claude children (default: this process's). */
   childEnv?: Record<string, string | undefined>;
   limits?: Partial<ServerLimits>;
+  /** In-memory event log retention per session (default 10 000 events / 16 MiB). */
+  eventLogLimits?: EventLogLimits;
 }
 
 export interface Daemon {
@@ -109,6 +111,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     // No spares when the CLI is missing: they could only fail.
     warmPool: claude.available ? config.warmPool : 0,
     memoryLimitMb: config.memoryLimitMb,
+    ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
   });
 
   const rotateMasterToken = () => {

@@ -10,7 +10,7 @@ import {
   StreamStartRequestSchema,
 } from "./requests.js";
 import { AskResponseSchema } from "./rest.js";
-import { PermissionRequestData } from "./events.js";
+import { PermissionRequestData, SessionUpdateData } from "./events.js";
 import { SessionInfoSchema } from "./sessions.js";
 
 /** Every frame, both ways: `{ type, requestId?, sessionId?, seq?, data }`. */
@@ -95,6 +95,16 @@ export const ReplayCompleteFrameSchema = reply(
   }),
 );
 
+/**
+ * A session's state change sent to clients NOT subscribed to it, so session lists stay current.
+ * It has no `seq`: it is a notice, not a log event, and does not move a client's resume position.
+ */
+export const SessionNoticeFrameSchema = z.object({
+  type: z.literal("sessionNotice"),
+  sessionId: z.string(),
+  data: SessionUpdateData,
+});
+
 /** Server -> client frames that are not session events. */
 export const ServerFrameSchema = z.discriminatedUnion("type", [
   WelcomeFrameSchema,
@@ -105,6 +115,7 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   SessionsFrameSchema,
   SessionSnapshotFrameSchema,
   ReplayCompleteFrameSchema,
+  SessionNoticeFrameSchema,
   ErrorBodySchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;

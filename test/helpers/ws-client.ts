@@ -29,6 +29,7 @@ export interface TestWsClient {
   readonly socket: WebSocket;
   readonly frames: Frame[];
   readonly invalid: { frame: unknown; error: string }[];
+  /** The oldest not-yet-taken frame matching `match` (waits for one); frames that do not match stay. */
   next(match: string | ((f: Frame) => boolean), timeoutMs?: number): Promise<Frame>;
   send(frame: unknown): void;
   sendRaw(data: string | Buffer): void;
@@ -40,7 +41,9 @@ export function connectWs(url: string, options: WebSocket.ClientOptions & { prot
   const socket = new WebSocket(url, options.protocols, options);
   const frames: Frame[] = [];
   const invalid: { frame: unknown; error: string }[] = [];
-  let cursor = 0;
+  // next() takes the oldest frame that matches and was not taken yet; other frames stay for later calls.
+  const taken = new Set<number>();
+  let firstFree = 0;
   const waiters = new Set<() => void>();
   socket.on("message", (data) => {
     const frame = JSON.parse(data.toString()) as Frame;
@@ -64,9 +67,12 @@ export function connectWs(url: string, options: WebSocket.ClientOptions & { prot
       const pred = typeof match === "string" ? (f: Frame) => f.type === match : match;
       return new Promise((resolve, reject) => {
         const check = () => {
-          while (cursor < frames.length) {
-            const f = frames[cursor++]!;
+          for (let i = firstFree; i < frames.length; i++) {
+            if (taken.has(i)) continue;
+            const f = frames[i]!;
             if (pred(f)) {
+              taken.add(i);
+              while (taken.has(firstFree)) taken.delete(firstFree++);
               cleanup();
               resolve(f);
               return;

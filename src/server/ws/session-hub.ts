@@ -58,12 +58,16 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   const unsubscribeFromEvents = sessions.onEvent((record: LogRecord) => {
     const { sessionId, type } = record.event;
     const subs = subscribers.get(sessionId);
-    if (type === "sessionUpdate") {
-      // State changes go to every client so session lists stay current.
-      for (const c of options.connections()) deliver(c, record.json);
-      return;
-    }
     if (subs) for (const c of subs) deliver(c, record.json);
+    if (type === "sessionUpdate") {
+      // Everyone else gets a notice without seq so session lists stay current.
+      let notice: string | undefined;
+      for (const c of options.connections()) {
+        if (subs?.has(c)) continue;
+        notice ??= JSON.stringify({ type: "sessionNotice", sessionId, data: record.event.data });
+        deliver(c, notice);
+      }
+    }
   });
 
   /** Replays what the client missed and attaches it, in one synchronous step so no live event slips between. */
