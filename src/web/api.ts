@@ -1,0 +1,56 @@
+// REST calls the page makes: pairing, the session list as a fallback, and a token probe. Same origin only.
+import type { ErrorBody } from "../protocol/common.js";
+import type { SessionInfo } from "../protocol/sessions.js";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (init.body !== undefined) headers["Content-Type"] = "application/json";
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers, cache: "no-store", credentials: "omit" });
+  } catch {
+    throw new ApiError(0, "NETWORK", "The computer cannot be reached. Check that the phone is on the same Wi-Fi and the daemon runs.");
+  }
+  const body = (await res.json().catch(() => null)) as unknown;
+  if (!res.ok) {
+    const err = (body as ErrorBody | null)?.data;
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `The computer answered ${res.status}.`);
+  }
+  return body as T;
+}
+
+export interface PairResponse {
+  deviceId: string;
+  deviceToken: string;
+}
+
+/** Exchanges a one-time pairing token for this phone's own device token. */
+export function pairDevice(pairingToken: string, deviceName: string): Promise<PairResponse> {
+  return call<PairResponse>("/api/pair", { method: "POST", body: JSON.stringify({ pairingToken, deviceName }) });
+}
+
+export async function fetchSessions(token: string): Promise<SessionInfo[]> {
+  return (await call<{ sessions: SessionInfo[] }>("/api/sessions", { token })).sessions;
+}
+
+/** false only when the daemon answers 401: the token was revoked or never valid. */
+export async function tokenWorks(token: string): Promise<boolean> {
+  try {
+    await call("/api/info", { token });
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return false;
+    throw e;
+  }
+}

@@ -1,0 +1,89 @@
+// The page: picks the screen from the store (pairing, sessions, new session, conversation).
+import { Header } from "./components/header.js";
+import { Conversation } from "./components/conversation.js";
+import { NewSession } from "./components/new-session.js";
+import { PairingScreen } from "./components/pairing-screen.js";
+import { SessionList } from "./components/session-list.js";
+import { baseName } from "./format.js";
+import { loadToken } from "./pairing.js";
+import { closeSession, dismissNotice, forgetPairing, navigate, useAppState, type AppState } from "./store.js";
+
+function Notice({ notice }: { notice: AppState["notice"] }) {
+  if (!notice) return null;
+  return (
+    <div class={`toast ${notice.tone}`} role={notice.tone === "error" ? "alert" : "status"}>
+      <span>{notice.text}</span>
+      <button type="button" class="icon-btn" aria-label="Dismiss" onClick={dismissNotice}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+export function App() {
+  const s = useAppState();
+  if (!s.token) {
+    return (
+      <>
+        <Header title="Claude Companion" />
+        <PairingScreen pairing={s.pairing} hasStoredToken={loadToken() !== null} />
+      </>
+    );
+  }
+  const online = s.conn === "connected";
+  const back = () => navigate({ name: "list" });
+  if (s.route.name === "new") {
+    return (
+      <>
+        <Header title="New session" back={back} conn={s.conn} />
+        <Notice notice={s.notice} />
+        <NewSession online={online} />
+      </>
+    );
+  }
+  if (s.route.name === "session") {
+    const id = s.route.id;
+    const info = s.sessions[id];
+    return (
+      <>
+        <Header title={info ? baseName(info.workingDirectory) : "Session"} subtitle={info?.workingDirectory} back={back} conn={s.conn}>
+          {info && info.state !== "closed" && (
+            <button
+              type="button"
+              class="icon-btn"
+              aria-label="Close session"
+              title="Close session"
+              onClick={() => {
+                if (confirm("Close this session? Claude Code stops on the computer.")) void closeSession(id);
+              }}
+            >
+              ⏏
+            </button>
+          )}
+        </Header>
+        <Notice notice={s.notice} />
+        <Conversation view={s.views[id]} info={info} online={online} missing={!!s.missing[id]} />
+      </>
+    );
+  }
+  return (
+    <>
+      <Header title="Sessions" conn={s.conn}>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="Unpair this phone"
+          title="Unpair this phone"
+          onClick={() => {
+            if (confirm("Forget this computer's pairing on this phone?")) forgetPairing();
+          }}
+        >
+          ⎋
+        </button>
+      </Header>
+      <Notice notice={s.notice} />
+      <SessionList sessions={Object.values(s.sessions)} views={s.views} loaded={s.listLoaded} online={online} />
+    </>
+  );
+}
+

@@ -1,0 +1,160 @@
+// One session: the transcript (bubbles, tool and permission cards, result lines), the prompt box, interrupt.
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import type { SessionInfo } from "../../protocol/sessions.js";
+import { cost, duration } from "../format.js";
+import { interrupt, sendPrompt } from "../store.js";
+import { isRunning, queuedPrompts, type Item, type SessionView } from "../transcript.js";
+import { Markdown } from "./markdown-view.js";
+import { memo } from "./memo.js";
+import { PermissionCard } from "./permission-card.js";
+import { ToolCard } from "./tool-card.js";
+
+function ResultLine({ item }: { item: Extract<Item, { kind: "result" }> }) {
+  const d = item.data;
+  const interrupted = d.terminalReason === "aborted_streaming" || d.terminalReason === "aborted_tools" || d.subtype === "interrupted";
+  const parts = [
+    d.durationMs !== undefined ? duration(d.durationMs) : null,
+    d.costUsd !== undefined ? cost(d.costUsd) : null,
+    d.numTurns !== undefined ? `${d.numTurns} turn${d.numTurns === 1 ? "" : "s"}` : null,
+  ].filter(Boolean);
+  const label = interrupted ? "Interrupted" : d.isError ? `Failed (${d.subtype})` : "Done";
+  return (
+    <p class={`result${d.isError ? " err" : ""}`} data-kind="result" data-seq={item.seq}>
+      <span>{label}</span>
+      {parts.length > 0 && <span class="muted"> · {parts.join(" · ")}</span>}
+    </p>
+  );
+}
+
+const ItemView = memo(function ItemView({ item, sessionId, queued }: { item: Item; sessionId: string; queued: boolean }) {
+  switch (item.kind) {
+    case "user":
+      return (
+        <div class="bubble user" data-kind="user" data-seq={item.seq}>
+          <p class="plain">{item.text}</p>
+          {item.images > 0 && <p class="muted small">{item.images} image{item.images === 1 ? "" : "s"}</p>}
+          {queued && <span class="tag">queued</span>}
+        </div>
+      );
+    case "assistant":
+      return (
+        <div class={`bubble assistant${item.done ? "" : " streaming"}`} data-kind="assistant" data-seq={item.seq} aria-busy={!item.done}>
+          <Markdown text={item.text} />
+          {item.aborted && <span class="tag">interrupted</span>}
+        </div>
+      );
+    case "tool":
+      return <ToolCard item={item} />;
+    case "permission":
+      return <PermissionCard item={item} sessionId={sessionId} />;
+    case "result":
+      return <ResultLine item={item} />;
+    case "error":
+      return (
+        <p class="error-line" role="alert" data-kind="error" data-seq={item.seq}>
+          <strong>{item.code}</strong> {item.message}
+        </p>
+      );
+    case "notice":
+      return (
+        <p class="notice muted small" data-kind="notice" data-seq={item.seq}>
+          {item.text}
+        </p>
+      );
+  }
+});
+
+function Composer({ sessionId, online, closed, running }: { sessionId: string; online: boolean; closed: boolean; running: boolean }) {
+  const [text, setText] = useState("");
+  const [sending, setSending] = useState(false);
+  const disabled = !online || closed;
+  const send = async () => {
+    if (!text.trim() || disabled || sending) return;
+    setSending(true);
+    if (await sendPrompt(sessionId, text)) setText("");
+    setSending(false);
+  };
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      <textarea
+        aria-label="Prompt"
+        placeholder={closed ? "This session is closed" : online ? (running ? "Queue another prompt…" : "Ask Claude…") : "Offline: waiting for the computer…"}
+        value={text}
+        rows={Math.min(6, Math.max(1, text.split("\n").length))}
+        disabled={disabled}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          // Enter adds a line (phones have no shift key); Ctrl/Cmd+Enter sends.
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            void send();
+          }
+        }}
+      />
+      {running && (
+        <button type="button" class="btn icon danger" aria-label="Interrupt" title="Interrupt" onClick={() => void interrupt(sessionId)} disabled={!online}>
+          ■
+        </button>
+      )}
+      <button type="submit" class="btn icon primary" aria-label="Send" title="Send" disabled={disabled || sending || !text.trim()}>
+        ➤
+      </button>
+    </form>
+  );
+}
+
+export function Conversation({ view, info, online, missing }: { view: SessionView | undefined; info: SessionInfo | undefined; online: boolean; missing: boolean }) {
+  const pinned = useRef(true);
+  useEffect(() => {
+    const onScroll = () => {
+      pinned.current = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 120;
+    };
+    window.addEventListener("scroll", onScroll, { passive: true });
+    return () => window.removeEventListener("scroll", onScroll);
+  }, []);
+  const last = view?.items[view.items.length - 1];
+  useLayoutEffect(() => {
+    if (pinned.current) window.scrollTo(0, document.documentElement.scrollHeight);
+  }, [view?.items.length, last]);
+
+  if (missing) {
+    return (
+      <main class="center" data-screen="conversation">
+        <p>This session no longer exists on the computer.</p>
+      </main>
+    );
+  }
+  if (!view) return <main class="center" data-screen="conversation" />;
+  const queued = queuedPrompts(view);
+  const running = isRunning(view);
+  const state = view.state ?? info?.state;
+  return (
+    <>
+      <main
+        class="conversation"
+        data-screen="conversation"
+        data-session-id={view.sessionId}
+        data-last-seq={view.cursor.lastSeq ?? ""}
+        data-applied={view.applied}
+        data-state={state ?? ""}
+      >
+        {view.items.length === 0 && <p class="muted center-text">{online ? "No messages yet. Send a prompt to start." : "Loading…"}</p>}
+        {view.items.map((item) => (
+          <ItemView key={item.key} item={item} sessionId={view.sessionId} queued={item.kind === "user" && queued.has(item.promptId)} />
+        ))}
+        {running && (
+          <p class="working muted small" aria-live="polite">
+            <span class="spinner small" aria-hidden="true" /> Claude is working{queued.size > 0 ? ` · ${queued.size} queued` : ""}
+          </p>
+        )}
+      </main>
+      <Composer sessionId={view.sessionId} online={online} closed={state === "closed"} running={running} />
+    </>
+  );
+}

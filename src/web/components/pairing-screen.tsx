@@ -1,0 +1,59 @@
+// The screens before a device token: how to pair, pairing in progress, a used/expired code, a revoked phone.
+import type { PairingStatus } from "../store.js";
+import { continueWithStoredToken } from "../store.js";
+
+const NEW_CODE = (
+  <p>
+    Run <code>claude-companion pair</code> on your computer for a new QR code, then scan it with this phone.
+  </p>
+);
+
+const TITLES: Record<string, string> = {
+  PAIRING_TOKEN_USED: "This QR code was already used",
+  PAIRING_TOKEN_EXPIRED: "This QR code has expired",
+  PAIRING_TOKEN_UNKNOWN: "This QR code is not known",
+  NETWORK: "The computer cannot be reached",
+  AUTH_RATE_LIMITED: "Too many attempts",
+};
+
+export function PairingScreen({ pairing, hasStoredToken }: { pairing: PairingStatus; hasStoredToken: boolean }) {
+  if (pairing.status === "pairing") {
+    return (
+      <main class="center" data-screen="pairing">
+        <div class="spinner" aria-hidden="true" />
+        <h2>Pairing this phone…</h2>
+      </main>
+    );
+  }
+  if (pairing.status === "failed") {
+    return (
+      <main class="center" data-screen="pairing-failed">
+        <div class="card warn" role="alert">
+          <h2>{TITLES[pairing.code] ?? "Pairing failed"}</h2>
+          <p>{pairing.message}</p>
+          {NEW_CODE}
+          {hasStoredToken && (
+            <button type="button" class="btn" onClick={continueWithStoredToken}>
+              Continue with this phone's earlier pairing
+            </button>
+          )}
+        </div>
+      </main>
+    );
+  }
+  return (
+    <main class="center" data-screen="pair">
+      <div class="logo" aria-hidden="true" />
+      <h2>{pairing.status === "revoked" ? "This phone is no longer paired" : "Pair this phone"}</h2>
+      {pairing.status === "revoked" && <p>The computer no longer accepts this phone's token (it was revoked or the daemon was reset).</p>}
+      <ol class="steps">
+        <li>
+          On your computer, run <code>claude-companion start</code> (or <code>claude-companion pair</code> if it already runs).
+        </li>
+        <li>Scan the QR code it prints with this phone's camera.</li>
+        <li>This page opens paired. Add it to your home screen to come back in one tap.</li>
+      </ol>
+      <p class="muted">The QR code works once and for 10 minutes. Phone and computer must be on the same network.</p>
+    </main>
+  );
+}

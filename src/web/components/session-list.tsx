@@ -1,0 +1,52 @@
+// The session list: state, working directory, last activity, a badge for pending permissions; "New session".
+import type { SessionInfo } from "../../protocol/sessions.js";
+import { baseName, relativeTime } from "../format.js";
+import { navigate } from "../store.js";
+import type { SessionView } from "../transcript.js";
+
+/** Open permission cards: from the live view when this page follows the session, else from the list. */
+export function pendingCount(info: SessionInfo, view: SessionView | undefined): number {
+  if (!view) return info.pendingPermissions.length;
+  return view.items.filter((i) => i.kind === "permission" && !i.resolved).length;
+}
+
+const STATE_LABEL: Record<SessionInfo["state"], string> = { created: "starting", active: "working", idle: "idle", closed: "closed" };
+
+export function SessionList(props: { sessions: SessionInfo[]; views: Record<string, SessionView>; loaded: boolean; online: boolean }) {
+  const sorted = [...props.sessions].sort((a, b) => b.lastActivity - a.lastActivity);
+  return (
+    <main class="list" data-screen="sessions">
+      <button type="button" class="btn primary wide" onClick={() => navigate({ name: "new" })} disabled={!props.online}>
+        + New session
+      </button>
+      {!props.loaded && <p class="muted center-text">Loading sessions…</p>}
+      {props.loaded && sorted.length === 0 && <p class="muted center-text">No sessions yet. Start one to talk to Claude Code on your computer.</p>}
+      <ul class="sessions" aria-label="Sessions">
+        {sorted.map((s) => {
+          const pending = pendingCount(s, props.views[s.sessionId]);
+          return (
+            <li key={s.sessionId}>
+              <a class="session-row" href={`#/s/${s.sessionId}`} data-session-id={s.sessionId} data-state={s.state}>
+                <span class={`state state-${s.state}`}>{STATE_LABEL[s.state]}</span>
+                <span class="row-main">
+                  <strong class="ellipsis">{baseName(s.workingDirectory)}</strong>
+                  <span class="muted mono ellipsis small">{s.workingDirectory}</span>
+                </span>
+                <span class="row-side">
+                  {pending > 0 && (
+                    <span class="badge" aria-label={`${pending} permission request${pending === 1 ? "" : "s"} waiting`}>
+                      {pending}
+                    </span>
+                  )}
+                  <time class="muted small" dateTime={new Date(s.lastActivity).toISOString()}>
+                    {relativeTime(s.lastActivity)}
+                  </time>
+                </span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </main>
+  );
+}

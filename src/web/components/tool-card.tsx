@@ -1,0 +1,112 @@
+// Compact cards for tool uses: Bash (command and output), Edit/Write (file and change), others folded.
+import type { Item, ToolResult } from "../transcript.js";
+import { preview } from "../format.js";
+
+type Rec = Record<string, unknown>;
+const asRec = (v: unknown): Rec => (v && typeof v === "object" ? (v as Rec) : {});
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+function Diff({ before, after }: { before: string; after: string }) {
+  const del = before ? before.split("\n") : [];
+  const add = after ? after.split("\n") : [];
+  return (
+    <pre class="diff" aria-label="Change">
+      {del.map((l, i) => (
+        <span key={`d${i}`} class="del">
+          {`- ${l}\n`}
+        </span>
+      ))}
+      {add.map((l, i) => (
+        <span key={`a${i}`} class="add">
+          {`+ ${l}\n`}
+        </span>
+      ))}
+    </pre>
+  );
+}
+
+/** The input of a tool, as a tool card and a permission card show it. */
+export function ToolInput({ name, input }: { name: string; input: unknown }) {
+  const i = asRec(input);
+  const file = str(i.file_path) ?? str(i.notebook_path) ?? str(i.path);
+  switch (name) {
+    case "Bash":
+      return (
+        <>
+          {str(i.description) && <p class="muted small">{str(i.description)}</p>}
+          <pre class="cmd">
+            <code>{`$ ${str(i.command) ?? ""}`}</code>
+          </pre>
+        </>
+      );
+    case "Edit":
+      return (
+        <>
+          <p class="mono small path">{file}</p>
+          <Diff before={preview(str(i.old_string) ?? "", 4000)} after={preview(str(i.new_string) ?? "", 4000)} />
+        </>
+      );
+    case "MultiEdit":
+      return (
+        <>
+          <p class="mono small path">{file}</p>
+          {(Array.isArray(i.edits) ? i.edits : []).slice(0, 20).map((e, n) => (
+            <Diff key={n} before={preview(str(asRec(e).old_string) ?? "", 2000)} after={preview(str(asRec(e).new_string) ?? "", 2000)} />
+          ))}
+        </>
+      );
+    case "Write":
+      return (
+        <>
+          <p class="mono small path">{file}</p>
+          <Diff before="" after={preview(str(i.content) ?? "", 4000)} />
+        </>
+      );
+    case "Read":
+    case "NotebookEdit":
+      return <p class="mono small path">{file}</p>;
+    default:
+      return (
+        <details>
+          <summary>Input</summary>
+          <pre>
+            <code>{preview(input)}</code>
+          </pre>
+        </details>
+      );
+  }
+}
+
+function ResultView({ name, result }: { name: string; result: ToolResult }) {
+  const text = result.content || (result.isError ? "(error)" : "(no output)");
+  const long = text.length > 600 || text.split("\n").length > 12;
+  if (name === "Bash" && !long) {
+    return (
+      <pre class={`out${result.isError ? " err" : ""}`}>
+        <code>{text}</code>
+      </pre>
+    );
+  }
+  return (
+    <details class={result.isError ? "err" : ""} open={name === "Bash" ? false : undefined}>
+      <summary>{result.isError ? "Error" : "Output"}</summary>
+      <pre class="out">
+        <code>{preview(text, 20_000)}</code>
+      </pre>
+    </details>
+  );
+}
+
+export function ToolCard({ item }: { item: Extract<Item, { kind: "tool" }> }) {
+  const status = item.result ? (item.result.isError ? "failed" : "done") : "running";
+  return (
+    <article class={`tool tool-${status}`} data-kind="tool" data-seq={item.seq} data-tool={item.name} aria-label={`Tool ${item.name}`}>
+      <header>
+        <span class="tool-name">{item.name}</span>
+        <span class={`tool-status ${status}`}>{status === "running" ? "running…" : status}</span>
+      </header>
+      {item.input !== undefined && <ToolInput name={item.name} input={item.input} />}
+      {item.result && <ResultView name={item.name} result={item.result} />}
+    </article>
+  );
+}

@@ -1,0 +1,263 @@
+// The phone's one WebSocket to the daemon: token auth, reconnect with backoff, requests by id, and the pure seq logic.
+import type { ClientFrameData, ClientFrameType } from "../protocol/ws.js";
+
+// ---- pure seq logic: apply strictly in order, drop duplicates, detect gaps -----------------
+
+/** Where a session's view stands in its event log. */
+export interface SeqCursor {
+  /** Highest seq applied; null right after a snapshot, when the next event becomes the new base. */
+  lastSeq: number | null;
+  /** A resubscribe is in flight: later gaps are dropped (its replay fills them) until replayComplete. */
+  resyncing: boolean;
+}
+
+/**
+ * - `apply`: the next event in order (or the first after a snapshot).
+ * - `duplicate`: already applied (seq <= lastSeq); ignore it.
+ * - `gap`: events are missing; resubscribe from `lastSeq` and drop this one.
+ * - `drop`: a gap while a resubscribe is already in flight; its replay will bring this event again.
+ */
+export type SeqAction = "apply" | "duplicate" | "gap" | "drop";
+
+export const initialCursor = (lastSeq = 0): SeqCursor => ({ lastSeq, resyncing: false });
+
+export function sequence(cursor: SeqCursor, seq: number): { action: SeqAction; cursor: SeqCursor } {
+  if (cursor.lastSeq === null) return { action: "apply", cursor: { lastSeq: seq, resyncing: cursor.resyncing } };
+  if (seq <= cursor.lastSeq) return { action: "duplicate", cursor };
+  if (seq === cursor.lastSeq + 1) return { action: "apply", cursor: { lastSeq: seq, resyncing: cursor.resyncing } };
+  if (cursor.resyncing) return { action: "drop", cursor };
+  return { action: "gap", cursor: { lastSeq: cursor.lastSeq, resyncing: true } };
+}
+
+/** After `replayComplete`: the resubscribe is done. */
+export const replayDone = (cursor: SeqCursor): SeqCursor => ({ lastSeq: cursor.lastSeq, resyncing: false });
+
+/** After `sessionSnapshot` (gap: true): the view is rebuilt and the next event is taken as it comes. */
+export const snapshotCursor = (): SeqCursor => ({ lastSeq: null, resyncing: true });
+
+/** Exponential backoff with jitter: 0.5 s, 1 s, 2 s … capped at 10 s, each scaled by 0.5–1. */
+export function backoffDelay(attempt: number, random: () => number = Math.random, baseMs = 500, capMs = 10_000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20));
+  return Math.round(ceiling * (0.5 + random() * 0.5));
+}
+
+// ---- the socket -----------------------------------------------------------------------------
+
+export type ConnState = "connecting" | "connected" | "reconnecting" | "offline";
+
+/** A frame from the server: a reply (requestId), a session event (seq + sessionId) or an error. */
+export interface InboundFrame {
+  type: string;
+  requestId?: string | null;
+  sessionId?: string;
+  seq?: number;
+  ts?: number;
+  data?: unknown;
+}
+
+export interface ConnectionOptions {
+  /** ws:// or wss:// URL of /ws. */
+  url: string;
+  token: string;
+  onFrame(frame: InboundFrame): void;
+  onState(state: ConnState): void;
+  /** The server said welcome: (re)subscribe and refresh here. */
+  onReady(): void;
+  /** The token was refused (close 4401, or a failed connect that a REST probe confirms). */
+  onUnauthorized(): void;
+  /** Asked after a connect fails before welcome: true when the token is still good. */
+  checkToken(): Promise<boolean>;
+  random?: () => number;
+}
+
+export interface Connection {
+  readonly state: ConnState;
+  start(): void;
+  stop(): void;
+  /** Sends a frame and resolves with the first reply that echoes its requestId (rejects on an error reply). */
+  request<T extends ClientFrameType>(type: T, data: ClientFrameData<T>, sessionId?: string, timeoutMs?: number): Promise<InboundFrame>;
+  /** Drops the socket and connects again at once (used when a wake-up ping gets no pong). */
+  reconnectNow(): void;
+}
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+const SUBPROTOCOL = "claude-companion";
+
+export function wsUrlFor(loc: Pick<Location, "protocol" | "host">): string {
+  return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}/ws`;
+}
+
+export function createConnection(options: ConnectionOptions): Connection {
+  let socket: WebSocket | null = null;
+  let state: ConnState = "connecting";
+  let attempt = 0;
+  let everConnected = false;
+  let stopped = true;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let counter = 0;
+  const pending = new Map<string, { resolve(f: InboundFrame): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+
+  const setState = (next: ConnState) => {
+    if (next === state) return;
+    state = next;
+    options.onState(next);
+  };
+
+  const failPending = (why: string) => {
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer);
+      p.reject(new RequestError("DISCONNECTED", why));
+      pending.delete(id);
+    }
+  };
+
+  const open = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (stopped) return;
+    if (typeof navigator !== "undefined" && navigator.onLine === false) return setState("offline");
+    setState(everConnected || attempt > 0 ? "reconnecting" : "connecting");
+    let welcomed = false;
+    // Browsers cannot set headers on a WebSocket: the token travels as a second subprotocol.
+    const ws = new WebSocket(options.url, [SUBPROTOCOL, `bearer.${options.token}`]);
+    socket = ws;
+    ws.onmessage = (ev) => {
+      let frame: InboundFrame;
+      try {
+        frame = JSON.parse(String(ev.data)) as InboundFrame;
+      } catch {
+        return;
+      }
+      if (frame.type === "welcome") {
+        welcomed = true;
+        everConnected = true;
+        attempt = 0;
+        setState("connected");
+        options.onReady();
+        return;
+      }
+      const id = frame.requestId;
+      if (id && pending.has(id)) {
+        const p = pending.get(id)!;
+        pending.delete(id);
+        clearTimeout(p.timer);
+        if (frame.type === "error") {
+          const d = (frame.data ?? {}) as { code?: string; message?: string; details?: Record<string, unknown> };
+          p.reject(new RequestError(d.code ?? "ERROR", d.message ?? "The request failed.", d.details));
+        } else p.resolve(frame);
+      }
+      options.onFrame(frame);
+    };
+    ws.onclose = (ev) => {
+      if (socket !== ws) return;
+      socket = null;
+      failPending("The connection was lost.");
+      if (stopped) return;
+      if (ev.code === 4401) return unauthorized();
+      if (!welcomed) {
+        // A refused upgrade looks like any network error to a page: ask REST whether the token is the reason.
+        void options.checkToken().then(
+          (ok) => (ok ? schedule() : unauthorized()),
+          () => schedule(),
+        );
+        return;
+      }
+      schedule();
+    };
+  };
+
+  const unauthorized = () => {
+    stopped = true;
+    options.onUnauthorized();
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    clearTimeout(timer);
+    if (typeof navigator !== "undefined" && navigator.onLine === false) return setState("offline");
+    setState(everConnected || attempt > 0 ? "reconnecting" : "connecting");
+    timer = setTimeout(open, backoffDelay(attempt++, options.random));
+  };
+
+  const drop = () => {
+    const ws = socket;
+    socket = null;
+    if (ws) {
+      ws.onclose = null;
+      ws.onmessage = null;
+      ws.close();
+    }
+    failPending("The connection was reset.");
+  };
+
+  const reconnectNow = () => {
+    if (stopped) return;
+    drop();
+    attempt = 0;
+    open();
+  };
+
+  const onOnline = () => {
+    if (!socket) reconnectNow();
+  };
+  const onOffline = () => {
+    if (socket?.readyState !== WebSocket.OPEN) setState("offline");
+  };
+  // A phone that wakes may hold a dead socket: a ping that gets no pong within 4 s means reconnect.
+  const onVisible = () => {
+    if (document.visibilityState !== "visible" || stopped) return;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return reconnectNow();
+    const ws = socket;
+    connection.request("ping", {}, undefined, 4000).catch(() => {
+      if (socket === ws) reconnectNow();
+    });
+  };
+
+  const connection: Connection = {
+    get state() {
+      return state;
+    },
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      window.addEventListener("online", onOnline);
+      window.addEventListener("offline", onOffline);
+      document.addEventListener("visibilitychange", onVisible);
+      open();
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      window.removeEventListener("online", onOnline);
+      window.removeEventListener("offline", onOffline);
+      document.removeEventListener("visibilitychange", onVisible);
+      drop();
+    },
+    request(type, data, sessionId, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        if (!socket || socket.readyState !== WebSocket.OPEN) {
+          reject(new RequestError("DISCONNECTED", "Not connected to the computer."));
+          return;
+        }
+        const requestId = `r${++counter}`;
+        const t = setTimeout(() => {
+          pending.delete(requestId);
+          reject(new RequestError("TIMEOUT", "The computer did not answer in time."));
+        }, timeoutMs);
+        pending.set(requestId, { resolve, reject, timer: t });
+        socket.send(JSON.stringify({ type, requestId, ...(sessionId ? { sessionId } : {}), data }));
+      });
+    },
+    reconnectNow,
+  };
+  return connection;
+}

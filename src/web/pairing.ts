@@ -1,0 +1,99 @@
+// What the QR code hands the page (in the URL fragment), the device name it pairs as, and where the token is kept.
+
+/** What the fragment of the opened URL asks for. */
+export type FragmentAction =
+  | { kind: "pair"; pairingToken: string; fingerprint?: string }
+  | { kind: "token"; token: string }
+  | { kind: "none" };
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_\-.~+/=]{1,512}$/;
+
+/** Parses `#pair=<token>[&fp=<fingerprint>]` or the older `#token=<master token>`. Pure. */
+export function parseFragment(hash: string): FragmentAction {
+  const raw = hash.startsWith("#") ? hash.slice(1) : hash;
+  if (!raw || raw.startsWith("/")) return { kind: "none" };
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(raw);
+  } catch {
+    return { kind: "none" };
+  }
+  const pair = params.get("pair");
+  if (pair && TOKEN_SHAPE.test(pair)) {
+    const fp = params.get("fp");
+    return { kind: "pair", pairingToken: pair, ...(fp ? { fingerprint: fp } : {}) };
+  }
+  const token = params.get("token");
+  if (token && TOKEN_SHAPE.test(token)) return { kind: "token", token };
+  return { kind: "none" };
+}
+
+/** A short, human name for this phone in `claude-companion devices` (1..64 characters, no control characters). */
+export function deviceNameFor(userAgent: string): string {
+  const os = /iPhone/.test(userAgent)
+    ? "iPhone"
+    : /iPad/.test(userAgent)
+      ? "iPad"
+      : /Android/.test(userAgent)
+        ? "Android"
+        : /Mac OS X/.test(userAgent)
+          ? "Mac"
+          : /Windows/.test(userAgent)
+            ? "Windows"
+            : /Linux/.test(userAgent)
+              ? "Linux"
+              : "Browser";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Firefox\//.test(userAgent)
+      ? "Firefox"
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? "Chrome"
+        : /Safari\//.test(userAgent)
+          ? "Safari"
+          : "";
+  return browser ? `${os} ${browser}` : os;
+}
+
+const TOKEN_KEY = "claude-companion.token";
+const DEVICE_KEY = "claude-companion.deviceId";
+const RECENT_KEY = "claude-companion.recentDirs";
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // private mode or storage disabled: the session lasts as long as the page
+  }
+}
+
+export function loadToken(): string | null {
+  return storage()?.getItem(TOKEN_KEY) ?? null;
+}
+
+export function saveToken(token: string, deviceId?: string): void {
+  storage()?.setItem(TOKEN_KEY, token);
+  if (deviceId) storage()?.setItem(DEVICE_KEY, deviceId);
+  else storage()?.removeItem(DEVICE_KEY);
+}
+
+export function forgetToken(): void {
+  storage()?.removeItem(TOKEN_KEY);
+  storage()?.removeItem(DEVICE_KEY);
+}
+
+/** Working directories used for new sessions, most recent first (at most 8). */
+export function loadRecentDirs(): string[] {
+  try {
+    const v = JSON.parse(storage()?.getItem(RECENT_KEY) ?? "[]") as unknown;
+    return Array.isArray(v) ? v.filter((d): d is string => typeof d === "string").slice(0, 8) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function rememberDir(dir: string): string[] {
+  const next = [dir, ...loadRecentDirs().filter((d) => d !== dir)].slice(0, 8);
+  storage()?.setItem(RECENT_KEY, JSON.stringify(next));
+  return next;
+}

@@ -1,0 +1,184 @@
+// A session's view as a pure fold over its events: bubbles, tool cards, permission cards, result lines. No DOM here.
+import type { SessionEvent, SessionEventData } from "../protocol/events.js";
+import type { SessionInfo } from "../protocol/sessions.js";
+import type { SessionState } from "../protocol/common.js";
+import { initialCursor, snapshotCursor, type SeqCursor } from "./connection.js";
+
+export type PermissionRequest = SessionEventData<"permissionRequest">;
+export type PermissionResolved = SessionEventData<"permissionResolved">;
+export type StreamComplete = SessionEventData<"streamComplete">;
+export type ToolResult = Extract<SessionEventData<"streamToolUse">, { phase: "result" }>;
+
+/** One line of the conversation. `key` is stable (the seq that created it). */
+export type Item =
+  | { kind: "user"; key: string; seq: number; promptId: string; text: string; images: number }
+  | { kind: "assistant"; key: string; seq: number; messageId?: string; text: string; done: boolean; aborted?: boolean }
+  | { kind: "tool"; key: string; seq: number; toolUseId: string; name: string; input: unknown; result?: ToolResult }
+  | { kind: "permission"; key: string; seq: number; request: PermissionRequest; resolved?: PermissionResolved }
+  | { kind: "result"; key: string; seq: number; data: StreamComplete }
+  | { kind: "error"; key: string; seq: number; code: string; message: string }
+  | { kind: "notice"; key: string; seq: number; text: string };
+
+export interface SessionView {
+  sessionId: string;
+  items: Item[];
+  cursor: SeqCursor;
+  /** Events applied since the view was (re)built; equals lastSeq when it was built from seq 1. */
+  applied: number;
+  state?: SessionState;
+  /** Index in items of the assistant bubble still streaming, or -1. */
+  open: number;
+  /** Prompts sent and not finished, oldest first: the first runs while `state` is active, the rest wait. */
+  pendingPrompts: string[];
+}
+
+export function emptyView(sessionId: string, state?: SessionState): SessionView {
+  return { sessionId, items: [], cursor: initialCursor(0), applied: 0, open: -1, pendingPrompts: [], ...(state ? { state } : {}) };
+}
+
+/** The view after a `sessionSnapshot`: older events are gone; what follows the snapshot is applied as it comes. */
+export function viewFromSnapshot(info: SessionInfo): SessionView {
+  return {
+    ...emptyView(info.sessionId, info.state),
+    cursor: snapshotCursor(),
+    items: [{ kind: "notice", key: "snapshot", seq: 0, text: "Earlier messages of this session are no longer kept by the computer." }],
+  };
+}
+
+/** Adds the permission cards the server says are still open and the view does not show (after a replay). */
+export function withPendingPermissions(view: SessionView, pending: PermissionRequest[]): SessionView {
+  const known = new Set(view.items.flatMap((i) => (i.kind === "permission" ? [i.request.permissionId] : [])));
+  const missing = pending.filter((p) => !known.has(p.permissionId));
+  if (missing.length === 0) return view;
+  const seq = view.cursor.lastSeq ?? 0;
+  return {
+    ...view,
+    items: [...view.items, ...missing.map((request): Item => ({ kind: "permission", key: `perm-${request.permissionId}`, seq, request }))],
+  };
+}
+
+const findLast = (items: Item[], pred: (i: Item) => boolean): number => {
+  for (let i = items.length - 1; i >= 0; i--) if (pred(items[i]!)) return i;
+  return -1;
+};
+
+function replaceAt(items: Item[], index: number, item: Item): Item[] {
+  const copy = items.slice();
+  copy[index] = item;
+  return copy;
+}
+
+/** Applies one event (already sequenced by the caller) and returns the new view; the old one is not changed. */
+export function applyEvent(view: SessionView, event: SessionEvent): SessionView {
+  const v: SessionView = { ...view, applied: view.applied + 1 };
+  const key = `${event.type}-${event.seq}`;
+  const seq = event.seq;
+  switch (event.type) {
+    case "userMessage":
+      v.items = [...v.items, { kind: "user", key, seq, promptId: event.data.promptId, text: event.data.text, images: event.data.images }];
+      v.pendingPrompts = [...v.pendingPrompts, event.data.promptId];
+      return v;
+    case "streamData": {
+      const d = event.data;
+      const open = v.open >= 0 ? v.items[v.open] : undefined;
+      const sameMessage = open?.kind === "assistant" && (d.messageId === undefined || open.messageId === undefined || open.messageId === d.messageId);
+      if (d.kind === "delta") {
+        if (open?.kind === "assistant" && sameMessage) {
+          v.items = replaceAt(v.items, v.open, { ...open, text: open.text + d.text });
+        } else {
+          v.items = [...v.items, { kind: "assistant", key, seq, ...(d.messageId ? { messageId: d.messageId } : {}), text: d.text, done: false }];
+          v.open = v.items.length - 1;
+        }
+        return v;
+      }
+      // A completed message: its text is authoritative over the deltas. An empty one (tool use only) adds nothing.
+      if (open?.kind === "assistant" && sameMessage) {
+        v.items = replaceAt(v.items, v.open, { ...open, text: d.text || open.text, done: true, ...(d.aborted ? { aborted: true } : {}) });
+        v.open = -1;
+      } else if (d.text) {
+        v.items = [...v.items, { kind: "assistant", key, seq, ...(d.messageId ? { messageId: d.messageId } : {}), text: d.text, done: true, ...(d.aborted ? { aborted: true } : {}) }];
+        v.open = -1;
+      }
+      return v;
+    }
+    case "streamToolUse": {
+      const d = event.data;
+      closeOpen(v);
+      if (d.phase === "use") {
+        v.items = [...v.items, { kind: "tool", key, seq, toolUseId: d.toolUseId, name: d.name, input: d.input }];
+        return v;
+      }
+      const at = findLast(v.items, (i) => i.kind === "tool" && i.toolUseId === d.toolUseId);
+      const tool = at >= 0 ? v.items[at] : undefined;
+      if (tool?.kind === "tool") v.items = replaceAt(v.items, at, { ...tool, result: d });
+      else v.items = [...v.items, { kind: "tool", key, seq, toolUseId: d.toolUseId, name: "Tool", input: undefined, result: d }];
+      return v;
+    }
+    case "permissionRequest": {
+      const at = findLast(v.items, (i) => i.kind === "permission" && i.request.permissionId === event.data.permissionId);
+      if (at < 0) v.items = [...v.items, { kind: "permission", key, seq, request: event.data }];
+      return v;
+    }
+    case "permissionResolved": {
+      const at = findLast(v.items, (i) => i.kind === "permission" && i.request.permissionId === event.data.permissionId);
+      const card = at >= 0 ? v.items[at] : undefined;
+      if (card?.kind === "permission") v.items = replaceAt(v.items, at, { ...card, resolved: event.data });
+      return v;
+    }
+    case "streamComplete": {
+      closeOpen(v);
+      const done = new Set(event.data.promptIds);
+      v.pendingPrompts = v.pendingPrompts.filter((p) => !done.has(p));
+      v.items = [...v.items, { kind: "result", key, seq, data: event.data }];
+      return v;
+    }
+    case "sessionUpdate": {
+      const d = event.data;
+      v.state = d.state;
+      if (d.droppedPromptIds?.length) {
+        const dropped = new Set(d.droppedPromptIds);
+        v.pendingPrompts = v.pendingPrompts.filter((p) => !dropped.has(p));
+        const n = d.droppedPromptIds.length;
+        v.items = [...v.items, { kind: "notice", key, seq, text: `${n} queued prompt${n === 1 ? " was" : "s were"} dropped.` }];
+      }
+      // Reconcile with the server's queue: while active, one prompt runs and queueLength wait.
+      if (d.state !== "active") {
+        if (d.queueLength === 0) v.pendingPrompts = [];
+        closeOpen(v);
+      } else if (v.pendingPrompts.length > d.queueLength + 1) {
+        v.pendingPrompts = v.pendingPrompts.slice(-(d.queueLength + 1));
+      }
+      if (d.state === "closed" && d.previousState !== "closed") {
+        v.items = [...v.items, { kind: "notice", key, seq, text: "This session is closed." }];
+      }
+      return v;
+    }
+    case "sessionError":
+      v.items = [...v.items, { kind: "error", key, seq, code: event.data.code, message: event.data.message }];
+      return v;
+    case "warning":
+      v.items = [...v.items, { kind: "notice", key, seq, text: event.data.message }];
+      return v;
+    case "claudeEvent":
+      return v;
+  }
+}
+
+function closeOpen(v: SessionView): void {
+  const open = v.open >= 0 ? v.items[v.open] : undefined;
+  if (open?.kind === "assistant") v.items = replaceAt(v.items, v.open, { ...open, done: true });
+  v.open = -1;
+}
+
+/** Prompts waiting behind the running one. */
+export function queuedPrompts(view: SessionView): Set<string> {
+  return new Set(view.state === "active" ? view.pendingPrompts.slice(1) : view.pendingPrompts);
+}
+
+/** True while a turn runs (interrupt is offered). */
+export const isRunning = (view: SessionView): boolean => view.state === "active";
+
+/** Builds a view from a complete list of events (REST history); used by tests to compare with the page. */
+export function buildView(sessionId: string, events: SessionEvent[]): SessionView {
+  return events.reduce(applyEvent, emptyView(sessionId));
+}
