@@ -4,7 +4,7 @@ import { DecisionSchema, PermissionModeSchema, SessionIdSchema } from "./common.
 
 /** Longest prompt accepted, in characters. */
 export const MAX_PROMPT_CHARS = 100_000;
-/** Largest total of decoded image bytes in one prompt. */
+/** Largest total size of the images of one prompt, counted as the base64 text sent. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 export const IMAGE_MEDIA_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
 
@@ -22,13 +22,11 @@ export const ImageSchema = z
   .strict();
 export type PromptImage = z.infer<typeof ImageSchema>;
 
-const decodedSize = (b64: string) => Math.floor((b64.length * 3) / 4) - (b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0);
-
 export const ImagesSchema = z
   .array(ImageSchema)
   .max(20)
-  .refine((imgs) => imgs.reduce((n, i) => n + decodedSize(i.data), 0) <= MAX_IMAGE_BYTES, {
-    message: `images must total at most ${MAX_IMAGE_BYTES} bytes`,
+  .refine((imgs) => imgs.reduce((n, i) => n + i.data.length, 0) <= MAX_IMAGE_BYTES, {
+    message: `images must total at most ${MAX_IMAGE_BYTES} bytes of base64`,
   });
 
 /** Model alias or id; passed to `--model`. */
