@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import polka, { type Middleware, type Polka } from "polka";
 import type { Logger } from "pino";
-import { CompanionError } from "../protocol/index.js";
+import { CompanionError, WS_MAX_BUFFERED } from "../protocol/index.js";
 import type { SessionManager } from "../sessions/index.js";
 import type { Authenticator } from "./auth.js";
 import { checkHost, checkOrigin, hostAndCors, type OriginPolicy } from "./guards.js";
@@ -32,6 +32,8 @@ export interface ServerLimits {
   maxSocketsPerAddress: number;
   /** WebSocket heartbeat interval. Default 30 000 ms. */
   heartbeatMs: number;
+  /** Unsent bytes a WebSocket client may fall behind before it is cut off (1013). Default 8 MiB. */
+  maxBufferedBytes: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -40,6 +42,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   authFailuresPerMinute: 10,
   maxSocketsPerAddress: 20,
   heartbeatMs: 30_000,
+  maxBufferedBytes: WS_MAX_BUFFERED,
 };
 
 export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
@@ -111,7 +114,13 @@ export function createServer(deps: ServerDeps): CompanionServer {
   });
 
   let ws: WsServer | undefined;
-  const hub = createSessionHub({ sessions: deps.sessions, policy, logger: deps.logger, connections: () => ws?.connections ?? [] });
+  const hub = createSessionHub({
+    sessions: deps.sessions,
+    policy,
+    logger: deps.logger,
+    connections: () => ws?.connections ?? [],
+    maxBuffered: limits.maxBufferedBytes,
+  });
   ws = attachWebSocketServer({
     server,
     authorize: (req, token) => {

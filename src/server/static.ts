@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import sirv from "sirv";
 
 export interface StaticHandlerOptions {
@@ -57,6 +58,15 @@ export function isUnsafePath(rawPath: string): boolean {
     }
   }
   return true; // encoded more than four times: nobody legitimate does that
+}
+
+/**
+ * Where the built client is: `dist/web` beside the bundled daemon (dist/*.js), or `dist/web` of the
+ * repository when running from source (src/server/static.ts). The first that has an index.html wins.
+ */
+export function defaultWebRoot(): string {
+  const candidates = [fileURLToPath(new URL("./web", import.meta.url)), fileURLToPath(new URL("../../dist/web", import.meta.url))];
+  return candidates.find((dir) => existsSync(join(dir, "index.html"))) ?? candidates[0]!;
 }
 
 function notFound(res: ServerResponse): void {

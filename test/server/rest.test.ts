@@ -268,7 +268,7 @@ describe("abuse limits", () => {
       }
       const blocked = await fetch(`${guarded.url}/api/info`, { headers: { authorization: `Bearer ${guarded.token}` } });
       expect(blocked.status).toBe(429);
-      expect((await blocked.json()).data.code).toBe("AUTH_RATE_LIMITED");
+      expect(((await blocked.json()) as { data: { code: string } }).data.code).toBe("AUTH_RATE_LIMITED");
       const { connectWs } = await import("../helpers/ws-client.js");
       await expect(connectWs(guarded.wsUrl, { headers: { authorization: `Bearer ${guarded.token}` } })).rejects.toMatchObject({ status: 429 });
       expect((await fetch(`${guarded.url}/health`)).status).toBe(200);

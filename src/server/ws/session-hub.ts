@@ -51,7 +51,8 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
       conn.state.set("cut", true);
       logger.warn({ connectionId: conn.id, buffered }, "slow consumer disconnected");
       conn.socket.close(1013, "slow consumer: resubscribe with your last seq");
-      setTimeout(() => conn.socket.terminate(), 1000).unref();
+      // The close frame waits behind the backlog; a peer that never reads is dropped.
+      setTimeout(() => conn.socket.terminate(), 10_000).unref();
     }
   };
 
