@@ -5,7 +5,6 @@ import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import { generate } from "selfsigned";
 import type { Logger } from "../log.js";
 import { writeFileAtomic } from "../pairing/atomic-file.js";
 import { CompanionError } from "../protocol/errors.js";
@@ -89,6 +88,8 @@ function reasonToRenew(x509: X509Certificate, keyPem: string, want: { dns: strin
 }
 
 async function generateCertificate(want: { dns: string[]; ips: string[] }, now: number, validityDays: number) {
+  // selfsigned pulls in @peculiar/x509 (about half a second to load): only when a certificate is made.
+  const { generate } = await import("selfsigned");
   const commonName = want.dns.find((d) => d !== "localhost") ?? "localhost";
   return generate([{ name: "commonName", value: commonName }, { name: "organizationName", value: "claude-companion (self-signed)" }], {
     keyType: "ec",

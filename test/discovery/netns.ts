@@ -16,19 +16,48 @@ function ip(args: string[]): void {
   execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"], timeout: 5000 });
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Deletes namespaces left by test runs that were killed before their afterAll (their pid is gone). */
+function removeStaleNamespaces(): void {
+  let listing = "";
+  try {
+    listing = execFileSync("ip", ["netns", "list"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 });
+  } catch {
+    return;
+  }
+  for (const match of listing.matchAll(/^(cc-test-(\d+)-[0-9a-f]+)/gm)) {
+    if (!isAlive(Number(match[2]))) {
+      try {
+        ip(["netns", "del", match[1]!]);
+      } catch {
+        // Someone else removed it.
+      }
+    }
+  }
+}
+
 /**
  * Creates `cc-test-<pid>-<random>`. With multicast: lo up, multicast on, a 224.0.0.0/4 route on lo.
  * Without: lo left down, so a multicast send fails with ENETUNREACH. Returns the reason when
  * namespaces are unavailable (not root, no iproute2, no CAP_SYS_ADMIN in a container).
  */
 export function createNetns(options: { multicast: boolean }): Netns | { skip: string } {
+  removeStaleNamespaces();
   const name = `cc-test-${process.pid}-${randomBytes(3).toString("hex")}`;
   try {
     ip(["netns", "add", name]);
   } catch (e) {
     const err = e as { code?: string; stderr?: Buffer; message: string };
     const detail = err.code === "ENOENT" ? "the `ip` command (iproute2) is not installed" : (err.stderr?.toString().trim() || err.message);
-    return { skip: `cannot create a network namespace (${detail}); run the discovery tests as root on Linux with iproute2` };
+    return { skip: `cannot create a network namespace (${detail}); these tests need Linux, iproute2 and root with CAP_SYS_ADMIN` };
   }
   const children = new Set<JsonChild>();
   const remove = () => {
