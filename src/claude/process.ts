@@ -241,7 +241,8 @@ class ClaudeChildProcess implements ClaudeProcess {
   private request(request: { subtype: string; [key: string]: unknown }): Promise<Envelope> {
     const requestId = randomUUID();
     return new Promise<Envelope>((resolve, reject) => {
-      if (!this.alive && this.childPid !== undefined) {
+      // Before exit is processed a failed spawn still gets its pending entry: onExit rejects it with the cause.
+      if (this.exitInfo !== undefined || this.exitSeen) {
         reject(new CompanionError("CLAUDE_ERROR", { reason: `cannot send ${request.subtype}: the process has exited` }));
         return;
       }
@@ -336,8 +337,9 @@ class ClaudeChildProcess implements ClaudeProcess {
       }
     }
     if (spawnError) this.log.error({ err: spawnError.message }, "claude could not be started");
-    else if (exit.requested || exit.exitCode === 0) this.log.info(exit, "claude exited");
-    else this.log.warn(exit, "claude exited unexpectedly");
+    else if (exit.requested || exit.exitCode === 0) {
+      this.log.info({ exitCode: exit.exitCode, signal: exit.signal, requested: exit.requested }, "claude exited");
+    } else this.log.warn(exit, "claude exited unexpectedly");
     return exit;
   }
 

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { createClaudeProcess, type ClaudeProcessDeps } from "../../src/claude/index.js";
 import type { ClaudeEvent, ClaudeProcess, ClaudeSpawnOptions } from "../../src/claude/types.js";
-import { createSilentLogger } from "../../src/log.js";
+import { createLogger, createSilentLogger } from "../../src/log.js";
 import { CompanionError } from "../../src/protocol/errors.js";
 import { childPids, collectEvents, isAlive, makeTempDir, runTurn, waitForEvent } from "../helpers/claude-events.js";
 import { FAKE_CLAUDE } from "../helpers/fake-api.js";
@@ -140,6 +141,21 @@ describe("ClaudeProcess against the fake CLI", () => {
     expect(existsSync(path.join(work.dir, "always2.txt"))).toBe(true);
   });
 
+  test("allow with an addRules update for the tool stops asking without changing the mode", async () => {
+    const proc = await ready();
+    const asked = waitForEvent(proc, "permissionRequest");
+    const first = waitForEvent(proc, "result");
+    proc.sendUserMessage("permission rule1.txt", randomUUID());
+    proc.answerPermission((await asked).requestId, {
+      behavior: "allow",
+      updatedPermissions: [{ type: "addRules", rules: [{ toolName: "Write" }], behavior: "allow", destination: "session" }],
+    });
+    await first;
+    const { events } = await runTurn(proc, "permission rule2.txt", randomUUID());
+    expect(events.some((e) => e.kind === "permissionRequest" || e.kind === "permissionModeChanged")).toBe(false);
+    expect(existsSync(path.join(work.dir, "rule2.txt"))).toBe(true);
+  });
+
   test("AskUserQuestion arrives as a permission request and takes answers in updatedInput", async () => {
     const proc = await ready();
     const asked = waitForEvent(proc, "permissionRequest");
@@ -196,7 +212,15 @@ describe("ClaudeProcess against the fake CLI", () => {
   });
 
   test("a crash mid-turn gives the exit code and the stderr tail", async () => {
-    const proc = await ready();
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+        cb();
+      },
+    });
+    const proc = spawn({}, { logger: createLogger({ format: "json", destination: sink, level: "debug" }) });
+    await proc.ready();
     const { events } = collectEvents(proc);
     proc.sendUserMessage("crash now", randomUUID());
     const exit = await proc.exited;
@@ -207,6 +231,10 @@ describe("ClaudeProcess against the fake CLI", () => {
     expect(await proc.stats()).toBeNull();
     expect(() => proc.sendUserMessage("hello", randomUUID())).toThrow(expect.objectContaining({ code: "CLAUDE_EXITED" }));
     await expect(proc.interrupt()).rejects.toMatchObject({ code: "CLAUDE_ERROR" });
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.find((l) => l.msg === "claude exited unexpectedly")).toMatchObject({
+      level: 40, room: "claude", sessionId: proc.sessionId, exitCode: 3,
+    });
   });
 
   test("a non-JSON stdout line becomes a warning event and the turn goes on", async () => {
@@ -272,6 +300,9 @@ describe("ClaudeProcess against the fake CLI", () => {
     expect(await proc.exited).toMatchObject({ exitCode: null, requested: false });
     expect(proc.alive).toBe(false);
     expect(proc.pid).toBeUndefined();
+    await expect(proc.interrupt()).rejects.toMatchObject({ code: "CLAUDE_ERROR" });
+    expect(await proc.stats()).toBeNull();
+    expect(await proc.stop()).toMatchObject({ requested: false });
   });
 
   test("an exit before ready (session id in use) rejects ready() with CLAUDE_EXITED and the stderr line", async () => {
