@@ -5,6 +5,7 @@ import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import { join } from "node:path";
+import { domainToASCII } from "node:url";
 import type { Logger } from "../log.js";
 import { writeFileAtomic } from "../pairing/atomic-file.js";
 import { CompanionError } from "../protocol/errors.js";
@@ -49,15 +50,18 @@ export interface EnsureCertificateOptions {
   renewBeforeDays?: number;
 }
 
+const DNS_NAME = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+
 /** The SANs a certificate for these names must carry: localhost, loopback, each host and its .local, each address. */
 export function wantedAltNames(hostnames: readonly string[] = [], addresses: readonly string[] = []): { dns: string[]; ips: string[] } {
   const dns = new Set<string>(["localhost"]);
   for (const raw of hostnames) {
-    const host = raw.trim().toLowerCase().replace(/\.$/, "");
-    if (!host || isIP(host)) continue;
+    // Punycode for non-ASCII names ("Büro-PC" -> "xn--bro-pc-3ya"); names that are still not DNS
+    // names are left out rather than written into a certificate that never matches them.
+    const host = domainToASCII(raw.trim().toLowerCase().replace(/\.$/, ""));
+    if (!DNS_NAME.test(host) || isIP(host)) continue;
     dns.add(host);
-    const first = host.split(".")[0];
-    if (first) dns.add(`${first}.local`);
+    dns.add(`${host.split(".")[0]}.local`);
   }
   const ips = new Set<string>(["127.0.0.1", "::1"]);
   for (const raw of addresses) {
@@ -82,7 +86,9 @@ function reasonToRenew(x509: X509Certificate, keyPem: string, want: { dns: strin
   const { validFrom, validTo } = describe(x509);
   if (!(validFrom <= now)) return "it is not valid yet (clock moved back?)";
   if (!(validTo - now > renewBeforeMs)) return "it expires soon";
-  for (const name of want.dns) if (x509.checkHost(name, { subject: "never" }) === undefined) return `it does not cover ${name}`;
+  // Names are compared as written (checkHost would reject some valid host names and renew forever).
+  const names = new Set(describe(x509).altNames.map((n) => n.toLowerCase()));
+  for (const name of want.dns) if (!names.has(name)) return `it does not cover ${name}`;
   for (const ip of want.ips) if (x509.checkIP(ip) === undefined) return `it does not cover ${ip}`;
   return null;
 }

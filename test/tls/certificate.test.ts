@@ -38,6 +38,8 @@ describe("wantedAltNames", () => {
     [["box.lan."], ["192.168.1.20"], ["localhost", "box.lan", "box.local"], ["127.0.0.1", "::1", "192.168.1.20"]],
     [["box.local"], ["[fd00::5]", "fe80::1%en0", "not-an-ip", "127.0.0.1"], ["localhost", "box.local"], ["127.0.0.1", "::1", "fd00::5"]],
     [["10.0.0.1", " "], ["10.0.0.1"], ["localhost"], ["127.0.0.1", "::1", "10.0.0.1"]],
+    [["Büro-PC"], [], ["localhost", "xn--bro-pc-3ya", "xn--bro-pc-3ya.local"], ["127.0.0.1", "::1"]],
+    [["my_box", "has space", "a..b", "-x-"], [], ["localhost", "my_box", "my_box.local"], ["127.0.0.1", "::1"]],
   ])("hosts %j, addresses %j", (hostnames, addresses, dns, ips) => {
     expect(wantedAltNames(hostnames, addresses)).toEqual({ dns, ips });
   });
@@ -76,6 +78,13 @@ describe("ensureCertificate", () => {
     expect(more.fingerprint256).not.toBe(a.fingerprint256);
     expect(new X509Certificate(more.cert).checkIP("192.168.7.7")).toBe("192.168.7.7");
     expect(fingerprintOf(readFileSync(more.paths.cert))).toBe(more.fingerprint256);
+  });
+
+  test.each([["Büro-PC"], ["my_box"], ["UPPER.Example.LAN"]])("keeps the certificate of host %j across restarts", async (hostname) => {
+    const a = await ensureCertificate({ dir, hostnames: [hostname], logger });
+    const b = await ensureCertificate({ dir, hostnames: [hostname], logger });
+    expect(b.generated).toBe(false);
+    expect(b.fingerprint256).toBe(a.fingerprint256);
   });
 
   test("regenerates for a new hostname", async () => {
