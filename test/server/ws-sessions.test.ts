@@ -172,6 +172,7 @@ describe("nothing lost, nothing twice", () => {
     }
     await c.next((f) => f.type === "streamComplete" && f.sessionId === sid, 20_000);
     const log = await restEvents(sid);
+    await c.next((f) => f.sessionId === sid && f.seq === log.at(-1)!.seq);
     expect(log.length).toBeGreaterThan(2000);
     expect(received.map((f) => f.seq)).toEqual(log.map((e) => e.seq));
     expect(received.map((f) => f.type)).toEqual(log.map((e) => e.type));
