@@ -49,6 +49,8 @@ export interface SessionManagerOptions {
   /** Clock in ms since epoch (tests). Default Date.now. */
   now?: () => number;
   eventLogLimits?: EventLogLimits;
+  /** Called synchronously with every record of every session before listeners see it (e.g. a JSONL writer). */
+  persist?: (record: LogRecord) => void;
 }
 
 export interface CreateSessionInput {
@@ -205,6 +207,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         limits,
         onClosed,
         ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
+        ...(options.persist ? { persist: options.persist } : {}),
         ...(keptLog ? { log: keptLog } : {}),
         ...(pooled ? { process: pooled } : {}),
       });

@@ -7,7 +7,7 @@ import { CompanionError } from "../protocol/errors.js";
 import type { NewSessionEvent } from "../protocol/events.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 import { Deadline } from "./deadline.js";
-import { EventLog, type EventLogLimits } from "./event-log.js";
+import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
 import { isStreamClaudeEvent, mapStreamEvent } from "./map-event.js";
 import { PendingPermissions, type PermissionClientAnswer } from "./permissions.js";
 import { ProcessSlot, type ProcessExitInfo } from "./process-slot.js";
@@ -32,6 +32,8 @@ export interface SessionOptions {
   now: () => number;
   limits: SessionLimits;
   eventLogLimits?: EventLogLimits;
+  /** Called with each record before any listener (e.g. a JSONL writer); see EventLogOptions.persist. */
+  persist?: (record: LogRecord) => void;
   /** A log to continue (a closed session resumed in this daemon keeps its seq numbers). */
   log?: EventLog;
   /** An already spawned process for this id (from the warm pool). */
@@ -76,6 +78,7 @@ export class Session {
         sessionId: options.id,
         now,
         ...options.eventLogLimits,
+        ...(options.persist ? { persist: options.persist } : {}),
         onError: (err, where) => this.logger.error({ err, where }, "session event log hook failed"),
       });
     this.permissions = new PendingPermissions({

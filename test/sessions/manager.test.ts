@@ -77,6 +77,21 @@ describe("registry and limits", () => {
   });
 });
 
+describe("persistence hook", () => {
+  test("persist sees every record of every session before the event listeners do", async () => {
+    const order: string[] = [];
+    const { manager, recorder } = start({ persist: (r) => order.push(`persist:${r.event.sessionId}:${r.event.seq}`) });
+    manager.onEvent((r) => order.push(`listener:${r.event.sessionId}:${r.event.seq}`));
+    const s = await manager.create({ prompt: "reply" });
+    await recorder.wait(s.id, "streamComplete");
+    const persisted = order.filter((o) => o.startsWith("persist:"));
+    expect(persisted.length).toBe(recorder.of(s.id).length);
+    for (let i = 0; i < persisted.length; i++) {
+      expect(order.indexOf(persisted[i]!)).toBeLessThan(order.indexOf(persisted[i]!.replace("persist:", "listener:")));
+    }
+  });
+});
+
 describe("idle timeout", () => {
   test("idleness closes the session and stops its process", async () => {
     const { manager, recorder } = start({ sessionTimeoutMs: 300 });
