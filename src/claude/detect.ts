@@ -2,7 +2,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { INSTALL_SUGGESTION } from "./process.js";
+import { INSTALL_SUGGESTION } from "./spawn.js";
 
 export interface ClaudeDetection {
   available: boolean;

@@ -1,15 +1,14 @@
 // One live Claude Code child: spawn (execa), stdout events, the control protocol, stop/kill. Knows nothing of sessions.
 import { randomUUID } from "node:crypto";
-import { statSync } from "node:fs";
-import path from "node:path";
-import { execa } from "execa";
 import type { Logger } from "../log.js";
 import type { PermissionMode } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import { buildClaudeArgs } from "./args.js";
 import { buildChildEnv } from "./env.js";
 import { createLineParser, type ParsedLine } from "./line-parser.js";
-import { ControlRequestSchema, ControlResponseSchema, mapClaudeLine, type ControlResponseLine } from "./messages.js";
+import { mapClaudeLine } from "./messages.js";
+import { ControlRequestSchema, ControlResponseSchema, type ControlResponseLine } from "./schemas.js";
+import { assertWorkingDirectory, spawnChild, spawnFailure, STDERR_TAIL_LENGTH, type Child } from "./spawn.js";
 import { forgetProcess, sampleProcess } from "./stats.js";
 import { createStdinWriter, type StdinWriter } from "./stdin-writer.js";
 import type {
@@ -21,10 +20,6 @@ import type {
   PermissionAnswer,
   UserContentBlock,
 } from "./types.js";
-
-/** Last stderr characters kept for error details (16 KiB). */
-export const STDERR_TAIL_LENGTH = 16 * 1024;
-export const INSTALL_SUGGESTION = "npm install -g @anthropic-ai/claude-code";
 
 export interface ClaudeProcessDeps {
   logger: Logger;
@@ -41,36 +36,6 @@ interface PendingRequest {
   subtype: string;
   resolve: (envelope: Envelope) => void;
   reject: (error: Error) => void;
-}
-
-function spawnChild(cliPath: string, args: string[], cwd: string, env: Record<string, string>) {
-  return execa(cliPath, args, {
-    cwd,
-    env,
-    extendEnv: false,
-    stdin: "pipe",
-    stdout: "pipe",
-    stderr: "pipe",
-    buffer: false,
-    reject: false,
-    cleanup: true,
-    // stop() escalates itself (SIGTERM, then SIGKILL on its own schedule).
-    forceKillAfterDelay: false,
-  });
-}
-type Child = ReturnType<typeof spawnChild>;
-
-/** Throws FORBIDDEN_PATH unless `cwd` is an absolute path to an existing directory. */
-export function assertWorkingDirectory(cwd: string): void {
-  // Node reports a missing cwd as ENOENT naming the binary, which reads like a missing CLI.
-  if (!path.isAbsolute(cwd)) throw new CompanionError("FORBIDDEN_PATH", { path: cwd, reason: "is not an absolute path" });
-  let isDir: boolean;
-  try {
-    isDir = statSync(cwd).isDirectory();
-  } catch {
-    throw new CompanionError("FORBIDDEN_PATH", { path: cwd, reason: "does not exist" });
-  }
-  if (!isDir) throw new CompanionError("FORBIDDEN_PATH", { path: cwd, reason: "is not a directory" });
 }
 
 function delay(ms: number): { promise: Promise<void>; cancel: () => void } {
@@ -135,10 +100,16 @@ class ClaudeChildProcess implements ClaudeProcess {
       this.log.debug({ stderr: chunk.trimEnd() }, "claude stderr");
     });
 
-    this.exited = this.child.then(async (result) => {
-      await stdoutDone;
-      return this.onExit(result);
-    });
+    // With reject:false execa resolves even on failure; a rejection would be an execa bug, read the same way.
+    this.exited = this.child
+      .then(
+        (result) => result,
+        (error: unknown) => error as Awaited<Child>,
+      )
+      .then(async (result) => {
+        await stdoutDone;
+        return this.onExit(result);
+      });
     // The first line: readiness is the reply to `initialize` (system/init only comes per turn).
     this.readyPromise = this.request({ subtype: "initialize" }).then((envelope) => this.readyInfo(envelope));
     this.readyPromise.catch(() => undefined);
@@ -326,7 +297,7 @@ class ClaudeChildProcess implements ClaudeProcess {
     this.exitInfo = exit;
     if (this.childPid !== undefined) forgetProcess(this.childPid);
 
-    const spawnError = this.childPid === undefined ? this.spawnError(result) : undefined;
+    const spawnError = this.childPid === undefined ? spawnFailure(result, this.options.cliPath, this.options.cwd) : undefined;
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);
       if (spawnError) pending.reject(spawnError);
@@ -343,17 +314,6 @@ class ClaudeChildProcess implements ClaudeProcess {
     return exit;
   }
 
-  private spawnError(result: Awaited<Child>): CompanionError {
-    const code = (result as { code?: unknown }).code;
-    const originalError = (result as { originalMessage?: string }).originalMessage ?? result.message ?? String(code);
-    // The cwd was checked before spawn, but it may have vanished since; ENOENT would then blame the CLI.
-    try {
-      assertWorkingDirectory(this.options.cwd);
-    } catch (error) {
-      return error as CompanionError;
-    }
-    return new CompanionError("CLAUDE_UNAVAILABLE", { path: this.options.cliPath }, { originalError, suggestion: INSTALL_SUGGESTION });
-  }
 }
 
 /** Spawns one Claude Code process. Throws FORBIDDEN_PATH synchronously when cwd is unusable. */
