@@ -59,9 +59,15 @@ const TOKEN_KEY = "claude-companion.token";
 const DEVICE_KEY = "claude-companion.deviceId";
 const RECENT_KEY = "claude-companion.recentDirs";
 
-function storage(): Storage | null {
+interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+function storage(): KeyValueStore | null {
   try {
-    return window.localStorage;
+    return (globalThis as { localStorage?: KeyValueStore }).localStorage ?? null;
   } catch {
     return null; // private mode or storage disabled: the session lasts as long as the page
   }

@@ -1,10 +1,11 @@
 // The page's one state store: pairing, connection, session list, session views; frames in, commands out.
 import { useEffect, useReducer } from "preact/hooks";
 import type { Decision, PermissionMode } from "../protocol/common.js";
-import type { SessionEvent } from "../protocol/events.js";
+import type { SessionEvent, SessionEventData } from "../protocol/events.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 import { ApiError, fetchSessions, pairDevice, tokenWorks } from "./api.js";
-import { createConnection, RequestError, replayDone, sequence, wsUrlFor, type Connection, type ConnState, type InboundFrame } from "./connection.js";
+import { createConnection, RequestError, wsUrlFor, type Connection, type ConnState, type InboundFrame } from "./connection.js";
+import { replayDone, sequence } from "./seq.js";
 import { deviceNameFor, forgetToken, loadToken, parseFragment, rememberDir, saveToken } from "./pairing.js";
 import { applyEvent, emptyView, viewFromSnapshot, withPendingPermissions, type PermissionRequest, type SessionView } from "./transcript.js";
 
@@ -146,7 +147,7 @@ function subscribe(sessionId: string, lastSeq: number): void {
 
 let listTimer: ReturnType<typeof setTimeout> | undefined;
 /** Asks for the session list (debounced); pending-permission badges of sessions not open come from it. */
-function refreshList(delayMs = 0): void {
+export function refreshList(delayMs = 0): void {
   clearTimeout(listTimer);
   listTimer = setTimeout(() => void conn?.request("sessions", undefined).catch(() => undefined), delayMs);
 }
@@ -188,6 +189,16 @@ function onFrame(f: InboundFrame): void {
       }
       return setView(next);
     }
+    case "sessionNotice": {
+      // A state change of a session this connection does not follow (no seq: it does not move any cursor).
+      const id = f.sessionId;
+      const info = id ? state.sessions[id] : undefined;
+      if (!id || !info) return refreshList(300);
+      const d = f.data as SessionEventData<"sessionUpdate">;
+      set({ sessions: { ...state.sessions, [id]: { ...info, state: d.state, queueLength: d.queueLength, lastActivity: Date.now(), ...(d.permissionMode ? { permissionMode: d.permissionMode } : {}) } } });
+      // Pending-permission badges are not in the notice: the list brings them.
+      return refreshList(300);
+    }
     case "error":
       // Errors of requests are shown by whoever sent them; others (no requestId) are shown here.
       if (!f.requestId) set({ notice: { text: (f.data as { message?: string })?.message ?? "The computer reported an error.", tone: "error" } });
@@ -202,15 +213,8 @@ const snapshots = new Map<string, SessionInfo>();
 
 function onEvent(ev: SessionEvent): void {
   const view = state.views[ev.sessionId];
-  if (!view) {
-    // A session this page has not opened: keep the list current (sessionUpdate is broadcast to every client).
-    if (ev.type === "sessionUpdate") {
-      const info = state.sessions[ev.sessionId];
-      if (info) set({ sessions: { ...state.sessions, [ev.sessionId]: patchInfo(info, ev) } });
-      refreshList(300);
-    }
-    return;
-  }
+  // Events come only for subscribed sessions; one without a view is a leftover of an earlier page state.
+  if (!view) return;
   const { action, cursor } = sequence(view.cursor, ev.seq);
   if (action === "duplicate" || action === "drop") return;
   if (action === "gap") {

@@ -2,7 +2,7 @@
 import type { SessionEvent, SessionEventData } from "../protocol/events.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 import type { SessionState } from "../protocol/common.js";
-import { initialCursor, snapshotCursor, type SeqCursor } from "./connection.js";
+import { initialCursor, snapshotCursor, type SeqCursor } from "./seq.js";
 
 export type PermissionRequest = SessionEventData<"permissionRequest">;
 export type PermissionResolved = SessionEventData<"permissionResolved">;

@@ -1,7 +1,8 @@
 // The session list: state, working directory, last activity, a badge for pending permissions; "New session".
 import type { SessionInfo } from "../../protocol/sessions.js";
 import { baseName, relativeTime } from "../format.js";
-import { navigate } from "../store.js";
+import { useEffect } from "preact/hooks";
+import { navigate, refreshList } from "../store.js";
 import type { SessionView } from "../transcript.js";
 
 /** Open permission cards: from the live view when this page follows the session, else from the list. */
@@ -13,6 +14,11 @@ export function pendingCount(info: SessionInfo, view: SessionView | undefined): 
 const STATE_LABEL: Record<SessionInfo["state"], string> = { created: "starting", active: "working", idle: "idle", closed: "closed" };
 
 export function SessionList(props: { sessions: SessionInfo[]; views: Record<string, SessionView>; loaded: boolean; online: boolean }) {
+  // Badges of sessions this page does not follow change without a state change: refresh now and then.
+  useEffect(() => {
+    const t = setInterval(() => refreshList(), 10_000);
+    return () => clearInterval(t);
+  }, []);
   const sorted = [...props.sessions].sort((a, b) => b.lastActivity - a.lastActivity);
   return (
     <main class="list" data-screen="sessions">

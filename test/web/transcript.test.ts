@@ -1,0 +1,95 @@
+// The session view as a fold over events: streaming bubbles, tool and permission cards, queue, results.
+import { describe, expect, test } from "vitest";
+import type { SessionEvent } from "../../src/protocol/events.js";
+import { applyEvent, buildView, emptyView, queuedPrompts, viewFromSnapshot, withPendingPermissions } from "../../src/web/transcript.js";
+
+const SID = "00000000-0000-4000-8000-000000000001";
+let seq = 0;
+type Ev = { type: SessionEvent["type"]; data: unknown };
+const ev = (type: Ev["type"], data: unknown): SessionEvent => ({ seq: ++seq, sessionId: SID, ts: 1000 + seq, type, data }) as SessionEvent;
+const events = (...list: Ev[]): SessionEvent[] => {
+  seq = 0;
+  return list.map((e) => ev(e.type, e.data));
+};
+const perm = { permissionId: "p1", kind: "tool", toolName: "Write", input: { file_path: "/w/a.txt", content: "x" }, suggestions: [], expiresAt: 9e12 };
+
+describe("applyEvent", () => {
+  test("deltas stream into one bubble that the message finalises", () => {
+    const v = buildView(SID, events(
+      { type: "userMessage", data: { promptId: "u1", text: "hi", images: 0 } },
+      { type: "streamData", data: { kind: "delta", messageId: "m1", text: "Hel" } },
+      { type: "streamData", data: { kind: "delta", messageId: "m1", text: "lo" } },
+    ));
+    expect(v.items.map((i) => i.kind)).toEqual(["user", "assistant"]);
+    expect(v.items[1]).toMatchObject({ text: "Hello", done: false });
+    const done = applyEvent(v, ev("streamData", { kind: "message", messageId: "m1", text: "Hello.", content: [] }));
+    expect(done.items[1]).toMatchObject({ text: "Hello.", done: true });
+    expect(done.open).toBe(-1);
+    // The old view is untouched (items are immutable for memoised rendering).
+    expect(v.items[1]).toMatchObject({ text: "Hello", done: false });
+  });
+
+  test("an empty message (tool use only) adds no bubble; a message without deltas adds one", () => {
+    const v = buildView(SID, events(
+      { type: "streamData", data: { kind: "delta", messageId: "m1", text: "I will use a tool." } },
+      { type: "streamData", data: { kind: "message", messageId: "m1", text: "I will use a tool.", content: [] } },
+      { type: "streamData", data: { kind: "message", messageId: "m1", text: "", content: [{ type: "tool_use" }] } },
+      { type: "streamData", data: { kind: "message", messageId: "m2", text: "No deltas here", content: [] } },
+    ));
+    expect(v.items.map((i) => (i.kind === "assistant" ? i.text : i.kind))).toEqual(["I will use a tool.", "No deltas here"]);
+  });
+
+  test("tool use and its result make one card; permission request and resolution one card", () => {
+    const v = buildView(SID, events(
+      { type: "streamToolUse", data: { phase: "use", toolUseId: "t1", name: "Write", input: perm.input } },
+      { type: "permissionRequest", data: perm },
+      { type: "permissionRequest", data: perm },
+      { type: "permissionResolved", data: { permissionId: "p1", decision: "allow", by: "client", client: "phone" } },
+      { type: "streamToolUse", data: { phase: "result", toolUseId: "t1", isError: false, content: "ok" } },
+    ));
+    expect(v.items.map((i) => i.kind)).toEqual(["tool", "permission"]);
+    expect(v.items[0]).toMatchObject({ result: { content: "ok" } });
+    expect(v.items[1]).toMatchObject({ resolved: { decision: "allow", client: "phone" } });
+  });
+
+  test("queued prompts: all but the running one, cleared by results and dropped ids", () => {
+    let v = buildView(SID, events(
+      { type: "userMessage", data: { promptId: "a", text: "1", images: 0 } },
+      { type: "sessionUpdate", data: { state: "active", reason: "turn-started", queueLength: 0 } },
+      { type: "userMessage", data: { promptId: "b", text: "2", images: 0 } },
+      { type: "userMessage", data: { promptId: "c", text: "3", images: 0 } },
+    ));
+    expect([...queuedPrompts(v)]).toEqual(["b", "c"]);
+    v = applyEvent(v, ev("streamComplete", { result: "", isError: false, subtype: "success", promptIds: ["a"] }));
+    expect([...queuedPrompts(v)]).toEqual(["c"]);
+    v = applyEvent(v, ev("sessionUpdate", { state: "active", reason: "interrupted", queueLength: 0, droppedPromptIds: ["c"] }));
+    expect([...queuedPrompts(v)]).toEqual([]);
+    expect(v.items.at(-1)).toMatchObject({ kind: "notice", text: "1 queued prompt was dropped." });
+    v = applyEvent(v, ev("sessionUpdate", { state: "idle", reason: "turn-complete", queueLength: 0 }));
+    expect(v.pendingPrompts).toEqual([]);
+  });
+
+  test("streamComplete closes a bubble left open by an interrupt; errors and warnings are lines", () => {
+    const v = buildView(SID, events(
+      { type: "streamData", data: { kind: "delta", text: "partial" } },
+      { type: "streamComplete", data: { result: "", isError: true, subtype: "error_during_execution", promptIds: [], terminalReason: "aborted_streaming" } },
+      { type: "sessionError", data: { code: "CLAUDE_EXITED", message: "Claude Code exited", details: {} } },
+      { type: "warning", data: { message: "not JSON" } },
+      { type: "claudeEvent", data: { claudeType: "system", subtype: "init", raw: {} } },
+    ));
+    expect(v.items.map((i) => i.kind)).toEqual(["assistant", "result", "error", "notice"]);
+    expect(v.items[0]).toMatchObject({ done: true });
+    expect(v.applied).toBe(5);
+  });
+
+  test("snapshot view and pending permissions from replayComplete", () => {
+    const info = { sessionId: SID, state: "active", workingDirectory: "/w", permissionMode: "default", createdAt: 0, lastActivity: 0,
+      messageCount: 1, queueLength: 0, lastSeq: 90, pendingPermissions: [], process: null, lastResult: null } as const;
+    let v = viewFromSnapshot({ ...info, pendingPermissions: [] });
+    expect(v.cursor).toEqual({ lastSeq: null, resyncing: true });
+    v = withPendingPermissions(v, [perm as never]);
+    v = withPendingPermissions(v, [perm as never]);
+    expect(v.items.map((i) => i.kind)).toEqual(["notice", "permission"]);
+    expect(emptyView(SID).items).toEqual([]);
+  });
+});
