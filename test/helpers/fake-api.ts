@@ -19,13 +19,16 @@ export function realClaudeInstalled(): boolean {
 
 /**
  * The environment for a real CLI child: offline, against `api`, with a private config dir.
- * Only PATH and HOME come from the test runner's environment.
+ * Only PATH and HOME come from the test runner's environment; TMPDIR is `<configDir>/tmp`.
  */
 export function realClaudeEnv(api: FakeAnthropicApi, configDir: string): Record<string, string | undefined> {
-  mkdirSync(configDir, { recursive: true });
+  // The CLI also writes to its temp dir (fswatch probes, sockets, pasted images): keep that inside the config dir too.
+  const tmp = path.join(configDir, "tmp");
+  mkdirSync(tmp, { recursive: true });
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    TMPDIR: tmp,
     ANTHROPIC_BASE_URL: api.url,
     ANTHROPIC_API_KEY: "test",
     CLAUDE_CONFIG_DIR: configDir,
