@@ -38,7 +38,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "secret.txt"), "outside the root");
   const app = polka({ onNoMatch: (_req, res) => { res.statusCode = 404; res.end("no route"); } });
   const handler = createStaticHandler({ root });
-  app.get("/api/x", (_req, res) => res.end("api"));
+  app.get("/api/x", (_req, res) => void res.end("api"));
   app.get("/*", handler).get("/", handler);
   server = createServer((req, res) => void app.handler(req as never, res, undefined as never));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
