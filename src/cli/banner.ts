@@ -13,6 +13,7 @@ export interface BannerInput {
   pairingUrl: string;
   qr: string;
   expiresAt?: number;
+  fingerprint?: string | undefined;
 }
 
 export function formatBanner(b: BannerInput): string {
@@ -25,7 +26,8 @@ export function formatBanner(b: BannerInput): string {
     ...b.urls.map((u) => `  ${kleur.cyan(u)}`),
     "",
     b.qr,
-    kleur.gray(`Scan to pair${b.expiresAt ? ` (valid until ${new Date(b.expiresAt).toLocaleTimeString()})` : ""}.`),
+    kleur.gray(`Scan to pair: one use${b.expiresAt ? `, valid until ${new Date(b.expiresAt).toLocaleTimeString()}` : ""}. New code: claude-companion pair`),
+    ...(b.fingerprint ? [kleur.gray(`TLS certificate fingerprint (SHA-256): ${b.fingerprint}`)] : []),
     "",
   ];
   return lines.join("\n");

@@ -1,4 +1,6 @@
 // Shared CLI plumbing: config loading with clear exits, talking to the running daemon.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import kleur from "kleur";
 import {
   ConfigError,
@@ -66,12 +68,37 @@ export function currentToken(store: ConfigStore): string {
   return processEnv().AUTH_TOKEN || store.ensureToken();
 }
 
-export async function callDaemon<T>(state: DaemonState, path: string, token: string | null, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+/** Calls the running daemon over loopback; with TLS the connection is pinned to the fingerprint in the state file. */
+export async function callDaemon<T>(
+  state: DaemonState,
+  path: string,
+  token: string | null,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const url = new URL(path, state.url);
+  const headers: Record<string, string> = {};
   if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(new URL(path, state.url), { ...init, headers, signal: AbortSignal.timeout(5000) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
+  if (payload !== undefined) headers["Content-Type"] = "application/json";
+  const agent = state.tls && state.fingerprint ? (await import("../tls/index.js")).createPinnedAgent(state.fingerprint) : undefined;
+  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? "GET", headers, agent, timeout: 5000 }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (text += c));
+      res.on("end", () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : null) as T });
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("the daemon did not answer within 5 s")));
+    req.on("error", reject);
+    req.end(payload);
+  });
 }
 
 export function printJson(value: unknown): void {

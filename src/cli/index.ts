@@ -9,6 +9,7 @@ Examples:
   $ claude-companion status --json          is it running? (exit 3 when not)
   $ claude-companion pair                   print a QR code for the running daemon
   $ claude-companion token --rotate         replace the master token
+  $ claude-companion devices                list paired phones; devices revoke <id>
   $ claude-companion stop                   stop the running daemon
 `;
 
@@ -31,6 +32,9 @@ export function buildProgram(): Command {
     .option("--cwd <dir>", "default working directory for sessions (default: current directory)")
     .option("--root <dir>", "directory sessions may work in; repeat for more (default: home)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--no-bonjour", "do not advertise on the LAN (env ENABLE_BONJOUR=false)")
+    .option("--tls", "serve HTTPS/WSS with a self-signed certificate (env TLS=true)")
+    .option("--tls-cert <file>", "your own certificate (PEM), e.g. from Tailscale; implies --tls")
+    .option("--tls-key <file>", "the private key of --tls-cert")
     .addOption(new Option("--log-format <format>", "log format on stderr").choices(["pretty", "json"]))
     .addOption(configDir)
     .action(async (opts) => (await import("./commands/start.js")).startCommand(opts));
@@ -56,6 +60,20 @@ export function buildProgram(): Command {
     .option("--json", "print JSON")
     .addOption(configDir)
     .action(async (opts) => (await import("./commands/pair.js")).pairCommand(opts));
+
+  const devices = program
+    .command("devices")
+    .description("list paired devices")
+    .option("--json", "print JSON")
+    .addOption(configDir)
+    .action(async (opts) => (await import("./commands/devices.js")).devicesCommand(opts));
+  devices
+    .command("revoke [id]")
+    .description("revoke a paired device (its open connections close at once)")
+    .option("--all", "revoke every paired device")
+    .option("--json", "print JSON")
+    .addOption(new Option("--config-dir <dir>", "config directory"))
+    .action(async (id: string | undefined, opts) => (await import("./commands/devices.js")).revokeCommand(id, opts));
 
   program
     .command("stop")

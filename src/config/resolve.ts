@@ -70,6 +70,15 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
   const roots = (out.allowedRoots as string[]).length ? (out.allowedRoots as string[]) : [env.HOME || homedir()];
   out.allowedRoots = roots.map((r) => resolvePath(inputs.processCwd, r));
 
+  if (Boolean(out.tlsCert) !== Boolean(out.tlsKey)) {
+    throw new ConfigError(out.tlsCert ? "--tls-key" : "--tls-cert", "", "both --tls-cert and --tls-key, or neither");
+  }
+  if (out.tlsCert) {
+    out.tlsCert = resolvePath(inputs.processCwd, out.tlsCert as string);
+    out.tlsKey = resolvePath(inputs.processCwd, out.tlsKey as string);
+    out.tls = true;
+  }
+
   const color = !("NO_COLOR" in env) && Boolean(inputs.isTTY);
   return Object.freeze({
     ...(out as Settings),

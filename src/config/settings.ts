@@ -96,6 +96,10 @@ export const SETTINGS = {
   allowedRoots: s<string[]>({ env: "ALLOWED_ROOTS", flag: "--root <dir>", default: [], allowed: "a comma-separated list of directories", description: "Directories sessions may work in (default: your home directory).", parse: list, storable: true }),
   allowedOrigins: s<string[]>({ env: "ALLOWED_ORIGINS", default: [], allowed: "a comma-separated list of http(s)://host[:port] origins", description: "Extra browser origins allowed for CORS and WebSocket.", parse: origins, storable: true }),
   allowedHosts: s<string[]>({ env: "ALLOWED_HOSTS", default: [], allowed: "a comma-separated list of host names", description: "Extra Host header names accepted (DNS-rebinding guard).", parse: hostList, storable: true }),
+  tls: s({ env: "TLS", flag: "--tls", default: false, allowed: "true or false", description: "Serve HTTPS and WSS with a self-signed certificate (pinned by its fingerprint in the QR).", parse: bool, storable: true }),
+  tlsCert: s({ env: "TLS_CERT", flag: "--tls-cert <file>", default: "", allowed: "a PEM certificate file", description: "Use your own certificate (e.g. a Tailscale one) instead of a self-signed one; implies TLS.", parse: nonEmpty, storable: true }),
+  tlsKey: s({ env: "TLS_KEY", flag: "--tls-key <file>", default: "", allowed: "a PEM private key file", description: "The private key of --tls-cert.", parse: nonEmpty, storable: true }),
+  pairingTtlMs: s({ env: "PAIRING_TTL", default: 600_000, allowed: "milliseconds from 10000 to 86400000", description: "How long a pairing QR code can be used.", parse: int(10_000, 86_400_000), storable: true }),
   logFormat: s<"pretty" | "json">({ env: "LOG_FORMAT", flag: "--log-format <format>", default: "pretty", allowed: "pretty | json", description: "Log format on stderr.", parse: oneOf(["pretty", "json"] as const) }),
   logLevel: s({ env: "LOG_LEVEL", default: "info", allowed: "trace | debug | info | warn | error | silent", description: "Log level.", parse: oneOf(["trace", "debug", "info", "warn", "error", "silent"] as const) }),
 } satisfies Record<string, SettingSpec<unknown>>;

@@ -1,16 +1,17 @@
-// Composition root: startDaemon(options) wires config, token, Claude detection and the server, then listens.
-import { hostname, platform } from "node:os";
+// Composition root: startDaemon(options) wires config, tokens, pairing, TLS, sessions, the server and discovery.
+import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
-import { openConfigStore, type ResolvedConfig } from "../config/index.js";
-import { PROTOCOL_VERSION, type HealthResponse, type InfoResponse } from "../protocol/index.js";
+import { openConfigStore, processEnv, type ResolvedConfig } from "../config/index.js";
 import { createAuthenticator, createServer, type ServerLimits } from "../server/index.js";
-import { createSessionManager, type EventLogLimits, type SessionManager } from "../sessions/index.js";
-import { processEnv } from "../config/index.js";
+import { createSessionManager, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, loopbackFor } from "./addresses.js";
+import { createInfo, testClaude } from "./info.js";
+import { createPairingService, type PairingService } from "./pairing.js";
 import { removeStateFile, writeStateFile } from "./state-file.js";
+import { loadTls, type DaemonTls } from "./tls.js";
 
 export interface StartDaemonOptions {
   config: ResolvedConfig;
@@ -34,23 +35,15 @@ export interface Daemon {
   /** One URL per non-internal IPv4 address, for the banner. */
   readonly lanUrls: string[];
   readonly claude: ClaudeDetection;
+  readonly tls: DaemonTls | null;
+  readonly pairing: PairingService;
+  /** Bonjour state for the banner and /api/info. */
+  bonjour(): { enabled: boolean; published: boolean; warning: string | null };
   /** The master token (never logged). */
   masterToken(): string;
   rotateMasterToken(): string;
-  /** Stops in reverse order: WS clients (1001), HTTP, state file. Idempotent. */
+  /** Stops in reverse order: discovery, WS clients (1001), HTTP, sessions, state file. Idempotent. */
   close(): Promise<void>;
-}
-
-/** POST /api/claude/test: a minimal prompt through the CLI, timed. */
-async function testClaude(sessions: SessionManager, claude: ClaudeDetection, cwd: string) {
-  const started = Date.now();
-  if (!claude.available) return { ok: false, latencyMs: 0, version: null, error: claude.error ?? "Claude Code CLI not found" };
-  try {
-    const r = await sessions.ask({ prompt: "Reply with the single word: ok", workingDirectory: cwd }, { timeoutMs: 60_000 });
-    return { ok: !r.isError, latencyMs: Date.now() - started, version: claude.version, ...(r.isError ? { error: r.result } : {}) };
-  } catch (e) {
-    return { ok: false, latencyMs: Date.now() - started, version: claude.version, error: (e as Error).message };
-  }
 }
 
 export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> {
@@ -60,36 +53,11 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   let token = config.authToken || store.ensureToken();
   const serverId = store.ensureServerId();
   const claude = options.claude ?? (await detectClaude(config.claudeCliPath, { timeoutMs: 5000 }));
-  const startedAt = Date.now();
-
-  const health = (): HealthResponse => ({
-    status: "ok",
-    version: VERSION,
-    uptime: Math.round((Date.now() - startedAt) / 1000),
-    claude: { available: claude.available, version: claude.version ?? null },
-    sessions: sessions.counts(),
-  });
-
+  const tls = config.tls ? await loadTls(config, options.logger) : null;
+  const protocol = tls ? "https" : "http";
   let port = config.port;
-  const info = (): InfoResponse => ({
-    name: "claude-companion",
-    version: VERSION,
-    protocolVersion: PROTOCOL_VERSION,
-    serverId,
-    hostname: hostname(),
-    platform: platform(),
-    addresses: lanAddresses(),
-    port,
-    capabilities: ["ws", "rest", "sessions", "permissions", "ask", "replay", "interrupt", "images"],
-    tls: { enabled: false, fingerprint: null },
-    bonjour: { enabled: false, published: false, warning: null },
-    claude: {
-      available: claude.available,
-      version: claude.version ?? null,
-      path: claude.path ?? null,
-      ...(claude.error ? { error: claude.error } : {}),
-    },
-  });
+  let lanHost = "127.0.0.1";
+  let bonjour = { enabled: config.enableBonjour, published: false, warning: null as string | null };
 
   const sessions = createSessionManager({
     startClaude: (spawn) => createClaudeProcess(spawn, { logger: options.logger }),
@@ -114,16 +82,35 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
   });
 
+  const pairing = createPairingService({
+    store,
+    logger: options.logger,
+    ttlMs: config.pairingTtlMs,
+    target: () => ({ protocol, host: lanHost, port, fingerprint: tls?.fingerprint ?? null }),
+  });
+
   const rotateMasterToken = () => {
     token = store.rotateToken();
     logger.info("master token rotated");
     return token;
   };
+  const startedAt = Date.now();
+  const { health, info } = createInfo({
+    config,
+    serverId,
+    startedAt,
+    claude,
+    sessions,
+    port: () => port,
+    tls: () => tls,
+    bonjour: () => bonjour,
+  });
+
   const server = createServer({
     logger: options.logger,
-    rotateMasterToken,
     version: VERSION,
-    auth: createAuthenticator({ masterToken: () => token }),
+    rotateMasterToken,
+    auth: createAuthenticator({ masterToken: () => token, verifyDevice: (t) => pairing.verifyDevice(t) }),
     health,
     info,
     sessions,
@@ -143,7 +130,19 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       ...(claude.error ? { error: claude.error } : {}),
     }),
     claudeTest: () => testClaude(sessions, claude, config.cwd),
+    pairing: {
+      pair: (t, name) => pairing.pair(t, name),
+      issuePairingCode: () => pairing.issue(),
+      listDevices: () => pairing.devices.list(),
+      revokeDevice: (id) => pairing.devices.revoke(id),
+      revokeAllDevices: () => pairing.devices.revokeAll(),
+    },
+    ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+  });
+  // A revoked device loses its open sockets at once.
+  pairing.devices.onRevoke((device) => {
+    server.ws.closeWhere((c) => c.principal.kind === "device" && c.principal.id === device.id, 4401, "device revoked");
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -154,11 +153,26 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     });
   });
   port = (server.server.address() as AddressInfo).port;
-  const url = baseUrl("http", loopbackFor(config.host), port);
-  const lanUrls =
-    config.host === "0.0.0.0" || config.host === "::"
-      ? lanAddresses().map((a) => baseUrl("http", a, port))
-      : [baseUrl("http", config.host, port)];
+  const url = baseUrl(protocol, loopbackFor(config.host), port);
+  const wildcard = config.host === "0.0.0.0" || config.host === "::";
+  const lanUrls = wildcard ? lanAddresses().map((a) => baseUrl(protocol, a, port)) : [baseUrl(protocol, config.host, port)];
+  lanHost = wildcard ? (lanAddresses()[0] ?? "127.0.0.1") : config.host;
+
+  let advertisement: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
+  if (config.enableBonjour && !["127.0.0.1", "::1", "localhost"].includes(config.host)) {
+    // Lazy and not awaited: discovery is optional and its name probing takes about a second.
+    advertisement = import("../discovery/index.js").then(async ({ advertise }) => {
+      const ad = await advertise({
+        port,
+        txt: { v: VERSION, proto: 1, tls: Boolean(tls), ...(tls ? { fp: tls.fingerprint } : {}), id: serverId, auth: "token" },
+        logger: options.logger,
+      });
+      bonjour = { enabled: true, get published() { return ad.published; }, get warning() { return ad.warning ?? null; } };
+      return ad;
+    });
+  } else if (config.enableBonjour) {
+    bonjour = { enabled: true, published: false, warning: "not advertised: the daemon listens on loopback only" };
+  }
 
   const writeState = options.writeState ?? true;
   if (writeState) {
@@ -169,12 +183,12 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       url,
       version: VERSION,
       startedAt,
-      tls: false,
-      fingerprint: null,
+      tls: Boolean(tls),
+      fingerprint: tls?.fingerprint ?? null,
       logPath: null,
     });
   }
-  logger.info({ url, host: config.host, port }, "listening");
+  logger.info({ url, host: config.host, port, tls: Boolean(tls) }, "listening");
 
   let closing: Promise<void> | undefined;
   return {
@@ -183,13 +197,18 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     host: config.host,
     lanUrls,
     claude,
+    tls,
+    pairing,
+    bonjour: () => bonjour,
     masterToken: () => token,
     rotateMasterToken,
     close() {
       closing ??= (async () => {
         logger.info("shutting down");
+        await (await advertisement)?.close();
         await server.close();
         await sessions.close();
+        pairing.devices.flush();
         if (writeState) removeStateFile(config.configDir, process.pid);
         logger.info("stopped");
       })();

@@ -6,3 +6,4 @@ export * from "./sessions.js";
 export * from "./rest.js";
 export * from "./ws.js";
 export * from "./requests.js";
+export * from "./pairing.js";

@@ -2,7 +2,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
-import polka, { type Middleware, type Polka } from "polka";
+import polka, { type Middleware } from "polka";
 import type { Logger } from "pino";
 import { CompanionError, WS_MAX_BUFFERED } from "../protocol/index.js";
 import type { SessionManager } from "../sessions/index.js";
@@ -14,6 +14,7 @@ import { createRateLimiter } from "./rate-limit.js";
 import { registerAskRoutes } from "./routes/ask.js";
 import { registerClaudeRoutes, type ClaudeRouteDeps } from "./routes/claude.js";
 import { registerHealthRoutes, type HealthDeps } from "./routes/health.js";
+import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./routes/pairing.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerTokenRoutes } from "./routes/token.js";
 import { createSessionPolicy } from "./session-policy.js";
@@ -57,10 +58,8 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   defaultCwd: string;
   limits?: Partial<ServerLimits>;
   tls?: { cert: string; key: string };
-  /** More routes (pairing, devices), registered after the built-in ones. */
-  routes?: (app: Polka, helpers: { maxBodyBytes: number }) => void;
-  /** /api paths that need no token (e.g. /api/pair, which has its own credential). */
-  publicApiPaths?: readonly string[];
+  /** Pairing and devices; without it, /api/pair is 404. */
+  pairing?: Omit<PairingRouteDeps, "attempts" | "logger">;
   /** Serves the phone client for non-API GETs. */
   staticHandler?: Middleware;
   extraWsHandlers?: ReadonlyMap<string, FrameHandler>;
@@ -84,7 +83,8 @@ export function createServer(deps: ServerDeps): CompanionServer {
   const gate = createAuthGate(deps.auth, createRateLimiter(limits.authFailuresPerMinute), logger);
   app.use(requestLog(logger), securityHeaders(), hostAndCors(deps.origin, fail));
   app.use("/api", rateLimit(createRateLimiter(limits.requestsPerMinute), logger));
-  app.use("/api", requireAuth(gate, logger, new Set(deps.publicApiPaths ?? [])));
+  // /api/pair carries its own credential (the one-time pairing token) and its own attempt limit.
+  app.use("/api", requireAuth(gate, logger, new Set(deps.pairing ? [PAIR_PATH] : [])));
 
   const policy = createSessionPolicy(deps.allowedRoots, deps.defaultCwd);
   const routeDeps = { sessions: deps.sessions, policy, maxBodyBytes: limits.maxBodyBytes };
@@ -93,7 +93,10 @@ export function createServer(deps: ServerDeps): CompanionServer {
   registerSessionRoutes(app, routeDeps);
   registerAskRoutes(app, routeDeps);
   registerClaudeRoutes(app, deps);
-  deps.routes?.(app, { maxBodyBytes: limits.maxBodyBytes });
+  if (deps.pairing) {
+    const attempts = createRateLimiter(limits.authFailuresPerMinute);
+    registerPairingRoutes(app, { ...deps.pairing, attempts, logger }, limits.maxBodyBytes);
+  }
   if (deps.staticHandler) app.get("/*", deps.staticHandler).get("/", deps.staticHandler);
 
   const handler = (req: IncomingMessage, res: Parameters<typeof app.handler>[1]) => {

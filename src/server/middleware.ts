@@ -65,7 +65,8 @@ export function createAuthGate(auth: Authenticator, failures: RateLimiter, logge
 
 export function requireAuth(gate: AuthGate, logger: Logger, publicPaths: ReadonlySet<string>): Middleware<AuthedRequest> {
   return (req, res, next) => {
-    if (publicPaths.has(req.path)) return void next();
+    // Inside app.use("/api") polka strips the prefix from req.path; the parsed URL keeps the full path.
+    if (publicPaths.has(req._parsedUrl.pathname)) return void next();
     try {
       req.principal = gate.check(extractToken(req), clientAddress(req));
     } catch (err) {

@@ -30,11 +30,13 @@ export function truncate(text: string, max = TOOL_RESULT_MAX_CHARS): string {
 /** One session event for a stream event; optional fields are only set when Claude sent them. */
 export function mapStreamEvent(event: StreamClaudeEvent): NewSessionEvent {
   switch (event.kind) {
-    case "textDelta":
-      return {
-        type: "streamData",
-        data: { kind: "delta", text: event.text, ...opt("messageId", event.messageId), ...opt("index", event.index) },
-      };
+    case "textDelta": {
+      // The hot path (one per token): plain assignments, no spread.
+      const data: { kind: "delta"; text: string; messageId?: string; index?: number } = { kind: "delta", text: event.text };
+      if (event.messageId !== undefined) data.messageId = event.messageId;
+      if (event.index !== undefined) data.index = event.index;
+      return { type: "streamData", data };
+    }
     case "assistant":
       return {
         type: "streamData",

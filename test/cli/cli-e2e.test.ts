@@ -88,7 +88,8 @@ describe("claude-companion CLI", () => {
     expect(token.code).toBe(0);
     const t = token.stdout.trim();
     expect((await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${t}` } })).status).toBe(200);
-    expect(out).toContain(`#token=${t}`);
+    expect(out).toMatch(/#pair=[A-Za-z0-9_-]{22}/);
+    expect(out).not.toContain(t);
 
     const status = cli(["status", "--json"], env);
     expect(status.code).toBe(0);
@@ -109,7 +110,7 @@ describe("claude-companion CLI", () => {
 
     const { stderr } = proc.output();
     expect(stderr).toContain('"msg":"listening"');
-    expect(stderr + proc.output().stdout.replace(`#token=${t}`, "")).not.toContain(t);
+    expect(stderr).not.toContain(t);
   });
 
   test("token --rotate on a running daemon switches at once", async () => {

@@ -1,7 +1,7 @@
-// `pair`: print the QR code and URL that pair a phone with the running daemon.
+// `pair`: ask the running daemon for a fresh one-time pairing code and print its QR code, URL and expiry.
 import kleur from "kleur";
-import type { InfoResponse } from "../../protocol/index.js";
-import { baseUrl } from "../../daemon/index.js";
+import type { z } from "zod";
+import type { PairingCodeResponseSchema } from "../../protocol/index.js";
 import { renderQr } from "../banner.js";
 import { callDaemon, currentToken, EXIT, fail, findRunningDaemon, openStoreOrExit, printJson } from "../common.js";
 
@@ -9,11 +9,17 @@ export async function pairCommand(flags: { json?: boolean; configDir?: string })
   const store = openStoreOrExit(flags.configDir);
   const running = findRunningDaemon(store.dir);
   if (!running) fail("claude-companion is not running.", EXIT.NOT_RUNNING, "Start it with: claude-companion start");
-  const token = currentToken(store);
-  const res = await callDaemon<InfoResponse>(running.state, "/api/info", token);
-  if (res.status !== 200) fail(`The daemon refused the token (HTTP ${res.status}).`);
-  const host = res.body.addresses[0] ?? new URL(running.state.url).hostname;
-  const url = `${baseUrl(running.state.tls ? "https" : "http", host, running.state.port)}/#token=${encodeURIComponent(token)}`;
-  if (flags.json) return printJson({ url, host, port: running.state.port });
-  process.stdout.write(`${await renderQr(url)}\n${kleur.bold("Pairing URL:")} ${url}\n`);
+  const res = await callDaemon<z.infer<typeof PairingCodeResponseSchema>>(running.state, "/api/pairing-codes", currentToken(store), { method: "POST" });
+  if (res.status !== 201) fail(`The daemon refused to issue a pairing code (HTTP ${res.status}).`);
+  const code = res.body;
+  if (flags.json) return printJson({ url: code.url, expiresAt: code.expiresAt, fingerprint: code.fingerprint });
+  process.stdout.write(
+    [
+      await renderQr(code.url),
+      `${kleur.bold("Pairing URL:")} ${code.url}`,
+      kleur.gray(`One use, valid until ${new Date(code.expiresAt).toLocaleTimeString()}.`),
+      ...(code.fingerprint ? [kleur.gray(`Certificate fingerprint: ${code.fingerprint}`)] : []),
+      "",
+    ].join("\n"),
+  );
 }

@@ -3,6 +3,7 @@ import kleur from "kleur";
 import ora from "ora";
 import { detectClaude } from "../../daemon/index.js";
 import { startDaemon } from "../../daemon/index.js";
+import { CompanionError } from "../../protocol/index.js";
 import { createLogger } from "../../log.js";
 import { VERSION } from "../../version.js";
 import { formatBanner, renderQr } from "../banner.js";
@@ -14,6 +15,9 @@ export interface StartFlags {
   cwd?: string;
   root?: string[];
   bonjour?: boolean;
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
   logFormat?: string;
   configDir?: string;
 }
@@ -26,6 +30,9 @@ export async function startCommand(flags: StartFlags): Promise<void> {
       cwd: flags.cwd,
       allowedRoots: flags.root,
       enableBonjour: flags.bonjour === false ? false : undefined,
+      tls: flags.tls ? true : undefined,
+      tlsCert: flags.tlsCert,
+      tlsKey: flags.tlsKey,
       logFormat: flags.logFormat,
     },
     flags.configDir,
@@ -48,11 +55,11 @@ export async function startCommand(flags: StartFlags): Promise<void> {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "EADDRINUSE") fail(`Port ${config.port} is already in use.`, EXIT.ERROR, "Pick another with --port.");
     if (err.code === "EADDRNOTAVAIL") fail(`Cannot listen on ${config.host}: no such address on this machine.`, EXIT.USAGE);
+    if (e instanceof CompanionError) fail(e.message, EXIT.ERROR, e.hint);
     throw e;
   }
 
-  const pairHost = daemon.lanUrls[0] ?? daemon.url;
-  const pairingUrl = `${pairHost}/#token=${encodeURIComponent(daemon.masterToken())}`;
+  const code = daemon.pairing.issue();
   const claudeLine = claude.available
     ? kleur.green(`Claude Code ${claude.version ?? ""}`.trim())
     : kleur.yellow("Claude Code CLI not found: sessions cannot start until it is installed.");
@@ -61,8 +68,10 @@ export async function startCommand(flags: StartFlags): Promise<void> {
       version: VERSION,
       claudeLine,
       urls: [...daemon.lanUrls, daemon.url],
-      pairingUrl,
-      qr: await renderQr(pairingUrl),
+      pairingUrl: code.url,
+      qr: await renderQr(code.url),
+      expiresAt: code.expiresAt,
+      fingerprint: daemon.tls?.fingerprint,
     }),
   );
   process.stdout.write(`Listening on ${daemon.url}\n`);

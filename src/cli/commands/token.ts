@@ -9,7 +9,7 @@ export async function tokenCommand(flags: { rotate?: boolean; json?: boolean; co
     if (processEnv().AUTH_TOKEN) fail("The token comes from AUTH_TOKEN; change that variable instead.", 2);
     const running = findRunningDaemon(store.dir);
     if (running) {
-      const res = await callDaemon<{ data?: { message?: string } }>(running.state, "/api/token/rotate", token, { method: "POST" });
+      const res = await callDaemon(running.state, "/api/token/rotate", token, { method: "POST" });
       if (res.status !== 200) fail(`The daemon refused to rotate the token (HTTP ${res.status}).`);
     } else {
       store.rotateToken();

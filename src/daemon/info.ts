@@ -1,0 +1,63 @@
+// What /health, /api/info and /api/claude/test report about the running daemon.
+import { hostname, platform } from "node:os";
+import type { ClaudeDetection } from "../claude/index.js";
+import type { ResolvedConfig } from "../config/index.js";
+import { PROTOCOL_VERSION, type HealthResponse, type InfoResponse } from "../protocol/index.js";
+import type { SessionManager } from "../sessions/index.js";
+import { VERSION } from "../version.js";
+import { lanAddresses } from "./addresses.js";
+import type { DaemonTls } from "./tls.js";
+
+export interface InfoSources {
+  config: ResolvedConfig;
+  serverId: string;
+  startedAt: number;
+  claude: ClaudeDetection;
+  sessions: SessionManager;
+  port(): number;
+  tls(): DaemonTls | null;
+  bonjour(): { enabled: boolean; published: boolean; warning: string | null };
+}
+
+export function createInfo(src: InfoSources): { health(): HealthResponse; info(): InfoResponse } {
+  return {
+    health: () => ({
+      status: "ok",
+      version: VERSION,
+      uptime: Math.round((Date.now() - src.startedAt) / 1000),
+      claude: { available: src.claude.available, version: src.claude.version ?? null },
+      sessions: src.sessions.counts(),
+    }),
+    info: () => ({
+      name: "claude-companion",
+      version: VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      serverId: src.serverId,
+      hostname: hostname(),
+      platform: platform(),
+      addresses: lanAddresses(),
+      port: src.port(),
+      capabilities: ["ws", "rest", "sessions", "permissions", "ask", "replay", "interrupt", "images", "pairing"],
+      tls: { enabled: Boolean(src.tls()), fingerprint: src.tls()?.fingerprint ?? null },
+      bonjour: src.bonjour(),
+      claude: {
+        available: src.claude.available,
+        version: src.claude.version ?? null,
+        path: src.claude.path ?? null,
+        ...(src.claude.error ? { error: src.claude.error } : {}),
+      },
+    }),
+  };
+}
+
+/** POST /api/claude/test: a minimal prompt through the CLI, timed. */
+export async function testClaude(sessions: SessionManager, claude: ClaudeDetection, cwd: string) {
+  const started = Date.now();
+  if (!claude.available) return { ok: false, latencyMs: 0, version: null, error: claude.error ?? "Claude Code CLI not found" };
+  try {
+    const r = await sessions.ask({ prompt: "Reply with the single word: ok", workingDirectory: cwd }, { timeoutMs: 60_000 });
+    return { ok: !r.isError, latencyMs: Date.now() - started, version: claude.version, ...(r.isError ? { error: r.result } : {}) };
+  } catch (e) {
+    return { ok: false, latencyMs: Date.now() - started, version: claude.version, error: (e as Error).message };
+  }
+}

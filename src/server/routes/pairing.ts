@@ -1,0 +1,65 @@
+// Pairing and devices: POST /api/pair (pairing token -> device token), pairing codes and device revocation (master token).
+import type { Polka } from "polka";
+import type { Logger } from "pino";
+import { CompanionError, PairRequestSchema } from "../../protocol/index.js";
+import { readJsonBody, sendJson } from "../http-utils.js";
+import { clientAddress, type AuthedRequest } from "../middleware.js";
+import type { RateLimiter } from "../rate-limit.js";
+import { parseInput } from "../validate.js";
+
+export interface PairingRouteDeps {
+  /** Redeems the pairing token (single use) and pairs a device; throws PAIRING_TOKEN_* or BAD_REQUEST. */
+  pair(pairingToken: string, deviceName: string): { deviceId: string; deviceToken: string; deviceName: string };
+  issuePairingCode(): { pairingToken: string; expiresAt: number; url: string; fingerprint: string | null };
+  listDevices(): unknown[];
+  revokeDevice(id: string): boolean;
+  revokeAllDevices(): number;
+  /** Limits failed pairing attempts per address (a brute-force guard; successes are free). */
+  attempts: RateLimiter;
+  logger: Logger;
+}
+
+export const PAIR_PATH = "/api/pair";
+
+function requireMaster(req: unknown): void {
+  if ((req as AuthedRequest).principal?.kind !== "master") {
+    throw new CompanionError("UNAUTHORIZED", {}, { reason: "this needs the master token (claude-companion token)" });
+  }
+}
+
+export function registerPairingRoutes(app: Polka, deps: PairingRouteDeps, maxBodyBytes: number): void {
+  app.post(PAIR_PATH, async (req, res) => {
+    const address = clientAddress(req);
+    const wait = deps.attempts.blockedFor(address);
+    if (wait > 0) throw new CompanionError("RATE_LIMITED", { retryAfter: wait });
+    const body = parseInput(PairRequestSchema, await readJsonBody(req, Math.min(maxBodyBytes, 4096)), "body");
+    let paired: ReturnType<PairingRouteDeps["pair"]>;
+    try {
+      paired = deps.pair(body.pairingToken, body.deviceName);
+    } catch (e) {
+      if (e instanceof CompanionError && e.status === 401) deps.attempts.take(address);
+      throw e;
+    }
+    deps.logger.info({ deviceId: paired.deviceId, deviceName: paired.deviceName, address }, "device paired");
+    sendJson(res, 200, paired);
+  });
+
+  app.post("/api/pairing-codes", (req, res) => {
+    requireMaster(req);
+    sendJson(res, 201, deps.issuePairingCode());
+  });
+
+  app.get("/api/devices", (_req, res) => sendJson(res, 200, { devices: deps.listDevices() }));
+
+  app.delete("/api/devices/:id", (req, res) => {
+    requireMaster(req);
+    const id = req.params.id ?? "";
+    if (!deps.revokeDevice(id)) throw new CompanionError("NOT_FOUND", { method: "DELETE", path: `/api/devices/${id.slice(0, 64)}` });
+    sendJson(res, 200, { revoked: 1 });
+  });
+
+  app.delete("/api/devices", (req, res) => {
+    requireMaster(req);
+    sendJson(res, 200, { revoked: deps.revokeAllDevices() });
+  });
+}
