@@ -26,6 +26,7 @@ export function formatBanner(b: BannerInput): string {
     ...b.urls.map((u) => `  ${kleur.cyan(u)}`),
     "",
     b.qr,
+    `Or open: ${kleur.cyan(b.pairingUrl)}`,
     kleur.gray(`Scan to pair: one use${b.expiresAt ? `, valid until ${new Date(b.expiresAt).toLocaleTimeString()}` : ""}. New code: claude-companion pair`),
     ...(b.fingerprint ? [kleur.gray(`TLS certificate fingerprint (SHA-256): ${b.fingerprint}`)] : []),
     "",

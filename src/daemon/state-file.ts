@@ -49,11 +49,18 @@ export function removeStateFile(configDir: string, onlyIfPid?: number): void {
   rmSync(stateFilePath(configDir), { force: true });
 }
 
+/** True while `pid` runs. A zombie (exited, not yet reaped by its parent) counts as gone. */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    // Linux: the state letter follows the command name in parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 }

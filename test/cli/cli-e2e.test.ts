@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/claude-companion.js");
@@ -43,7 +43,7 @@ describe("claude-companion CLI", () => {
     configDir = tempDir("cc-cli-");
     env = { CLAUDE_COMPANION_CONFIG_DIR: configDir, CLAUDE_CLI_PATH: FAKE_CLAUDE, ENABLE_BONJOUR: "false", WARM_POOL: "0", NO_COLOR: "1" };
   });
-  afterAll(() => {
+  afterEach(() => {
     if (proc && proc.child.exitCode === null) proc.child.kill("SIGKILL");
   });
 
