@@ -33,6 +33,8 @@ const result = await build({
   logLevel: "warning",
   define: { "process.env.NODE_ENV": '"production"' },
   tsconfig: join(src, "tsconfig.json"),
+  loader: { ".svg": "file" },
+  publicPath: "/assets",
 });
 
 const outputs = Object.keys(result.metafile.outputs).map((p) => resolve(root, p));
@@ -110,7 +112,10 @@ function iconPng(size) {
 const icon192 = hashed("icon-192", "png", iconPng(192));
 const icon512 = hashed("icon-512", "png", iconPng(512));
 const icon180 = hashed("icon-180", "png", iconPng(180));
-const iconSvg = hashed("icon", "svg", readFileSync(join(src, "icon.svg")));
+// The SVG icon is imported by the app (pairing screen), so esbuild already emitted it hashed.
+const svg = outputs.find((p) => p.endsWith(".svg"));
+if (!svg) throw new Error("build-web: the app no longer imports icon.svg");
+const iconSvg = url(svg);
 
 // ---- manifest and index.html (not hashed, served with no-cache) ------------------------------
 

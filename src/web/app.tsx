@@ -50,14 +50,13 @@ export function App() {
           {info && info.state !== "closed" && (
             <button
               type="button"
-              class="icon-btn"
+              class="text-btn"
               aria-label="Close session"
-              title="Close session"
               onClick={() => {
                 if (confirm("Close this session? Claude Code stops on the computer.")) void closeSession(id);
               }}
             >
-              ⏏
+              Close
             </button>
           )}
         </Header>
@@ -68,21 +67,20 @@ export function App() {
   }
   return (
     <>
-      <Header title="Sessions" conn={s.conn}>
+      <Header title="Sessions" conn={s.conn} />
+      <Notice notice={s.notice} />
+      <SessionList sessions={Object.values(s.sessions)} views={s.views} loaded={s.listLoaded} online={online} />
+      <footer class="list-footer">
         <button
           type="button"
-          class="icon-btn"
-          aria-label="Unpair this phone"
-          title="Unpair this phone"
+          class="text-btn"
           onClick={() => {
             if (confirm("Forget this computer's pairing on this phone?")) forgetPairing();
           }}
         >
-          ⎋
+          Unpair this phone
         </button>
-      </Header>
-      <Notice notice={s.notice} />
-      <SessionList sessions={Object.values(s.sessions)} views={s.views} loaded={s.listLoaded} online={online} />
+      </footer>
     </>
   );
 }

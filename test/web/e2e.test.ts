@@ -13,6 +13,12 @@ if (!hasChromium) {
   console.warn("test/web/e2e.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
 }
 
+// The few page globals the in-page callbacks use (the root tsconfig has no DOM lib).
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): { length: number };
+};
+
 const SHOTS = join(REPO, "docs/screenshots");
 let browser: Browser;
 let front: FrontServer;
@@ -73,8 +79,11 @@ async function waitForResults(page: Page, n: number): Promise<void> {
 type Shown = { kind: string; seq: number; text: string };
 const shownItems = (page: Page): Promise<Shown[]> =>
   page.$$eval(".conversation [data-kind]", (els) =>
-    els.map((e) => ({ kind: (e as HTMLElement).dataset.kind!, seq: Number((e as HTMLElement).dataset.seq), text: (e.textContent ?? "").trim() })),
+    els.map((e) => ({ kind: e.getAttribute("data-kind")!, seq: Number(e.getAttribute("data-seq")), text: (e.textContent ?? "").trim() })),
   );
+/** Waits until the streaming bubble shows `word`. (Functions, not strings: the page's CSP forbids eval.) */
+const streamedUpTo = (page: Page, word: string) =>
+  page.waitForFunction((w) => (document.querySelector(".bubble.assistant.streaming")?.textContent ?? "").includes(w), word);
 
 async function restEvents(sessionId: string): Promise<SessionEvent[]> {
   const r = await api<{ events: SessionEvent[] }>(`/api/sessions/${sessionId}/events?limit=5000`);
@@ -92,11 +101,13 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
     await phone.page.locator("[data-screen=pair]").waitFor();
     await expect(phone.page.getByText("claude-companion pair").first().isVisible()).resolves.toBe(true);
     // The manifest and its icons are served and installable-looking.
-    const manifest = await phone.page.evaluate(async () => (await fetch("/manifest.webmanifest")).json());
+    const manifest = (await phone.page.evaluate(async () => (await fetch("/manifest.webmanifest")).json())) as {
+      icons: { sizes: string; src: string }[];
+    };
     expect(manifest).toMatchObject({ start_url: "/", display: "standalone" });
-    const sizes = (manifest.icons as { sizes: string; src: string }[]).map((i) => i.sizes);
+    const sizes = manifest.icons.map((i) => i.sizes);
     expect(sizes).toEqual(expect.arrayContaining(["192x192", "512x512"]));
-    for (const icon of manifest.icons as { src: string }[]) {
+    for (const icon of manifest.icons) {
       expect(await phone.page.evaluate(async (src) => (await fetch(src)).status, icon.src)).toBe(200);
     }
     await shot(phone.page, "pairing");
@@ -106,8 +117,8 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
 
   test("a #token= link stores the token, clears the fragment and shows the session list; reopening needs no link", async () => {
     const phone = await pairedPhone();
-    expect(await phone.page.evaluate(() => location.hash)).toBe("");
-    expect(await phone.page.evaluate(() => localStorage.getItem("claude-companion.token"))).toBe(d.token);
+    expect(await phone.page.evaluate("location.hash")).toBe("");
+    expect(await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`)).toBe(d.token);
     // Opened again from the home screen: start_url "/" with the token in localStorage.
     await phone.page.goto(front.url);
     await phone.page.locator("[data-screen=sessions]").waitFor();
@@ -124,7 +135,7 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
     // Mid-stream: the bubble is still open and grows.
     const streaming = page.locator(".bubble.assistant.streaming");
     await streaming.waitFor();
-    await page.waitForFunction(() => (document.querySelector(".bubble.assistant.streaming")?.textContent ?? "").includes("w4"));
+    await streamedUpTo(page, "w4");
     await expect(page.getByRole("button", { name: "Interrupt" }).isVisible()).resolves.toBe(true);
     await shot(page, "conversation-streaming");
     await waitForResults(page, 1);
@@ -136,7 +147,7 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
     const row = page.locator(`[data-session-id="${sid}"]`);
     await row.waitFor();
     await expect(row.textContent()).resolves.toContain(d.workDir);
-    await shot(page, "sessions");
+    await expect(row.getAttribute("data-state")).resolves.toBe("idle");
     expect(phone.errors).toEqual([]);
     await phone.context.close();
   });
@@ -149,8 +160,13 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
     const card = page.locator("article.perm").first();
     await card.waitFor();
     await expect(card.textContent()).resolves.toContain("allowed.txt");
-    // The list badge counts it while it is open.
     await shot(page, "permission");
+    // The list shows a badge for the open request.
+    await page.getByRole("button", { name: "Back to sessions" }).click();
+    await expect(page.locator(`[data-session-id="${sid}"] .badge`).textContent()).resolves.toBe("1");
+    await shot(page, "sessions");
+    await page.locator(`[data-session-id="${sid}"]`).click();
+    await card.waitFor();
     await card.getByRole("button", { name: "Allow", exact: true }).click();
     await page.locator("article.perm[data-resolved=allow]").waitFor();
     await expect(card.textContent()).resolves.toMatch(/Allowed by master token/);
@@ -194,11 +210,11 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
     await sendPrompt(page, "reply");
     await waitForResults(page, 1);
     await sendPrompt(page, "slow");
-    await page.waitForFunction(() => (document.querySelector(".bubble.assistant.streaming")?.textContent ?? "").includes("w3"));
+    await streamedUpTo(page, "w3");
     expect(front.dropSockets()).toBeGreaterThan(0);
     await page.locator("[data-conn=reconnecting]").waitFor({ timeout: 5000 });
     await page.locator("[data-conn=connected]").waitFor({ timeout: 15_000 });
-    await page.waitForFunction(() => (document.querySelector(".bubble.assistant.streaming")?.textContent ?? "").includes("w15"));
+    await streamedUpTo(page, "w15");
     expect(front.dropSockets()).toBeGreaterThan(0);
     await page.locator("[data-conn=connected]").waitFor({ timeout: 15_000 });
     await waitForResults(page, 2);
@@ -243,6 +259,127 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
     expect(phone.dialogs).toEqual([]);
     expect(phone.requests.filter((u) => /\/x$|\/y\.png$|example\.com/.test(u))).toEqual([]);
     expect(phone.errors).toEqual([]);
+    await phone.context.close();
+  });
+});
+
+describe.skipIf(!hasChromium)("pairing in Chromium", () => {
+  const issue = () => api<{ pairingToken: string; url: string }>("/api/pairing-codes", { method: "POST", body: "{}" });
+
+  test("the QR link (#pair=) pairs this phone as a device, clears the fragment and keeps working after a reload", async () => {
+    const { pairingToken, url } = await issue();
+    expect(url).toContain(`#pair=${pairingToken}`);
+    const phone = await openPhone(browser);
+    await phone.page.goto(`${front.url}/#pair=${pairingToken}`);
+    await phone.page.locator("[data-screen=sessions]").waitFor();
+    await phone.page.locator("[data-conn=connected]").waitFor();
+    expect(await phone.page.evaluate("location.hash")).toBe("");
+    const stored = (await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`)) as string;
+    expect(stored).toMatch(/^\S{20,}$/);
+    expect(stored).not.toBe(d.token);
+    const devices = await api<{ devices: { id: string; name: string }[] }>("/api/devices");
+    const deviceId = (await phone.page.evaluate(`localStorage.getItem("claude-companion.deviceId")`)) as string;
+    expect(devices.devices).toEqual(expect.arrayContaining([expect.objectContaining({ id: deviceId, name: "Android Chrome" })]));
+    await phone.page.reload();
+    await phone.page.locator("[data-conn=connected]").waitFor();
+
+    // The same code again, from another phone: used.
+    const other = await openPhone(browser);
+    await other.page.goto(`${front.url}/#pair=${pairingToken}`);
+    const failed = other.page.locator("[data-screen=pairing-failed]");
+    await failed.waitFor();
+    await expect(failed.textContent()).resolves.toMatch(/already used[\s\S]*claude-companion pair/);
+    expect(await other.page.evaluate("location.hash")).toBe("");
+    await shot(other.page, "pairing-used");
+    await other.context.close();
+
+    // Revoking the device closes its socket (4401): the page says it is no longer paired.
+    await api(`/api/devices/${deviceId}`, { method: "DELETE" });
+    await phone.page.locator("[data-screen=pair]", { hasText: "no longer paired" }).waitFor({ timeout: 5000 });
+    expect(await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`)).toBeNull();
+    await phone.context.close();
+  });
+
+  test.each([
+    ["PAIRING_TOKEN_UNKNOWN", "not known"],
+    ["PAIRING_TOKEN_EXPIRED", "expired"],
+  ])("%s shows a clear message and how to get a new code", async (code, words) => {
+    const phone = await openPhone(browser);
+    if (code === "PAIRING_TOKEN_EXPIRED") {
+      // Expiry takes 10 minutes on a real daemon: answer as it would.
+      await phone.page.route("**/api/pair", (route) =>
+        route.fulfill({ status: 401, contentType: "application/json", body: JSON.stringify({ type: "error", data: { code, message: "This pairing code has expired. Run `claude-companion pair` on the computer for a new QR code.", details: {} } }) }),
+      );
+    }
+    await phone.page.goto(`${front.url}/#pair=AAAAAAAAAAAAAAAAAAAAAA`);
+    const failed = phone.page.locator("[data-screen=pairing-failed]");
+    await failed.waitFor();
+    await expect(failed.textContent()).resolves.toMatch(new RegExp(`${words}[\\s\\S]*claude-companion pair`));
+    await phone.context.close();
+  });
+});
+
+describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", () => {
+  const SID = "11111111-1111-4111-8111-111111111111";
+  const info = { sessionId: SID, state: "idle", workingDirectory: "/home/me/app", permissionMode: "default", createdAt: 1, lastActivity: Date.now(),
+    messageCount: 1, queueLength: 0, lastSeq: 4, pendingPermissions: [], process: null, lastResult: null };
+  const XSS = [
+    "Payloads: <img src=x onerror=alert(1)> <svg onload=alert(2)></svg> <iframe src=javascript:alert(3)></iframe>",
+    "",
+    '[a](javascript:alert(4)) [b](JAVASCRIPT:alert(5)) [c](data:text/html,<script>alert(6)</script>) <a href="javascript:alert(7)">d</a>',
+    "",
+    "![e](x) [f](https://example.com/ok) <details open ontoggle=alert(8)>g</details>",
+  ].join("\n");
+  const ev = (seq: number, type: string, data: unknown) => JSON.stringify({ seq, sessionId: SID, ts: Date.now(), type, data });
+
+  test("duplicates are ignored, a gap resubscribes once from lastSeq, and the payloads stay inert", async () => {
+    const phone = await openPhone(browser);
+    const { page } = phone;
+    const subscribes: unknown[] = [];
+    await page.route("**/api/sessions", (r) => r.fulfill({ json: { sessions: [info] } }));
+    await page.routeWebSocket("**/ws", (ws) => {
+      ws.send(JSON.stringify({ type: "welcome", data: { serverVersion: "stub", protocolVersion: 1, connectionId: "c1", heartbeatMs: 30000 } }));
+      ws.onMessage((raw) => {
+        const f = JSON.parse(String(raw)) as { type: string; requestId: string; data?: { lastSeq?: number } };
+        if (f.type === "sessions") ws.send(JSON.stringify({ type: "sessions", requestId: f.requestId, data: { sessions: [info] } }));
+        if (f.type !== "subscribe") return;
+        subscribes.push(f.data);
+        if (f.data?.lastSeq === 0) {
+          ws.send(ev(1, "userMessage", { promptId: "p1", text: "show me <b>html</b>", images: 0 }));
+          ws.send(ev(2, "streamData", { kind: "message", messageId: "m1", text: XSS, content: [] }));
+          ws.send(ev(2, "streamData", { kind: "message", messageId: "m1", text: "DUPLICATE", content: [] }));
+          ws.send(ev(1, "userMessage", { promptId: "p1", text: "DUPLICATE", images: 0 }));
+          ws.send(JSON.stringify({ type: "replayComplete", requestId: f.requestId, sessionId: SID, data: { fromSeq: 1, toSeq: 2, gap: false, pendingPermissions: [] } }));
+          // Live: seq 3 is lost on the way; 4 and 5 arrive and must not be applied before 3.
+          ws.send(ev(4, "sessionUpdate", { state: "idle", reason: "turn-complete", queueLength: 0 }));
+          ws.send(ev(5, "warning", { message: "MUST COME AFTER 3 AND 4" }));
+        } else {
+          ws.send(ev(3, "streamComplete", { result: "", isError: false, subtype: "success", promptIds: ["p1"], durationMs: 1200, costUsd: 0.0042 }));
+          ws.send(ev(4, "sessionUpdate", { state: "idle", reason: "turn-complete", queueLength: 0 }));
+          ws.send(ev(5, "warning", { message: "MUST COME AFTER 3 AND 4" }));
+          ws.send(JSON.stringify({ type: "replayComplete", requestId: f.requestId, sessionId: SID, data: { fromSeq: 3, toSeq: 5, gap: false, pendingPermissions: [] } }));
+        }
+      });
+    });
+    await page.goto(`${front.url}/#token=stub-token-0123456789`);
+    await page.locator(`[data-session-id="${SID}"]`).click();
+    await page.locator("[data-screen=conversation][data-last-seq='5']").waitFor();
+    expect(subscribes).toEqual([{ lastSeq: 0 }, { lastSeq: 2 }]);
+    const shown = await shownItems(page);
+    expect(shown.map((i) => [i.kind, i.seq])).toEqual([["user", 1], ["assistant", 2], ["result", 3], ["notice", 5]]);
+    expect(shown.map((i) => i.text).join(" ")).not.toContain("DUPLICATE");
+    expect(await page.locator("[data-screen=conversation]").getAttribute("data-applied")).toBe("5");
+    // The user's own text is text too.
+    await expect(page.locator(".bubble.user").textContent()).resolves.toContain("<b>html</b>");
+
+    const bubble = page.locator(".bubble.assistant");
+    expect(await bubble.locator("img, svg, iframe, script, details, [onerror], [onload], [ontoggle]").count()).toBe(0);
+    const hrefs = await bubble.locator("a").evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute("href"), a.getAttribute("rel")]));
+    expect(hrefs).toEqual([["a", null, null], ["b", null, null], ["c", null, null], ["f", "https://example.com/ok", "noopener noreferrer"]]);
+    for (const name of ["a", "b", "c"]) await bubble.locator("a", { hasText: new RegExp(`^${name}$`) }).click();
+    expect(phone.dialogs).toEqual([]);
+    expect(phone.requests.filter((u) => !u.startsWith(front.url) || /\/x$/.test(u))).toEqual([]);
+    await shot(page, "xss-inert");
     await phone.context.close();
   });
 });

@@ -1,4 +1,5 @@
 // The screens before a device token: how to pair, pairing in progress, a used/expired code, a revoked phone.
+import iconUrl from "../icon.svg";
 import type { PairingStatus } from "../store.js";
 import { continueWithStoredToken } from "../store.js";
 
@@ -14,6 +15,7 @@ const TITLES: Record<string, string> = {
   PAIRING_TOKEN_UNKNOWN: "This QR code is not known",
   NETWORK: "The computer cannot be reached",
   AUTH_RATE_LIMITED: "Too many attempts",
+  RATE_LIMITED: "Too many attempts",
 };
 
 export function PairingScreen({ pairing, hasStoredToken }: { pairing: PairingStatus; hasStoredToken: boolean }) {
@@ -43,7 +45,7 @@ export function PairingScreen({ pairing, hasStoredToken }: { pairing: PairingSta
   }
   return (
     <main class="center" data-screen="pair">
-      <div class="logo" aria-hidden="true" />
+      <img class="logo" src={iconUrl} alt="" width={72} height={72} />
       <h2>{pairing.status === "revoked" ? "This phone is no longer paired" : "Pair this phone"}</h2>
       {pairing.status === "revoked" && <p>The computer no longer accepts this phone's token (it was revoked or the daemon was reset).</p>}
       <ol class="steps">

@@ -7,8 +7,10 @@ const asRec = (v: unknown): Rec => (v && typeof v === "object" ? (v as Rec) : {}
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 function Diff({ before, after }: { before: string; after: string }) {
-  const del = before ? before.split("\n") : [];
-  const add = after ? after.split("\n") : [];
+  // A file's final newline is not a line of its own.
+  const lines = (text: string) => (text ? text.replace(/\n$/, "").split("\n") : []);
+  const del = lines(before);
+  const add = lines(after);
   return (
     <pre class="diff" aria-label="Change">
       {del.map((l, i) => (
