@@ -165,20 +165,28 @@ export function createConnection(options: ConnectionOptions): Connection {
     open();
   };
 
-  const onOnline = () => {
-    if (!socket) reconnectNow();
-  };
-  const onOffline = () => {
-    if (socket?.readyState !== WebSocket.OPEN) setState("offline");
-  };
-  // A phone that wakes may hold a dead socket: a ping that gets no pong within 4 s means reconnect.
-  const onVisible = () => {
-    if (document.visibilityState !== "visible" || stopped) return;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return reconnectNow();
+  /** Checks a socket that may be dead (after sleep or a network change): a ping without pong within 4 s means reconnect. */
+  const probe = () => {
     const ws = socket;
-    connection.request("ping", {}, undefined, 4000).catch(() => {
-      if (socket === ws) reconnectNow();
-    });
+    if (!ws || ws.readyState !== WebSocket.OPEN) return reconnectNow();
+    connection.request("ping", {}, undefined, 4000).then(
+      () => {
+        if (socket === ws && navigator.onLine !== false) setState("connected");
+      },
+      () => {
+        if (socket === ws) reconnectNow();
+      },
+    );
+  };
+  // The system says there is no network: say so at once (sending is disabled) and wait for `online`.
+  const onOffline = () => {
+    if (!stopped) setState("offline");
+  };
+  const onOnline = () => {
+    if (!stopped) probe();
+  };
+  const onVisible = () => {
+    if (document.visibilityState === "visible" && !stopped) probe();
   };
 
   const connection: Connection = {

@@ -82,6 +82,8 @@ export interface FrontServer {
   setTarget(daemonUrl: string): void;
   /** Destroys every relayed WebSocket connection at once, like the phone losing Wi-Fi. Returns how many. */
   dropSockets(): number;
+  /** Stops relaying without closing anything, like a phone asleep: both ends think the socket is open. */
+  freezeSockets(): number;
   close(): Promise<void>;
 }
 
@@ -97,7 +99,7 @@ const isDaemonPath = (url: string) => {
 export async function startFrontServer(root = WEB_ROOT): Promise<FrontServer> {
   let target: URL | null = null;
   const statics = createStaticHandler({ root });
-  const upgraded = new Set<Socket | Duplex>();
+  const pairs = new Set<{ phone: Duplex; daemon: Socket }>();
 
   const server: Server = createServer((req, res) => {
     if (!isDaemonPath(req.url ?? "/")) {
@@ -129,11 +131,10 @@ export async function startFrontServer(root = WEB_ROOT): Promise<FrontServer> {
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!target) return socket.destroy();
     const up = connect(Number(target.port), target.hostname);
-    upgraded.add(socket);
-    upgraded.add(up);
+    const pair = { phone: socket, daemon: up as Socket };
+    pairs.add(pair);
     const forget = () => {
-      upgraded.delete(socket);
-      upgraded.delete(up);
+      pairs.delete(pair);
       socket.destroy();
       up.destroy();
     };
@@ -156,13 +157,28 @@ export async function startFrontServer(root = WEB_ROOT): Promise<FrontServer> {
       target = new URL(daemonUrl);
     },
     dropSockets() {
-      const n = upgraded.size / 2;
-      for (const s of [...upgraded]) s.destroy();
-      upgraded.clear();
+      const n = pairs.size;
+      for (const p of [...pairs]) {
+        p.phone.destroy();
+        p.daemon.destroy();
+      }
+      pairs.clear();
       return n;
     },
+    freezeSockets() {
+      for (const p of pairs) {
+        p.phone.unpipe(p.daemon);
+        p.daemon.unpipe(p.phone);
+        p.phone.pause();
+        p.daemon.pause();
+      }
+      return pairs.size;
+    },
     close() {
-      for (const s of [...upgraded]) s.destroy();
+      for (const p of [...pairs]) {
+        p.phone.destroy();
+        p.daemon.destroy();
+      }
       server.closeAllConnections();
       return new Promise<void>((r) => server.close(() => r()));
     },

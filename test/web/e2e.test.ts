@@ -17,7 +17,9 @@ if (!hasChromium) {
 declare const document: {
   querySelector(selector: string): { textContent: string | null } | null;
   querySelectorAll(selector: string): { length: number };
+  dispatchEvent(event: unknown): boolean;
 };
+declare const Event: new (type: string) => unknown;
 
 const SHOTS = join(REPO, "docs/screenshots");
 let browser: Browser;
@@ -90,6 +92,26 @@ async function restEvents(sessionId: string): Promise<SessionEvent[]> {
   return r.events;
 }
 
+/** The page shows the session log exactly once: same items, same seqs, same text, every seq applied once. */
+async function expectTranscriptEqualsLog(page: Page, sid: string): Promise<SessionEvent[]> {
+  const events = await restEvents(sid);
+  const lastSeq = events.at(-1)!.seq;
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  const conv = page.locator("[data-screen=conversation]");
+  expect(Number(await conv.getAttribute("data-last-seq"))).toBe(lastSeq);
+  // `applied` counts applications, and only seq === lastSeq + 1 is ever applied: each seq exactly once.
+  expect(Number(await conv.getAttribute("data-applied"))).toBe(lastSeq);
+  const texty = (kind: string) => kind === "user" || kind === "assistant";
+  const expected = buildView(sid, events).items.map((i) => ({
+    kind: i.kind,
+    seq: i.seq,
+    ...(i.kind === "user" || i.kind === "assistant" ? { text: i.text.trim() } : {}),
+  }));
+  const shown = (await shownItems(page)).map((s) => ({ kind: s.kind, seq: s.seq, ...(texty(s.kind) ? { text: s.text } : {}) }));
+  expect(shown).toEqual(expected);
+  return events;
+}
+
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
 describe.skipIf(!hasChromium)("phone client in Chromium", () => {
@@ -141,7 +163,16 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
     await waitForResults(page, 1);
     const bubble = page.locator(".bubble.assistant").last();
     expect((await bubble.textContent())?.trim()).toBe(Array.from({ length: 30 }, (_, i) => `w${i}`).join(" "));
+    await expect(page.getByRole("button", { name: "Interrupt" }).count()).resolves.toBe(0);
     await expect(page.locator("[data-kind=result]").last().textContent()).resolves.toMatch(/Done · .* · \$0\.000/);
+    // Markdown: a heading, a list, inline code and a fenced code block.
+    await sendPrompt(page, "echo this back:\n\n### Plan\n\n1. Read `src/app.ts`\n2. Fix the **bug**\n\n```ts\nconst x: number = 1 << 4;\n```");
+    await waitForResults(page, 2);
+    const md = page.locator(".bubble.assistant").last();
+    await expect(md.locator("h3").textContent()).resolves.toBe("Plan");
+    await expect(md.locator("pre code").textContent()).resolves.toBe("const x: number = 1 << 4;\n");
+    await expect(md.locator("ol li").count()).resolves.toBe(2);
+    await shot(page, "conversation");
     // The list shows the session with its directory and state.
     await page.getByRole("button", { name: "Back to sessions" }).click();
     const row = page.locator(`[data-session-id="${sid}"]`);
@@ -219,24 +250,44 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
     await page.locator("[data-conn=connected]").waitFor({ timeout: 15_000 });
     await waitForResults(page, 2);
 
-    const events = await restEvents(sid);
-    const lastSeq = events.at(-1)!.seq;
-    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-    const conv = page.locator("[data-screen=conversation]");
-    expect(Number(await conv.getAttribute("data-last-seq"))).toBe(lastSeq);
-    // Every seq was applied once: `applied` counts applications, and only seq === lastSeq + 1 is ever applied.
-    expect(Number(await conv.getAttribute("data-applied"))).toBe(lastSeq);
-    const expected = buildView(sid, events).items.map((i) => ({
-      kind: i.kind,
-      seq: i.seq,
-      ...(i.kind === "user" || i.kind === "assistant" ? { text: i.text.trim() } : {}),
-    }));
-    const shown = (await shownItems(page)).map((s) => ({ kind: s.kind, seq: s.seq, ...(s.kind === "user" || s.kind === "assistant" ? { text: s.text } : {}) }));
-    expect(shown).toEqual(expected);
+    await expectTranscriptEqualsLog(page, sid);
+    const shown = await shownItems(page);
     expect(shown.filter((s) => s.kind === "assistant").map((s) => s.text)).toEqual([
       "Hello from fake Claude.",
       Array.from({ length: 30 }, (_, i) => `w${i}`).join(" "),
     ]);
+    await phone.context.close();
+  });
+
+  test("a phone that slept on an open socket: on wake a ping without pong reconnects and the missed turn appears once", async () => {
+    const phone = await pairedPhone();
+    const { page } = phone;
+    const sid = await newSession(page);
+    await sendPrompt(page, "reply");
+    await waitForResults(page, 1);
+    expect(front.freezeSockets()).toBeGreaterThan(0);
+    // Meanwhile someone else (here: REST with the master token) runs a turn the phone cannot see.
+    await api(`/api/stream/${sid}`, { method: "POST", body: JSON.stringify({ prompt: "echo while the phone slept" }) });
+    await expect.poll(async () => (await restEvents(sid)).filter((e) => e.type === "streamComplete").length, { timeout: 10_000 }).toBe(2);
+    await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await waitForResults(page, 2);
+    await page.locator("[data-conn=connected]").waitFor();
+    await expectTranscriptEqualsLog(page, sid);
+    await expect(page.locator(".bubble.assistant").last().textContent()).resolves.toContain("while the phone slept");
+    await phone.context.close();
+  });
+
+  test("offline: the pill says so and the prompt box is disabled; back online it works again", async () => {
+    const phone = await pairedPhone();
+    const { page, context } = phone;
+    await newSession(page);
+    await context.setOffline(true);
+    await page.locator("[data-conn=offline]").waitFor();
+    await expect(page.getByRole("textbox", { name: "Prompt" }).isDisabled()).resolves.toBe(true);
+    await context.setOffline(false);
+    await page.locator("[data-conn=connected]").waitFor({ timeout: 10_000 });
+    await sendPrompt(page, "reply");
+    await waitForResults(page, 1);
     await phone.context.close();
   });
 

@@ -9,13 +9,13 @@ const NEW_CODE = (
   </p>
 );
 
-const TITLES: Record<string, string> = {
-  PAIRING_TOKEN_USED: "This QR code was already used",
-  PAIRING_TOKEN_EXPIRED: "This QR code has expired",
-  PAIRING_TOKEN_UNKNOWN: "This QR code is not known",
-  NETWORK: "The computer cannot be reached",
-  AUTH_RATE_LIMITED: "Too many attempts",
-  RATE_LIMITED: "Too many attempts",
+const FAILURES: Record<string, { title: string; detail?: string; newCode: boolean }> = {
+  PAIRING_TOKEN_USED: { title: "This QR code was already used", detail: "Each QR code pairs one phone, once.", newCode: true },
+  PAIRING_TOKEN_EXPIRED: { title: "This QR code has expired", detail: "QR codes are valid for a few minutes only.", newCode: true },
+  PAIRING_TOKEN_UNKNOWN: { title: "This QR code is not known", detail: "The daemon may have restarted since it was shown.", newCode: true },
+  RATE_LIMITED: { title: "Too many attempts", newCode: false },
+  AUTH_RATE_LIMITED: { title: "Too many attempts", newCode: false },
+  NETWORK: { title: "The computer cannot be reached", newCode: false },
 };
 
 export function PairingScreen({ pairing, hasStoredToken }: { pairing: PairingStatus; hasStoredToken: boolean }) {
@@ -28,12 +28,13 @@ export function PairingScreen({ pairing, hasStoredToken }: { pairing: PairingSta
     );
   }
   if (pairing.status === "failed") {
+    const failure = FAILURES[pairing.code];
     return (
       <main class="center" data-screen="pairing-failed">
         <div class="card warn" role="alert">
-          <h2>{TITLES[pairing.code] ?? "Pairing failed"}</h2>
-          <p>{pairing.message}</p>
-          {NEW_CODE}
+          <h2>{failure?.title ?? "Pairing failed"}</h2>
+          <p>{failure?.detail ?? pairing.message}</p>
+          {(failure?.newCode ?? true) && NEW_CODE}
           {hasStoredToken && (
             <button type="button" class="btn" onClick={continueWithStoredToken}>
               Continue with this phone's earlier pairing
