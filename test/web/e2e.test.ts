@@ -434,3 +434,44 @@ describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", 
     await phone.context.close();
   });
 });
+
+describe.skipIf(!hasChromium)("a phone away longer than the daemon keeps events", () => {
+  let small: TestDaemon;
+  let smallFront: FrontServer;
+  beforeAll(async () => {
+    smallFront = await startFrontServer();
+    small = await startTestDaemon({ env: { ALLOWED_ORIGINS: smallFront.url }, eventLogLimits: { maxEvents: 60, maxBytes: 4096 } });
+    smallFront.setTarget(small.url);
+  });
+  afterAll(async () => {
+    await smallFront?.close();
+    await small?.close();
+  });
+
+  test("the resubscribe gets a snapshot: the view is rebuilt from it and the retained events, in order, once", async () => {
+    const phone = await openPhone(browser);
+    const { page } = phone;
+    await page.goto(`${smallFront.url}/#token=${small.token}`);
+    await page.locator("[data-conn=connected]").waitFor();
+    const sid = await newSession(page);
+    await sendPrompt(page, "reply");
+    await waitForResults(page, 1);
+    smallFront.freezeSockets();
+    const headers = { authorization: `Bearer ${small.token}`, "content-type": "application/json" };
+    await fetch(`${small.url}/api/stream/${sid}`, { method: "POST", headers, body: JSON.stringify({ prompt: "long 300" }) });
+    const log = async () => (await (await fetch(`${small.url}/api/sessions/${sid}/events?limit=5000`, { headers })).json()) as { gap: boolean; lastSeq: number; events: SessionEvent[] };
+    await expect.poll(async () => (await log()).events.some((e) => e.type === "streamComplete" && (e.data as { result: string }).result === "long 300 done"), { timeout: 15_000 }).toBe(true);
+    const { lastSeq } = await log();
+    await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await page.locator(`[data-screen=conversation][data-last-seq="${lastSeq}"]`).waitFor({ timeout: 15_000 });
+    await page.locator("[data-screen=conversation][data-state=idle]").waitFor();
+    const shown = await shownItems(page);
+    expect(shown[0]).toMatchObject({ kind: "notice", text: expect.stringContaining("no longer kept") });
+    const seqs = shown.slice(1).map((s) => s.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(shown.filter((s) => s.kind === "assistant").at(-1)?.text).toBe("x".repeat(300));
+    expect(shown.at(-1)?.kind).toBe("result");
+    await phone.context.close();
+  });
+});
