@@ -39,13 +39,14 @@ export function redactUrl(url: string): string {
 
 const LEVEL_LABEL: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
 
-function prettyLine(obj: Record<string, unknown>, color: boolean): string {
-  const c = color ? kleur : kleur;
+/** One JSON log line as a readable line (used for the foreground and by `claude-companion logs`). */
+export function prettyLine(obj: Record<string, unknown>, color: boolean): string {
+  const c = kleur;
   kleur.enabled = color;
   const level = LEVEL_LABEL[obj.level as number] ?? String(obj.level);
   const paint =
     level === "error" || level === "fatal" ? c.red : level === "warn" ? c.yellow : level === "info" ? c.green : c.gray;
-  const time = new Date(obj.time as number).toISOString().slice(11, 23);
+  const time = new Date(obj.time as number).toISOString().replace("T", " ").slice(0, 23);
   const { level: _l, time: _t, msg, pid: _p, hostname: _h, room, ...rest } = obj;
   const extras = Object.entries(rest)
     .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)

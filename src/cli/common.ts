@@ -14,7 +14,7 @@ import {
   type ResolvedConfig,
   type SettingKey,
 } from "../config/index.js";
-import { isProcessAlive, readStateFile, type DaemonState } from "../daemon/index.js";
+import { isDaemonAlive, readStateFile, removeStateFile, type DaemonState } from "../daemon/index.js";
 
 export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOT_RUNNING: 3 } as const;
 
@@ -56,10 +56,14 @@ export interface RunningDaemon {
   state: DaemonState;
 }
 
-/** The state file of a live daemon, or null (a stale file from a dead pid is ignored). */
+/** The state file of a live daemon, or null. A stale file (dead pid, or a pid reused by another program) is removed. */
 export function findRunningDaemon(configDir: string): RunningDaemon | null {
   const state = readStateFile(configDir);
-  if (!state || !isProcessAlive(state.pid)) return null;
+  if (!state) return null;
+  if (!isDaemonAlive(state)) {
+    removeStateFile(configDir, state.pid);
+    return null;
+  }
   return { state };
 }
 

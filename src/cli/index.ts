@@ -5,6 +5,7 @@ import { VERSION } from "../version.js";
 const EXAMPLES = `
 Examples:
   $ claude-companion start                  start in the foreground and print a QR code
+  $ claude-companion start -d               start in the background (logs: claude-companion logs -f)
   $ claude-companion start --port 4000 --host 127.0.0.1
   $ claude-companion status --json          is it running? (exit 3 when not)
   $ claude-companion pair                   print a QR code for the running daemon
@@ -35,7 +36,9 @@ export function buildProgram(): Command {
     .option("--tls", "serve HTTPS/WSS with a self-signed certificate (env TLS=true)")
     .option("--tls-cert <file>", "your own certificate (PEM), e.g. from Tailscale; implies --tls")
     .option("--tls-key <file>", "the private key of --tls-cert")
+    .option("-d, --daemon", "run in the background, logging to <config dir>/daemon.log")
     .addOption(new Option("--log-format <format>", "log format on stderr").choices(["pretty", "json"]))
+    .addOption(new Option("--log-file <path>", "write logs to this file, rotated by size (used by --daemon)").hideHelp())
     .addOption(configDir)
     .action(async (opts) => (await import("./commands/start.js")).startCommand(opts));
 
@@ -74,6 +77,21 @@ export function buildProgram(): Command {
     .option("--json", "print JSON")
     .addOption(new Option("--config-dir <dir>", "config directory"))
     .action(async (id: string | undefined, opts) => (await import("./commands/devices.js")).revokeCommand(id, opts));
+
+  program
+    .command("logs")
+    .description("print the daemon's log readably (-f to follow)")
+    .option("-f, --follow", "keep printing new lines")
+    .option("-n, --lines <n>", "how many lines to print", "50")
+    .addOption(configDir)
+    .action(async (opts) => (await import("./commands/logs.js")).logsCommand(opts));
+
+  program
+    .command("service")
+    .description("run the daemon as a user service: install | uninstall | status")
+    .argument("<action>", "install, uninstall or status")
+    .addOption(configDir)
+    .action(async (action: string, opts) => (await import("./commands/service.js")).serviceCommand(action, opts));
 
   program
     .command("stop")

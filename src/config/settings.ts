@@ -99,6 +99,7 @@ export const SETTINGS = {
   tls: s({ env: "TLS", flag: "--tls", default: false, allowed: "true or false", description: "Serve HTTPS and WSS with a self-signed certificate (pinned by its fingerprint in the QR).", parse: bool, storable: true }),
   tlsCert: s({ env: "TLS_CERT", flag: "--tls-cert <file>", default: "", allowed: "a PEM certificate file", description: "Use your own certificate (e.g. a Tailscale one) instead of a self-signed one; implies TLS.", parse: nonEmpty, storable: true }),
   tlsKey: s({ env: "TLS_KEY", flag: "--tls-key <file>", default: "", allowed: "a PEM private key file", description: "The private key of --tls-cert.", parse: nonEmpty, storable: true }),
+  sessionRetentionDays: s({ env: "SESSION_RETENTION_DAYS", default: 7, allowed: "an integer from 1 to 3650", description: "Closed sessions are kept on disk this many days.", parse: int(1, 3650), storable: true }),
   pairingTtlMs: s({ env: "PAIRING_TTL", default: 600_000, allowed: "milliseconds from 10000 to 86400000", description: "How long a pairing QR code can be used.", parse: int(10_000, 86_400_000), storable: true }),
   logFormat: s<"pretty" | "json">({ env: "LOG_FORMAT", flag: "--log-format <format>", default: "pretty", allowed: "pretty | json", description: "Log format on stderr.", parse: oneOf(["pretty", "json"] as const) }),
   logLevel: s({ env: "LOG_LEVEL", default: "info", allowed: "trace | debug | info | warn | error | silent", description: "Log level.", parse: oneOf(["trace", "debug", "info", "warn", "error", "silent"] as const) }),

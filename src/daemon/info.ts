@@ -17,12 +17,14 @@ export interface InfoSources {
   port(): number;
   tls(): DaemonTls | null;
   bonjour(): { enabled: boolean; published: boolean; warning: string | null };
+  /** Why persistence fails, or null: /health then says "degraded". */
+  degraded(): string | null;
 }
 
 export function createInfo(src: InfoSources): { health(): HealthResponse; info(): InfoResponse } {
   return {
     health: () => ({
-      status: "ok",
+      status: src.degraded() ? "degraded" : "ok",
       version: VERSION,
       uptime: Math.round((Date.now() - src.startedAt) / 1000),
       claude: { available: src.claude.available, version: src.claude.version ?? null },

@@ -1,16 +1,17 @@
 // Composition root: startDaemon(options) wires config, tokens, pairing, TLS, sessions, the server and discovery.
 import { hostname } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
 import { openConfigStore, processEnv, type ResolvedConfig } from "../config/index.js";
 import { createAuthenticator, createServer, type ServerLimits } from "../server/index.js";
-import { createSessionManager, type EventLogLimits } from "../sessions/index.js";
+import { createSessionManager, createSessionStore, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, loopbackFor } from "./addresses.js";
 import { createInfo, testClaude } from "./info.js";
 import { createPairingService, type PairingService } from "./pairing.js";
-import { removeStateFile, writeStateFile } from "./state-file.js";
+import { processStartTime, removeStateFile, writeStateFile } from "./state-file.js";
 import { loadTls, type DaemonTls } from "./tls.js";
 
 export interface StartDaemonOptions {
@@ -25,6 +26,8 @@ export interface StartDaemonOptions {
   limits?: Partial<ServerLimits>;
   /** In-memory event log retention per session (default 10 000 events / 16 MiB). */
   eventLogLimits?: EventLogLimits;
+  /** Where the logs go in background mode (recorded in the state file for `status` and `logs`). */
+  logPath?: string;
 }
 
 export interface Daemon {
@@ -42,7 +45,10 @@ export interface Daemon {
   /** The master token (never logged). */
   masterToken(): string;
   rotateMasterToken(): string;
-  /** Stops in reverse order: discovery, WS clients (1001), HTTP, sessions, state file. Idempotent. */
+  /**
+   * Stops in reverse order: discovery; sessions (clients are told, turns interrupted, processes stopped, all
+   * flushed to disk, sessions kept for the next start); WS clients (1001); HTTP; state file. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -59,7 +65,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   let lanHost = "127.0.0.1";
   let bonjour = { enabled: config.enableBonjour, published: false, warning: null as string | null };
 
+  const sessionStore = createSessionStore({
+    dir: join(config.configDir, "sessions"),
+    logger: options.logger,
+    retentionMs: config.sessionRetentionDays * 24 * 3600 * 1000,
+  });
   const sessions = createSessionManager({
+    store: sessionStore,
     startClaude: (spawn) => createClaudeProcess(spawn, { logger: options.logger }),
     logger: options.logger,
     defaults: {
@@ -104,6 +116,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     port: () => port,
     tls: () => tls,
     bonjour: () => bonjour,
+    degraded: () => sessionStore.degraded,
   });
 
   const server = createServer({
@@ -185,7 +198,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       startedAt,
       tls: Boolean(tls),
       fingerprint: tls?.fingerprint ?? null,
-      logPath: null,
+      logPath: options.logPath ?? null,
+      procStart: processStartTime(process.pid),
     });
   }
   logger.info({ url, host: config.host, port, tls: Boolean(tls) }, "listening");
@@ -206,8 +220,9 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       closing ??= (async () => {
         logger.info("shutting down");
         await (await advertisement)?.close();
+        // Sessions first, so connected clients still receive the shutdown update live.
+        await sessions.shutdown();
         await server.close();
-        await sessions.close();
         pairing.devices.flush();
         if (writeState) removeStateFile(config.configDir, process.pid);
         logger.info("stopped");

@@ -16,6 +16,8 @@ export const DaemonStateSchema = z.object({
   tls: z.boolean().default(false),
   fingerprint: z.string().nullable().default(null),
   logPath: z.string().nullable().default(null),
+  /** The process's start time as the OS reports it, to tell our daemon from another program that got its pid. */
+  procStart: z.string().nullable().default(null),
 });
 export type DaemonState = z.infer<typeof DaemonStateSchema>;
 
@@ -47,6 +49,25 @@ export function removeStateFile(configDir: string, onlyIfPid?: number): void {
     if (current && current.pid !== onlyIfPid) return;
   }
   rmSync(stateFilePath(configDir), { force: true });
+}
+
+/** When `pid` started, in the OS's own units (Linux: clock ticks since boot); null where unknown. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name; starttime is field 22 overall.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The daemon of this state file is running: its pid is alive and (where known) started when the file says. */
+export function isDaemonAlive(state: DaemonState): boolean {
+  if (!isProcessAlive(state.pid)) return false;
+  if (state.procStart === null) return true;
+  const now = processStartTime(state.pid);
+  return now === null || now === state.procStart;
 }
 
 /** True while `pid` runs. A zombie (exited, not yet reaped by its parent) counts as gone. */

@@ -116,6 +116,18 @@ export class EventLog {
     return record;
   }
 
+  /** Fills an empty log with records read back from disk (consecutive seqs from 1); nothing is persisted or published. */
+  load(records: readonly LogRecord[]): void {
+    if (this.seq !== 0) throw new Error("EventLog.load: the log is not empty");
+    for (const record of records) {
+      if (record.event.seq !== this.seq + 1) throw new Error(`EventLog.load: seq ${record.event.seq} does not follow ${this.seq}`);
+      this.seq = record.event.seq;
+      this.items.push(record);
+      this.bytes += record.json.length;
+      this.trim();
+    }
+  }
+
   /** Records with seq > `seq`, oldest first, at most `limit`. */
   after(afterSeq: number, limit = Number.POSITIVE_INFINITY): AfterResult {
     const seq = Math.max(0, Math.floor(afterSeq));

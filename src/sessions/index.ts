@@ -12,3 +12,5 @@ export type { PermissionClientAnswer, PermissionKind, PermissionRequest } from "
 export type { AskInput, AskOptions, AskResult } from "./ask.js";
 export { DEFAULT_SESSION_LIMITS } from "./types.js";
 export type { PromptImage, PromptInput, SendResult, SessionLimits, SpawnSettings } from "./types.js";
+export { createSessionStore, SessionMetaSchema } from "./store.js";
+export type { PersistedSession, SessionMeta, SessionStore, SessionStoreOptions } from "./store.js";

@@ -8,11 +8,12 @@ import type { PermissionMode } from "../protocol/common.js";
 import { SessionIdSchema } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import { runAsk, type AskInput, type AskOptions, type AskResult } from "./ask.js";
-import type { EventLog, EventLogLimits, LogRecord } from "./event-log.js";
+import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
 import type { PermissionClientAnswer } from "./permissions.js";
-import { Session } from "./session.js";
+import { Session, type StreamComplete } from "./session.js";
 import { DEFAULT_SESSION_LIMITS, type PromptImage, type PromptInput, type SendResult, type SessionLimits, type SpawnSettings } from "./types.js";
 import { WarmPool } from "./warm-pool.js";
+import type { SessionMeta, SessionStore, PersistedSession } from "./store.js";
 
 /** Spawn settings for new sessions, from the resolved config. */
 export interface SessionDefaults extends SpawnSettings {
@@ -49,6 +50,8 @@ export interface SessionManagerOptions {
   /** Clock in ms since epoch (tests). Default Date.now. */
   now?: () => number;
   eventLogLimits?: EventLogLimits;
+  /** Sessions on disk: every event is appended before clients see it, and sessions are restored at start. */
+  store?: SessionStore;
   /** Called synchronously with every record of every session before listeners see it (e.g. a JSONL writer). */
   persist?: (record: LogRecord) => void;
 }
@@ -86,6 +89,8 @@ export interface SessionManager {
   poolStatus(): { size: number; spares: number; ready: number };
   /** close(id): closes one session (resolves when its process exited). close(): stops everything; idempotent. */
   close(...args: [] | [id: string]): Promise<void>;
+  /** Daemon shutdown: every open session is told, interrupted and its process stopped, but kept open on disk. */
+  shutdown(): Promise<void>;
 }
 
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
@@ -137,11 +142,33 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   };
 
+  const store = options.store;
+  const metaOf = (session: Session, closedAt?: number): SessionMeta => ({
+    version: 1,
+    sessionId: session.id,
+    workingDirectory: session.workingDirectory,
+    createdAt: session.createdAt,
+    permissionMode: session.permissionMode,
+    ...(session.model !== undefined ? { model: session.model } : {}),
+    ...(closedAt !== undefined ? { closedAt } : {}),
+  });
+  // Every event is on disk before any listener (and so any client) sees it; meta follows state changes.
+  const persist = store
+    ? (record: LogRecord): void => {
+        store.append(record);
+        if (record.event.type === "sessionUpdate") {
+          const session = sessions.get(record.event.sessionId);
+          if (session) store.writeMeta(metaOf(session, record.event.data.state === "closed" ? now() : undefined));
+        }
+      }
+    : options.persist;
+
   const onClosed = (session: Session): void => {
     unsubscribes.get(session)?.();
     unsubscribes.delete(session);
     const done = session.close();
     stopping.set(session.id, done);
+    if (store) void done.finally(() => store.release(session.id));
     void done.finally(() => {
       if (stopping.get(session.id) === done) stopping.delete(session.id);
     });
@@ -207,13 +234,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         limits,
         onClosed,
         ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
-        ...(options.persist ? { persist: options.persist } : {}),
+        ...(persist ? { persist } : {}),
         ...(keptLog ? { log: keptLog } : {}),
         ...(pooled ? { process: pooled } : {}),
       });
       // Re-inserted so the map keeps creation order (list() and pruning rely on it).
       sessions.delete(id);
       sessions.set(id, session);
+      store?.writeMeta(metaOf(session));
       unsubscribes.set(session, session.log.subscribe(fanOut));
       logger.info({ sessionId: id, cwd, pooled: pooled !== undefined, resume: resumeId !== undefined }, "session created");
     } finally {
@@ -223,11 +251,80 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return session;
   };
 
+  const restore = (saved: PersistedSession): void => {
+    const { meta, records } = saved;
+    let messageCount = 0;
+    let transcript = false;
+    let lastResult: StreamComplete | null = null;
+    for (const { event } of records) {
+      if (event.type === "userMessage") messageCount++;
+      else if (event.type === "streamComplete") {
+        lastResult = event.data;
+        transcript = true;
+      } else if (event.type === "claudeEvent" && event.data.claudeType === "system" && event.data.subtype === "init") transcript = true;
+    }
+    const log = new EventLog({
+      sessionId: meta.sessionId,
+      now,
+      ...options.eventLogLimits,
+      ...(persist ? { persist } : {}),
+      onError: (err, where) => logger.error({ err, where, sessionId: meta.sessionId }, "session event log hook failed"),
+    });
+    log.load(records);
+    const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: meta.permissionMode };
+    if (meta.model !== undefined) spawn.model = meta.model;
+    const session = new Session({
+      id: meta.sessionId,
+      workingDirectory: meta.workingDirectory,
+      spawn,
+      resume: transcript,
+      startClaude: options.startClaude,
+      logger: options.logger,
+      now,
+      limits,
+      onClosed,
+      log,
+      restored: {
+        createdAt: meta.createdAt,
+        lastActivity: records.at(-1)?.event.ts ?? meta.createdAt,
+        messageCount,
+        lastResult,
+        closed: meta.closedAt !== undefined,
+      },
+    });
+    sessions.set(session.id, session);
+    if (session.state !== "closed") unsubscribes.set(session, session.log.subscribe(fanOut));
+    session.restore();
+  };
+  if (store) {
+    const saved = store.load();
+    for (const s of saved) {
+      try {
+        restore(s);
+      } catch (err) {
+        logger.error({ err, sessionId: s.meta.sessionId }, "could not restore a session");
+      }
+    }
+    pruneClosed();
+    if (saved.length) logger.info({ sessions: saved.length, open: openCount() }, "sessions restored from disk");
+  }
+
+  const shutdown = (): Promise<void> => {
+    closing ??= (async () => {
+      logger.info({ sessions: openCount() }, "suspending all sessions for shutdown");
+      const open = [...sessions.values()].filter((s) => s.state !== "closed");
+      await Promise.all([pool.close(), ...open.map((s) => s.suspend("daemon-shutdown")), ...stopping.values()]);
+      store?.close();
+    })();
+    return closing;
+  };
+
   const closeAll = (): Promise<void> => {
     closing ??= (async () => {
       logger.info({ sessions: openCount() }, "closing all sessions");
       const open = [...sessions.values()].filter((s) => s.state !== "closed");
       await Promise.all([pool.close(), ...open.map((s) => s.close("shutdown")), ...stopping.values()]);
+      store?.close();
     })();
     return closing;
   };
@@ -254,6 +351,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     counts: () => ({ active: openCount(), max: maxSessions }),
     poolStatus: () => pool.status(),
+    shutdown,
     close: (...args: [] | [id: string]) => {
       if (args.length === 0) return closeAll();
       return get(args[0]).close("closed");

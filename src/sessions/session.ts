@@ -40,6 +40,17 @@ export interface SessionOptions {
   process?: ClaudeProcess;
   /** Called once when the session is closed, before its process has exited (`close()` then returns that wait). */
   onClosed?: (session: Session) => void;
+  /** State read back from disk after a daemon restart; the log is then given in `log`. */
+  restored?: RestoredState;
+}
+
+/** What a session was when the daemon stopped (or died), derived from its persisted events. */
+export interface RestoredState {
+  createdAt: number;
+  lastActivity: number;
+  messageCount: number;
+  lastResult: StreamComplete | null;
+  closed: boolean;
 }
 
 export class Session {
@@ -69,8 +80,13 @@ export class Session {
     this.workingDirectory = options.workingDirectory;
     this.spawn = { ...options.spawn, allowedTools: [...options.spawn.allowedTools] };
     this.transcriptExists = options.resume;
-    this.createdAt = now();
-    this.lastActivity = this.createdAt;
+    this.createdAt = options.restored?.createdAt ?? now();
+    this.lastActivity = options.restored?.lastActivity ?? this.createdAt;
+    if (options.restored) {
+      this.messageCount = options.restored.messageCount;
+      this.lastResult = options.restored.lastResult;
+      this.currentState = options.restored.closed ? "closed" : "idle";
+    }
     this.logger = options.logger.child({ room: "sessions", sessionId: options.id });
     this.log =
       options.log ??
@@ -168,6 +184,49 @@ export class Session {
     }
     this.idle.arm();
     return undefined;
+  }
+
+  /**
+   * Takes up a session read back from disk: no process (the next prompt resumes the conversation), permission
+   * requests left open by the old daemon expire, and a turn it was running is reported ended.
+   */
+  restore(): void {
+    if (this.currentState === "closed") {
+      this.closing = Promise.resolve();
+      return;
+    }
+    const open = new Map<string, true>();
+    let lastState: SessionState | undefined;
+    for (const { event } of this.log.after(0).records) {
+      if (event.type === "permissionRequest") open.set(event.data.permissionId, true);
+      else if (event.type === "permissionResolved") open.delete(event.data.permissionId);
+      else if (event.type === "sessionUpdate") lastState = event.data.state;
+    }
+    const message = "The daemon restarted before this request was answered; it expired. Send the prompt again.";
+    for (const permissionId of open.keys()) {
+      this.emit({ type: "permissionResolved", data: { permissionId, decision: "deny", by: "shutdown", message } });
+    }
+    if (lastState === "active") this.emitUpdate("daemon-restarted", [], "active");
+    this.monitor.start();
+    this.idle.arm();
+  }
+
+  /**
+   * Daemon shutdown: clients are told, a running turn is interrupted, the process stopped; the session stays
+   * open (idle, no process) so that it is restored on the next start. Resolves when the process exited.
+   */
+  suspend(reason = "daemon-shutdown"): Promise<void> {
+    if (this.closing) return this.closing;
+    this.idle.disarm();
+    this.monitor.stop();
+    const dropped = this.turns.dropQueue();
+    const turn = this.turns.clear();
+    this.permissions.cancelAll("shutdown", "The daemon is shutting down.");
+    this.permissions.dispose();
+    if (this.currentState === "active") this.setState("turn-end", reason, dropped);
+    else this.emitUpdate(reason, dropped);
+    this.closing = this.slot.close(turn !== undefined);
+    return this.closing;
   }
 
   /** Runs a prompt now or queues it; position 0 runs at once. Throws SESSION_CLOSED or SESSION_BUSY. */

@@ -1,8 +1,8 @@
 // `start`: resolve config, check the Claude CLI under a spinner, start the daemon, print the banner, stop on signals.
+// `start --daemon` re-runs this command detached with a log file and returns once the daemon answers /health.
 import kleur from "kleur";
 import ora from "ora";
-import { detectClaude } from "../../daemon/index.js";
-import { startDaemon } from "../../daemon/index.js";
+import { detectClaude, startDaemon, createRotatingLog } from "../../daemon/index.js";
 import { CompanionError } from "../../protocol/index.js";
 import { createLogger } from "../../log.js";
 import { VERSION } from "../../version.js";
@@ -20,6 +20,9 @@ export interface StartFlags {
   tlsKey?: string;
   logFormat?: string;
   configDir?: string;
+  daemon?: boolean;
+  /** Internal: set by `start --daemon` for the detached child. */
+  logFile?: string;
 }
 
 export async function startCommand(flags: StartFlags): Promise<void> {
@@ -33,7 +36,7 @@ export async function startCommand(flags: StartFlags): Promise<void> {
       tls: flags.tls ? true : undefined,
       tlsCert: flags.tlsCert,
       tlsKey: flags.tlsKey,
-      logFormat: flags.logFormat,
+      logFormat: flags.logFile ? "json" : flags.logFormat,
     },
     flags.configDir,
   );
@@ -41,54 +44,65 @@ export async function startCommand(flags: StartFlags): Promise<void> {
   const running = findRunningDaemon(config.configDir);
   if (running) fail(`claude-companion is already running at ${running.state.url} (pid ${running.state.pid}).`, EXIT.ERROR, "Stop it with `claude-companion stop`.");
 
-  const logger = createLogger({ format: config.logFormat, level: config.logLevel, color: config.color });
+  if (flags.daemon) return (await import("./start-background.js")).startBackground(config);
 
-  const spinner = ora({ text: "Checking the Claude Code CLI", stream: process.stderr }).start();
+  const logFile = flags.logFile ? createRotatingLog({ path: flags.logFile }) : undefined;
+  const logger = createLogger({ format: config.logFormat, level: config.logLevel, color: config.color, ...(logFile ? { destination: logFile } : {}) });
+
+  const spinner = ora({ text: "Checking the Claude Code CLI", stream: process.stderr, isEnabled: !logFile && Boolean(process.stderr.isTTY) }).start();
   const claude = await detectClaude(config.claudeCliPath, { timeoutMs: 5000 });
   if (claude.available) spinner.succeed(`Claude Code ${claude.version ?? "(unknown version)"}`);
   else spinner.warn(kleur.yellow(`Claude Code CLI not found (${config.claudeCliPath}). Install it: npm install -g @anthropic-ai/claude-code`));
+  if (!claude.available) logger.warn({ cliPath: config.claudeCliPath, error: claude.error }, "Claude Code CLI not found; sessions cannot start until it is installed");
 
   let daemon;
   try {
-    daemon = await startDaemon({ config, logger, claude });
+    daemon = await startDaemon({ config, logger, claude, ...(flags.logFile ? { logPath: flags.logFile } : {}) });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    logger.fatal({ err: err.message, code: err.code }, "the daemon could not start");
     if (err.code === "EADDRINUSE") fail(`Port ${config.port} is already in use.`, EXIT.ERROR, "Pick another with --port.");
     if (err.code === "EADDRNOTAVAIL") fail(`Cannot listen on ${config.host}: no such address on this machine.`, EXIT.USAGE);
     if (e instanceof CompanionError) fail(e.message, EXIT.ERROR, e.hint);
     throw e;
   }
 
-  const code = daemon.pairing.issue();
-  const claudeLine = claude.available
-    ? kleur.green(`Claude Code ${claude.version ?? ""}`.trim())
-    : kleur.yellow("Claude Code CLI not found: sessions cannot start until it is installed.");
-  process.stdout.write(
-    formatBanner({
-      version: VERSION,
-      claudeLine,
-      urls: [...daemon.lanUrls, daemon.url],
-      pairingUrl: code.url,
-      qr: await renderQr(code.url),
-      expiresAt: code.expiresAt,
-      fingerprint: daemon.tls?.fingerprint,
-    }),
-  );
-  process.stdout.write(`Listening on ${daemon.url}\n`);
+  if (!logFile) {
+    const code = daemon.pairing.issue();
+    const claudeLine = claude.available
+      ? kleur.green(`Claude Code ${claude.version ?? ""}`.trim())
+      : kleur.yellow("Claude Code CLI not found: sessions cannot start until it is installed.");
+    process.stdout.write(
+      formatBanner({
+        version: VERSION,
+        claudeLine,
+        urls: [...daemon.lanUrls, daemon.url],
+        pairingUrl: code.url,
+        qr: await renderQr(code.url),
+        expiresAt: code.expiresAt,
+        fingerprint: daemon.tls?.fingerprint,
+      }),
+    );
+    process.stdout.write(`Listening on ${daemon.url}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "signal received");
-    // Never hang on shutdown: exit within 2 s whatever happens.
-    const force = setTimeout(() => process.exit(EXIT.OK), 2000);
+    // Never hang on shutdown: exit within 8 s whatever happens (Claude gets 2 s for stdin EOF, then SIGTERM).
+    const force = setTimeout(() => process.exit(EXIT.OK), 8000);
     force.unref();
     daemon.close().then(
-      () => process.exit(EXIT.OK),
+      () => {
+        logFile?.close();
+        process.exit(EXIT.OK);
+      },
       () => process.exit(EXIT.ERROR),
     );
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGHUP", () => stop("SIGHUP"));
 }

@@ -1,0 +1,54 @@
+// `logs [-f] [-n N]`: the daemon's JSON log file, printed readably; -f follows it (across rotation).
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { LOG_FILE, processEnv } from "../../config/index.js";
+import { prettyLine } from "../../log.js";
+import { EXIT, fail, findRunningDaemon, openStoreOrExit } from "../common.js";
+import { tailLog } from "./start-background.js";
+
+export async function logsCommand(flags: { follow?: boolean; lines?: string; configDir?: string }): Promise<void> {
+  const n = Number(flags.lines ?? 50);
+  if (!Number.isInteger(n) || n < 0 || n > 100_000) fail(`--lines=${JSON.stringify(flags.lines)} is not valid: expected an integer from 0 to 100000.`, EXIT.USAGE);
+  const store = openStoreOrExit(flags.configDir);
+  const path = findRunningDaemon(store.dir)?.state.logPath ?? join(store.dir, LOG_FILE);
+  if (!existsSync(path)) fail(`No log file at ${path}.`, EXIT.ERROR, "The log is written when the daemon runs in the background: claude-companion start -d");
+  const color = Boolean(process.stdout.isTTY) && !("NO_COLOR" in processEnv());
+  process.stdout.write(tailLog(path, n, color));
+  if (!flags.follow) return;
+
+  let offset = statSync(path).size;
+  let rest = "";
+  const buf = Buffer.alloc(64 * 1024);
+  for (;;) {
+    // Polling a file is what `tail -f` does where no change events are reliable (rotation replaces the file).
+    await delay(250);
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch {
+      continue;
+    }
+    if (size < offset) offset = 0; // rotated
+    if (size === offset) continue;
+    const fd = openSync(path, "r");
+    try {
+      let read: number;
+      while ((read = readSync(fd, buf, 0, buf.length, offset)) > 0) {
+        offset += read;
+        const lines = (rest + buf.subarray(0, read).toString("utf8")).split("\n");
+        rest = lines.pop() ?? "";
+        for (const l of lines) {
+          if (!l) continue;
+          try {
+            process.stdout.write(prettyLine(JSON.parse(l) as Record<string, unknown>, color));
+          } catch {
+            process.stdout.write(l + "\n");
+          }
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
