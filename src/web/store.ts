@@ -322,6 +322,19 @@ export async function interrupt(sessionId: string): Promise<void> {
   }
 }
 
+/** Starts a closed session again: same id, same log (seq continues), Claude resumes the conversation. */
+export async function resumeSession(sessionId: string): Promise<void> {
+  const info = state.sessions[sessionId];
+  try {
+    await conn?.request("streamStart", {
+      resume: sessionId,
+      ...(info ? { workingDirectory: info.workingDirectory, permissionMode: info.permissionMode } : {}),
+    });
+  } catch (e) {
+    fail(e);
+  }
+}
+
 export async function closeSession(sessionId: string): Promise<void> {
   try {
     await conn?.request("streamClose", undefined, sessionId);

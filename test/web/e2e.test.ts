@@ -81,7 +81,8 @@ async function waitForResults(page: Page, n: number): Promise<void> {
 type Shown = { kind: string; seq: number; text: string };
 const shownItems = (page: Page): Promise<Shown[]> =>
   page.$$eval(".conversation [data-kind]", (els) =>
-    els.map((e) => ({ kind: e.getAttribute("data-kind")!, seq: Number(e.getAttribute("data-seq")), text: (e.textContent ?? "").trim() })),
+    // The text of a bubble is its content, without tags such as "queued" or "interrupted".
+    els.map((e) => ({ kind: e.getAttribute("data-kind")!, seq: Number(e.getAttribute("data-seq")), text: ((e.querySelector(".md, .plain") ?? e).textContent ?? "").trim() })),
   );
 /** Waits until the streaming bubble shows `word`. (Functions, not strings: the page's CSP forbids eval.) */
 const streamedUpTo = (page: Page, word: string) =>
@@ -274,6 +275,48 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
     await page.locator("[data-conn=connected]").waitFor();
     await expectTranscriptEqualsLog(page, sid);
     await expect(page.locator(".bubble.assistant").last().textContent()).resolves.toContain("while the phone slept");
+    await phone.context.close();
+  });
+
+  test("a session closed elsewhere says so; Resume continues it with its history and the same log", async () => {
+    const phone = await pairedPhone();
+    const { page } = phone;
+    const sid = await newSession(page);
+    await sendPrompt(page, "reply");
+    await waitForResults(page, 1);
+    await api(`/api/stream/${sid}`, { method: "DELETE" });
+    await page.locator("[data-screen=conversation][data-state=closed]").waitFor();
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.getByRole("textbox", { name: "Prompt" }).waitFor();
+    await sendPrompt(page, "history");
+    await waitForResults(page, 2);
+    await expect(page.locator(".bubble.assistant").last().textContent()).resolves.toContain("History (1): reply");
+    await expectTranscriptEqualsLog(page, sid);
+    await phone.context.close();
+  });
+
+  test("a prompt sent while a turn runs is shown queued, then runs; Interrupt stops a turn", async () => {
+    const phone = await pairedPhone();
+    const { page } = phone;
+    const sid = await newSession(page);
+    await sendPrompt(page, "slow");
+    await streamedUpTo(page, "w1");
+    await sendPrompt(page, "echo second");
+    const queued = page.locator(".bubble.user", { hasText: "echo second" });
+    await expect(queued.locator(".tag").textContent()).resolves.toBe("queued");
+    await expect(page.locator(".toast").textContent()).resolves.toContain("Queued");
+    await page.locator(".working", { hasText: "1 queued" }).waitFor();
+    await waitForResults(page, 2);
+    await expect(queued.locator(".tag").count()).resolves.toBe(0);
+    await expect(page.locator(".bubble.assistant").last().textContent()).resolves.toContain("echo second");
+
+    await sendPrompt(page, "slow");
+    await streamedUpTo(page, "w2");
+    await page.getByRole("button", { name: "Interrupt" }).click();
+    await waitForResults(page, 3);
+    await expect(page.locator("[data-kind=result]").last().textContent()).resolves.toMatch(/^Interrupted/);
+    await expect(page.locator(".bubble.assistant").last().locator(".tag").textContent()).resolves.toBe("interrupted");
+    await expectTranscriptEqualsLog(page, sid);
     await phone.context.close();
   });
 

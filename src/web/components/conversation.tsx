@@ -2,7 +2,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { SessionInfo } from "../../protocol/sessions.js";
 import { cost, duration } from "../format.js";
-import { interrupt, sendPrompt } from "../store.js";
+import { interrupt, resumeSession, sendPrompt } from "../store.js";
 import { isRunning, queuedPrompts, type Item, type SessionView } from "../transcript.js";
 import { Markdown } from "./markdown-view.js";
 import { memo } from "./memo.js";
@@ -154,7 +154,16 @@ export function Conversation({ view, info, online, missing }: { view: SessionVie
           </p>
         )}
       </main>
-      <Composer sessionId={view.sessionId} online={online} closed={state === "closed"} running={running} />
+      {state === "closed" ? (
+        <div class="composer closed-bar">
+          <span class="muted">This session is closed.</span>
+          <button type="button" class="btn primary" disabled={!online} onClick={() => void resumeSession(view.sessionId)}>
+            Resume
+          </button>
+        </div>
+      ) : (
+        <Composer sessionId={view.sessionId} online={online} closed={false} running={running} />
+      )}
     </>
   );
 }
