@@ -1,0 +1,135 @@
+// Benchmarks 1 and 2: relay throughput and latency of the daemon against the floor (a bare ws relay of the same CLI).
+// Runs of the daemon and the floor alternate, so both see the same noise of a shared machine.
+import { latencySummary, summarize } from "./lib/stats.mjs";
+import { cpuTicks } from "./lib/procs.mjs";
+import { collectTurn, daemonTarget, floorTarget } from "./lib/targets.mjs";
+
+/** 1. `long N` in one session, one subscribed client: events/s from the first delta to the completion frame. */
+export async function benchThroughput({ n, runs, warmupN, log }) {
+  const targets = [await floorTarget(), await daemonTarget()];
+  try {
+    const open = [];
+    for (const t of targets) {
+      const ws = await t.connect();
+      const sid = await t.openSession(ws);
+      // Warm-up turn: JIT, buffers, the session's first-turn events.
+      const warm = collectTurn(ws, t);
+      t.prompt(ws, sid, `long ${warmupN}`);
+      await warm;
+      open.push({ t, ws, sid });
+    }
+    const rates = { floor: [], daemon: [] };
+    // CPU time of the relay process per event: far less sensitive to a busy machine than events/s.
+    const cpu = { floor: [], daemon: [] };
+    const ratios = [];
+    for (let r = 0; r < runs; r++) {
+      const pair = {};
+      for (const { t, ws, sid } of open) {
+        const turn = collectTurn(ws, t);
+        const ticks0 = cpuTicks(t.pid);
+        t.prompt(ws, sid, `long ${n}`);
+        const res = await turn;
+        const ticks = cpuTicks(t.pid) - ticks0;
+        if (res.deltas !== n) throw new Error(`${t.name}: ${res.deltas} deltas of ${n}`);
+        pair[t.name] = (res.frames / res.ms) * 1000;
+        rates[t.name].push(pair[t.name]);
+        // Clock ticks are 10 ms: µs per event.
+        cpu[t.name].push((ticks * 10_000) / res.frames);
+      }
+      ratios.push(pair.daemon / pair.floor);
+      log(`  throughput run ${r + 1}/${runs}: floor ${Math.round(pair.floor)}/s (${cpu.floor.at(-1).toFixed(1)} µs CPU/event), daemon ${Math.round(pair.daemon)}/s (${cpu.daemon.at(-1).toFixed(1)} µs CPU/event)`);
+    }
+    for (const { ws } of open) ws.close();
+    return {
+      events: n,
+      floorPerSecond: summarize(rates.floor),
+      daemonPerSecond: summarize(rates.daemon),
+      ratio: summarize(ratios),
+      floorCpuMicrosPerEvent: summarize(cpu.floor),
+      daemonCpuMicrosPerEvent: summarize(cpu.daemon),
+      goal: "ratio >= 0.5",
+      met: summarize(ratios).median >= 0.5,
+    };
+  } finally {
+    await Promise.all(targets.map((t) => t.close()));
+  }
+}
+
+/** The send stamp in a delta's text (`ts=<Date.now()> `), or NaN. */
+function stampOf(text) {
+  const i = text.indexOf("ts=");
+  return i === -1 ? Number.NaN : Number(text.slice(i + 3, i + 16));
+}
+
+/** Opens `sessions` sessions with `clients` subscribed clients each. */
+async function setUp(t, sessions, clients) {
+  const out = [];
+  for (let s = 0; s < sessions; s++) {
+    const owner = await t.connect();
+    const sid = await t.openSession(owner);
+    const sockets = [owner];
+    for (let c = 1; c < clients; c++) {
+      const ws = await t.connect();
+      await t.subscribe(ws, sid);
+      sockets.push(ws);
+    }
+    out.push({ sid, owner, sockets });
+  }
+  return out;
+}
+
+/** One turn of `rate R N` in every session at once; latency samples of every client. */
+async function latencyRun(t, setup, rate, n) {
+  const samples = [];
+  const origin = performance.timeOrigin;
+  const turns = [];
+  for (const { sockets } of setup) {
+    for (const ws of sockets) {
+      turns.push(collectTurn(ws, t, { onDelta: (text, at) => samples.push(origin + at - stampOf(text)) }));
+    }
+  }
+  for (const { sid, owner } of setup) t.prompt(owner, sid, `rate ${rate} ${n}`);
+  const results = await Promise.all(turns);
+  const expected = results.length * n;
+  if (samples.length !== expected) throw new Error(`${t.name}: ${samples.length} samples of ${expected}`);
+  return latencySummary(samples);
+}
+
+/** 2. Latency for each {sessions, clients} configuration, daemon and floor alternating per run. */
+export async function benchLatency({ configs, rate, n, warmupN, runs, log }) {
+  const rows = [];
+  for (const { sessions, clients, label } of configs) {
+    const targets = [await floorTarget(), await daemonTarget()];
+    try {
+      const setups = [];
+      for (const t of targets) {
+        const setup = await setUp(t, sessions, clients);
+        await latencyRun(t, setup, rate, warmupN);
+        setups.push({ t, setup });
+      }
+      const per = { floor: [], daemon: [] };
+      for (let r = 0; r < runs; r++) {
+        for (const { t, setup } of setups) per[t.name].push(await latencyRun(t, setup, rate, n));
+        const f = per.floor.at(-1);
+        const d = per.daemon.at(-1);
+        log(`  latency ${label} run ${r + 1}/${runs}: p99 floor ${f.p99.toFixed(2)} ms, daemon ${d.p99.toFixed(2)} ms`);
+      }
+      const pick = (list, k) => summarize(list.map((x) => x[k]));
+      const added = per.daemon.map((d, i) => d.p99 - per.floor[i].p99);
+      rows.push({
+        label,
+        sessions,
+        clientsPerSession: clients,
+        eventsPerSessionPerRun: n,
+        floor: { p50: pick(per.floor, "p50"), p99: pick(per.floor, "p99"), max: pick(per.floor, "max") },
+        daemon: { p50: pick(per.daemon, "p50"), p99: pick(per.daemon, "p99"), max: pick(per.daemon, "max") },
+        p99AddedOverFloor: summarize(added),
+      });
+      for (const { t, setup } of setups) for (const { sockets } of setup) for (const ws of sockets) ws.close();
+    } finally {
+      await Promise.all(targets.map((t) => t.close()));
+    }
+  }
+  const ten = rows.find((r) => r.sessions === 10 && r.clientsPerSession === 1);
+  return { rate, rows, goal: "p99 added over the floor < 2 ms at 10 sessions", met: ten ? ten.p99AddedOverFloor.median < 2 : null };
+}

@@ -1,0 +1,138 @@
+// `npm run bench [-- --quick] [-- --only=throughput,latency,startup,memory,session,rest] [-- --out=file]`:
+// runs the benchmarks against the built daemon (dist/), prints a Markdown table and writes bench/results.json.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { cleanup, ROOT } from "./lib/procs.mjs";
+import { fmt, machine } from "./lib/stats.mjs";
+import { benchLatency, benchThroughput } from "./relay.mjs";
+import { benchMemory } from "./memory.mjs";
+import { benchRest } from "./rest.mjs";
+import { benchSessionStart } from "./session-start.mjs";
+import { benchStartup } from "./startup.mjs";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const outFile = path.resolve(ROOT, args.find((a) => a.startsWith("--out="))?.slice(6) ?? "bench/results.json");
+const log = (line) => process.stderr.write(`${line}\n`);
+
+// Full: what docs/BENCHMARKS.md reports. Quick: the same code paths, fewer and shorter runs (under a minute).
+const P = quick
+  ? {
+      throughput: { n: 20_000, runs: 3, warmupN: 2_000 },
+      // 50 sessions (100 CLI processes with the floor's) take most of a minute to spawn on 2 cores: full runs only.
+      latency: { rate: 1000, n: 300, warmupN: 100, runs: 3, configs: [[1, 1], [10, 1], [1, 20]] },
+      startup: { runs: 3 },
+      memory: { runs: 1, events: 20_000, settleMs: 500 },
+      session: { runs: 3 },
+      rest: { runs: 1, seconds: 3 },
+    }
+  : {
+      throughput: { n: 100_000, runs: 5, warmupN: 5_000 },
+      latency: { rate: 1000, n: 2_000, warmupN: 300, runs: 5, configs: [[1, 1], [10, 1], [50, 1], [1, 20]] },
+      startup: { runs: 10 },
+      memory: { runs: 5, events: 100_000, settleMs: 1500 },
+      session: { runs: 10 },
+      rest: { runs: 5, seconds: 10 },
+    };
+
+const benches = {
+  throughput: () => benchThroughput({ ...P.throughput, log }),
+  latency: () =>
+    benchLatency({
+      ...P.latency,
+      configs: P.latency.configs.map(([sessions, clients]) => ({
+        sessions,
+        clients,
+        label: clients > 1 ? `1 session × ${clients} clients` : `${sessions} session${sessions > 1 ? "s" : ""}`,
+      })),
+      log,
+    }),
+  startup: () => benchStartup({ ...P.startup, log }),
+  memory: () => benchMemory({ ...P.memory, log }),
+  session: () => benchSessionStart({ ...P.session, log }),
+  rest: () => benchRest({ ...P.rest, log }),
+};
+
+const results = { machine: machine(), mode: quick ? "quick" : "full", startedAt: new Date().toISOString(), params: P, results: {}, seconds: {} };
+const m = results.machine;
+log(`machine: ${m.cores} × ${m.model}, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}, load average ${m.loadAverageAtStart.join(" ")}`);
+
+const t0 = performance.now();
+let failed = false;
+for (const [name, run] of Object.entries(benches)) {
+  if (only && !only.includes(name)) continue;
+  const t = performance.now();
+  log(`${name} …`);
+  try {
+    results.results[name] = await run();
+  } catch (error) {
+    failed = true;
+    results.results[name] = { error: error instanceof Error ? error.message : String(error) };
+    log(`  ${name} failed: ${error instanceof Error ? error.stack : error}`);
+  }
+  results.seconds[name] = Math.round((performance.now() - t) / 100) / 10;
+}
+results.totalSeconds = Math.round((performance.now() - t0) / 100) / 10;
+
+writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(table(results));
+log(`\nwrote ${path.relative(ROOT, outFile)} (${results.totalSeconds} s)`);
+cleanup();
+process.exit(failed ? 1 : 0);
+
+function table({ machine: mm, mode, results: r }) {
+  const yes = (met) => (met === true ? "yes" : met === false ? "**no**" : "–");
+  const rows = [];
+  if (r.throughput && !r.throughput.error) {
+    const t = r.throughput;
+    rows.push([`1. Relay throughput, events/s (long ${t.events})`, fmt(t.daemonPerSecond, 0), fmt(t.floorPerSecond, 0), `ratio ${fmt(t.ratio, 2)}`, "ratio ≥ 0.5", yes(t.met)]);
+    rows.push(["1. Relay process CPU per event, µs", fmt(t.daemonCpuMicrosPerEvent, 1), fmt(t.floorCpuMicrosPerEvent, 1), "–", "–", "–"]);
+  }
+  if (r.latency && !r.latency.error) {
+    for (const row of r.latency.rows) {
+      const d = row.daemon;
+      const f = row.floor;
+      const isGoal = row.sessions === 10 && row.clientsPerSession === 1;
+      rows.push([
+        `2. Latency p50 / p99 / max, ms, ${row.label}`,
+        `${fmt(d.p50, 2)} / ${fmt(d.p99, 2)} / ${fmt(d.max, 1)}`,
+        `${fmt(f.p50, 2)} / ${fmt(f.p99, 2)} / ${fmt(f.max, 1)}`,
+        `p99 +${fmt(row.p99AddedOverFloor, 2)}`,
+        isGoal ? "p99 added < 2 ms" : "–",
+        isGoal ? yes(r.latency.met) : "–",
+      ]);
+    }
+  }
+  if (r.startup && !r.startup.error) {
+    const s = r.startup;
+    rows.push(["3. Start-up to first /health 200, ms (real CLI installed)", fmt(s.realCli.ms, 0), "–", `imports: node ${fmt(s.imports.bareNodeMs, 0)}, cli ${fmt(s.imports.cliEntryMs, 0)}, daemon ${fmt(s.imports.daemonGraphMs, 0)}`, "median < 400 ms", yes(s.met)]);
+    rows.push(["3. Start-up, ms (fake CLI)", fmt(s.fakeCli.ms, 0), "–", "–", "–", "–"]);
+  }
+  if (r.memory && !r.memory.error) {
+    const x = r.memory;
+    rows.push(["4. Daemon RSS idle, MB", fmt(x.idleMb), "–", "–", "< 70 MB", yes(x.idleMb.median < 70)]);
+    rows.push(["4. RSS with 10 idle sessions, MB", fmt(x.tenIdleSessionsMb), "–", "–", "–", "–"]);
+    rows.push([`4. RSS after relaying ${x.events} events, MB`, fmt(x.afterRelayMb), "–", `growth ${fmt(x.growthAfterRelayPct)} %`, "growth ≤ 20 %", yes(x.growthAfterRelayPct.median <= 20)]);
+  }
+  if (r.session && !r.session.error) {
+    const s = r.session;
+    rows.push(["5. streamStart → first streamData, cold, ms (real CLI)", fmt(s.daemonColdMs, 0), fmt(s.floorColdMs, 0), `cold/warm ${s.coldOverWarm.toFixed(2)}×`, "≥ 3.5×", yes(s.coldOverWarm >= 3.5)]);
+    rows.push(["5. streamStart → first streamData, warm pool, ms", fmt(s.daemonWarmMs, 0), fmt(s.floorWarmMs, 0), `+${s.warmOverFloorMs.toFixed(0)} ms over floor`, "≤ 30 ms over floor", yes(s.warmOverFloorMs <= 30)]);
+  }
+  if (r.rest && !r.rest.error) {
+    for (const k of ["health", "sessions"]) {
+      const e = r.rest[k];
+      rows.push([`6. GET ${e.path}, req/s (${r.rest.connections} connections, ${r.rest.seconds} s)`, fmt(e.requestsPerSecond, 0), "–", `p99 ${fmt(e.latencyP99Ms, 0)} ms`, "–", "–"]);
+    }
+  }
+  for (const [name, v] of Object.entries(r)) if (v.error) rows.push([`${name}: failed`, v.error.slice(0, 120), "", "", "", "**no**"]);
+  const head = ["benchmark", "daemon: median (min–max)", "floor: median (min–max)", "comparison", "goal", "met"];
+  const lines = [
+    `\n${mm.cores} × ${mm.model}, Node ${mm.node}, ${mode} run\n`,
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ];
+  return `${lines.join("\n")}\n`;
+}

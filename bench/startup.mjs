@@ -1,0 +1,70 @@
+// Benchmark 3: `claude-companion start` spawned -> first 200 from /health, plus what its imports cost.
+import { BIN, FAKE_CLAUDE, REAL_CLAUDE, spawnTracked, stopChild, tempDir, waitForLine, ROOT } from "./lib/procs.mjs";
+import { summarize } from "./lib/stats.mjs";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+
+/** One start: ms from spawn to the first 200 of /health (the port comes from the `listening` log line). */
+async function startOnce(cliPath) {
+  const configDir = tempDir("cc-bench-start-");
+  const env = { ...process.env, CLAUDE_COMPANION_CONFIG_DIR: configDir, WARM_POOL: "0", LOG_FORMAT: "json", CLAUDE_CLI_PATH: cliPath };
+  delete env.AUTH_TOKEN;
+  const t0 = performance.now();
+  const child = spawnTracked(process.execPath, [BIN, "start", "--host", "127.0.0.1", "--port", "0", "--no-bonjour"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    // The JSON log line "listening" comes as soon as the socket is bound (before the banner and QR code).
+    const m = await waitForLine(child, /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"|Listening on (\S+)/, 30_000, ["stdout", "stderr"]);
+    const url = m[1] ?? m[2];
+    for (;;) {
+      const res = await fetch(`${url}/health`).catch(() => null);
+      if (res?.status === 200) {
+        await res.arrayBuffer();
+        return performance.now() - t0;
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  } finally {
+    await stopChild(child);
+  }
+}
+
+/** ms to import a module in a fresh node (`spec` relative to the repo root), best of `runs`. */
+function importMs(spec, runs) {
+  const code = `const t=performance.now();await import(${JSON.stringify(spec)});process.stdout.write(String(performance.now()-t))`;
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    times.push(Number(execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: ROOT, encoding: "utf8" })));
+  }
+  return summarize(times);
+}
+
+export async function benchStartup({ runs, log }) {
+  const variants = [
+    { name: "Claude CLI installed (real `claude --version` on the start path)", key: "realCli", cli: REAL_CLAUDE },
+    { name: "fake CLI (a node script)", key: "fakeCli", cli: FAKE_CLAUDE },
+  ];
+  const out = {};
+  for (const v of variants) {
+    const times = [];
+    for (let i = 0; i < runs; i++) times.push(await startOnce(v.cli));
+    out[v.key] = { label: v.name, ms: summarize(times) };
+    log(`  start-up (${v.key}): ${times.map((t) => Math.round(t)).join(", ")} ms`);
+  }
+  // Where the time goes: a bare node, the CLI entry, the daemon's module graph.
+  const importRuns = Math.max(3, Math.min(runs, 5));
+  out.imports = {
+    bareNodeMs: summarize(Array.from({ length: importRuns }, () => {
+      const t = performance.now();
+      execFileSync(process.execPath, ["-e", "0"]);
+      return performance.now() - t;
+    })),
+    cliEntryMs: importMs(path.join(ROOT, "dist/cli.js"), importRuns),
+    daemonGraphMs: importMs(path.join(ROOT, "dist/index.js"), importRuns),
+  };
+  out.goal = "median < 400 ms";
+  out.met = out.realCli.ms.median < 400;
+  return out;
+}
