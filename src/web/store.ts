@@ -253,6 +253,17 @@ function patchInfo(info: SessionInfo, ev: SessionEvent): SessionInfo {
 
 // ---- commands -------------------------------------------------------------------------------
 
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+/** An informational line that goes away by itself after 5 s (errors stay until dismissed). */
+function inform(text: string): void {
+  const notice = { text, tone: "info" as const };
+  set({ notice });
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => {
+    if (state.notice === notice) set({ notice: null });
+  }, 5000);
+}
+
 function fail(e: unknown): void {
   set({ notice: { text: e instanceof Error ? e.message : "Something went wrong.", tone: "error" } });
 }
@@ -290,7 +301,8 @@ export async function sendPrompt(sessionId: string, prompt: string): Promise<boo
   try {
     const ack = await conn.request("streamSend", { prompt }, sessionId);
     const pos = (ack.data as { queuePosition?: number }).queuePosition ?? 0;
-    set({ notice: pos > 0 ? { text: `Queued: ${pos} prompt${pos === 1 ? "" : "s"} ahead of it run first.`, tone: "info" } : null });
+    if (pos > 0) inform(`Queued: ${pos} prompt${pos === 1 ? "" : "s"} ahead of it run first.`);
+    else if (state.notice?.tone === "info") set({ notice: null });
     return true;
   } catch (e) {
     fail(e);
@@ -309,7 +321,7 @@ export async function answerPermission(
     await conn.request("permission", { permissionId, decision, ...extra }, sessionId);
   } catch (e) {
     if (e instanceof RequestError && e.code === "PERMISSION_NOT_PENDING") {
-      set({ notice: { text: "This request was already answered.", tone: "info" } });
+      inform("This request was already answered elsewhere.");
     } else fail(e);
   }
 }

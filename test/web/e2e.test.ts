@@ -1,5 +1,5 @@
 // The phone client end to end in headless Chromium (390x844) against an in-process daemon with the fake CLI.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -21,7 +21,9 @@ declare const document: {
 };
 declare const Event: new (type: string) => unknown;
 
-const SHOTS = join(REPO, "docs/screenshots");
+// Screenshots are test artifacts; UPDATE_SCREENSHOTS=1 also refreshes the committed ones in docs/screenshots.
+const SHOTS = join(REPO, "test-artifacts/screenshots");
+const DOC_SHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? join(REPO, "docs/screenshots") : null;
 let browser: Browser;
 let front: FrontServer;
 let d: TestDaemon;
@@ -30,6 +32,7 @@ beforeAll(async () => {
   if (!hasChromium) return;
   ensureWebBuild();
   mkdirSync(SHOTS, { recursive: true });
+  if (DOC_SHOTS) mkdirSync(DOC_SHOTS, { recursive: true });
   front = await startFrontServer();
   // The phone's origin is the front server's: the daemon must accept it for the WebSocket upgrade.
   d = await startTestDaemon({ env: { ALLOWED_ORIGINS: front.url, CLAUDE_ALLOWED_TOOLS: "Read", MAX_SESSIONS: "20" } });
@@ -113,9 +116,15 @@ async function expectTranscriptEqualsLog(page: Page, sid: string): Promise<Sessi
   return events;
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+async function shot(page: Page, name: string): Promise<void> {
+  const png = await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  if (DOC_SHOTS) writeFileSync(join(DOC_SHOTS, `${name}.png`), png);
+}
 
-describe.skipIf(!hasChromium)("phone client in Chromium", () => {
+// Each test drives a browser and real child processes: generous timeouts for a loaded two-core machine.
+const SLOW = { timeout: 90_000 };
+
+describe.skipIf(!hasChromium)("phone client in Chromium", SLOW, () => {
   test("without a token the page explains how to pair, under a CSP that allows no inline script", async () => {
     const phone = await openPhone(browser, { colorScheme: "dark" });
     const res = await phone.page.goto(front.url);
@@ -357,7 +366,7 @@ describe.skipIf(!hasChromium)("phone client in Chromium", () => {
   });
 });
 
-describe.skipIf(!hasChromium)("pairing in Chromium", () => {
+describe.skipIf(!hasChromium)("pairing in Chromium", SLOW, () => {
   const issue = () => api<{ pairingToken: string; url: string }>("/api/pairing-codes", { method: "POST", body: "{}" });
 
   test("the QR link (#pair=) pairs this phone as a device, clears the fragment and keeps working after a reload", async () => {
@@ -394,6 +403,30 @@ describe.skipIf(!hasChromium)("pairing in Chromium", () => {
     await phone.context.close();
   });
 
+  test("a permission answered on another phone: the card says by whom", async () => {
+    const { pairingToken } = await issue();
+    const tablet = await openPhone(browser, { colorScheme: "light" });
+    await tablet.page.goto(`${front.url}/#pair=${pairingToken}`);
+    await tablet.page.locator("[data-conn=connected]").waitFor();
+    const phone = await pairedPhone();
+    const sid = await newSession(phone.page);
+    await tablet.page.goto(`${front.url}/#/s/${sid}`);
+    await tablet.page.locator(`[data-screen=conversation][data-session-id="${sid}"]`).waitFor();
+    await sendPrompt(phone.page, "permission raced.txt");
+    const onTablet = tablet.page.locator("article.perm").first();
+    const onPhone = phone.page.locator("article.perm").first();
+    await onTablet.waitFor();
+    await onPhone.waitFor();
+    await onTablet.getByRole("button", { name: "Deny" }).click();
+    await onPhone.locator(".verdict").waitFor();
+    await expect(onPhone.locator(".verdict").textContent()).resolves.toBe("Denied by Android Chrome");
+    await expect(onPhone.getByRole("button", { name: "Allow", exact: true }).count()).resolves.toBe(0);
+    await waitForResults(phone.page, 1);
+    expect(existsSync(join(d.workDir, "raced.txt"))).toBe(false);
+    await tablet.context.close();
+    await phone.context.close();
+  });
+
   test.each([
     ["PAIRING_TOKEN_UNKNOWN", "not known"],
     ["PAIRING_TOKEN_EXPIRED", "expired"],
@@ -413,7 +446,7 @@ describe.skipIf(!hasChromium)("pairing in Chromium", () => {
   });
 });
 
-describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", () => {
+describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", SLOW, () => {
   const SID = "11111111-1111-4111-8111-111111111111";
   const info = { sessionId: SID, state: "idle", workingDirectory: "/home/me/app", permissionMode: "default", createdAt: 1, lastActivity: Date.now(),
     messageCount: 1, queueLength: 0, lastSeq: 4, pendingPermissions: [], process: null, lastResult: null };
@@ -478,7 +511,7 @@ describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", 
   });
 });
 
-describe.skipIf(!hasChromium)("a phone away longer than the daemon keeps events", () => {
+describe.skipIf(!hasChromium)("a phone away longer than the daemon keeps events", SLOW, () => {
   let small: TestDaemon;
   let smallFront: FrontServer;
   beforeAll(async () => {
