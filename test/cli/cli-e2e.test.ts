@@ -111,7 +111,7 @@ describe("claude-companion CLI", () => {
     const { stderr } = proc.output();
     expect(stderr).toContain('"msg":"listening"');
     expect(stderr).not.toContain(t);
-  });
+  }, 90_000);
 
   test("token --rotate on a running daemon switches at once", async () => {
     proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], env);
@@ -128,7 +128,7 @@ describe("claude-companion CLI", () => {
     expect(stop.stdout).toContain("stopped");
     expect(await proc.exited).toBe(0);
     expect(cli(["stop"], env).stdout).toContain("not running");
-  });
+  }, 90_000);
 
   test("a Claude CLI that is missing is a warning, not a failed start", async () => {
     proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], { ...env, CLAUDE_CLI_PATH: "/nonexistent/claude" });

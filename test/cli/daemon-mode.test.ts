@@ -82,7 +82,7 @@ describe("background mode", () => {
     const none = cli(["stop"], env);
     expect(none.code).toBe(0);
     expect(none.stdout).toContain("not running");
-  });
+  }, 90_000);
 
   test("a daemon that cannot start (port taken): exit 1 with the last log lines", async () => {
     const { env } = setup();
@@ -97,7 +97,7 @@ describe("background mode", () => {
     } finally {
       blocker.close();
     }
-  });
+  }, 60_000);
 
   test("a stale state file (dead pid) or a pid reused by another program is cleaned up", () => {
     const { configDir, env } = setup();
@@ -109,7 +109,7 @@ describe("background mode", () => {
     writeFileSync(join(configDir, "daemon.json"), JSON.stringify({ ...base, pid: process.pid, procStart: "1" }));
     expect(cli(["status"], env).code).toBe(3);
     expect(existsSync(join(configDir, "daemon.json"))).toBe(false);
-  });
+  }, 60_000);
 });
 
 async function subscribeAll(url: string, token: string, sid: string, lastSeq: number): Promise<TestWsClient> {
@@ -154,7 +154,7 @@ describe("kill -9 of the daemon mid-stream", () => {
     expect(done.data.result).toContain("remember the cherry");
     await r.close();
     expect(cli(["stop"], env).code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   test.skipIf(!realClaudeInstalled())("with the real CLI: after kill -9 and restart the fake API receives the earlier conversation", async () => {
     const api = await startFakeAnthropicApi();
@@ -201,5 +201,5 @@ describe("service", () => {
     expect(cli(["service", "uninstall"], env).code).toBe(0);
     expect(existsSync(unit)).toBe(false);
     expect(cli(["service", "bogus"], env).code).toBe(2);
-  });
+  }, 60_000);
 });
