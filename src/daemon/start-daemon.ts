@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
 import { openConfigStore, processEnv, type ResolvedConfig } from "../config/index.js";
-import { createAuthenticator, createServer, type ServerLimits } from "../server/index.js";
+import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot, type ServerLimits } from "../server/index.js";
 import { createSessionManager, createSessionStore, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, loopbackFor } from "./addresses.js";
@@ -28,6 +28,8 @@ export interface StartDaemonOptions {
   eventLogLimits?: EventLogLimits;
   /** Where the logs go in background mode (recorded in the state file for `status` and `logs`). */
   logPath?: string;
+  /** The built phone client (default: dist/web). */
+  webRoot?: string;
 }
 
 export interface Daemon {
@@ -150,6 +152,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       revokeDevice: (id) => pairing.devices.revoke(id),
       revokeAllDevices: () => pairing.devices.revokeAll(),
     },
+    // The phone client: scanning the QR opens it from this same origin.
+    staticHandler: createStaticHandler({ root: options.webRoot ?? defaultWebRoot() }) as never,
     ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });

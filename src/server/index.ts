@@ -5,3 +5,4 @@ export { readJsonBody, sendJson, sendError } from "./http-utils.js";
 export { parseInput } from "./validate.js";
 export type { OriginPolicy } from "./guards.js";
 export type { Connection, FrameHandler } from "./ws/connection.js";
+export { createStaticHandler, defaultWebRoot, type StaticHandler } from "./static.js";
