@@ -362,30 +362,44 @@ export function forgetPairing(): void {
 
 // ---- start ----------------------------------------------------------------------------------
 
-export function boot(): void {
+/**
+ * Acts on a `#pair=` or `#token=` fragment (at load, or when a QR link opens in the already open page)
+ * and removes it: the pairing token must not stay in the address bar, the history or a bookmark.
+ */
+function takeFragment(): boolean {
   const action = parseFragment(location.hash);
-  // The pairing token must not stay in the address bar, the history or a bookmark.
-  if (action.kind !== "none") history.replaceState(null, "", location.pathname + location.search);
-  window.addEventListener("hashchange", onRoute);
-  set({ route: parseRoute(location.hash) });
-
+  if (action.kind === "none") return false;
+  history.replaceState(null, "", location.pathname + location.search);
+  set({ route: { name: "list" } });
   if (action.kind === "token") {
     saveToken(action.token);
     connect(action.token);
-  } else if (action.kind === "pair") {
-    set({ pairing: { status: "pairing" } });
-    pairDevice(action.pairingToken, deviceNameFor(navigator.userAgent)).then(
-      (r) => {
-        saveToken(r.deviceToken, r.deviceId);
-        connect(r.deviceToken);
-      },
-      (e: unknown) => {
-        const code = e instanceof ApiError ? e.code : "NETWORK";
-        const message = e instanceof Error ? e.message : "Pairing failed.";
-        set({ pairing: { status: "failed", code, message }, token: loadToken() });
-      },
-    );
-  } else {
+    return true;
+  }
+  conn?.stop();
+  conn = null;
+  set({ token: null, pairing: { status: "pairing" } });
+  pairDevice(action.pairingToken, deviceNameFor(navigator.userAgent)).then(
+    (r) => {
+      saveToken(r.deviceToken, r.deviceId);
+      connect(r.deviceToken);
+    },
+    (e: unknown) => {
+      const code = e instanceof ApiError ? e.code : "NETWORK";
+      const message = e instanceof Error ? e.message : "Pairing failed.";
+      // A phone paired before keeps its token; the failure screen offers to go on with it.
+      set({ pairing: { status: "failed", code, message } });
+    },
+  );
+  return true;
+}
+
+export function boot(): void {
+  window.addEventListener("hashchange", () => {
+    if (!takeFragment()) onRoute();
+  });
+  set({ route: parseRoute(location.hash) });
+  if (!takeFragment()) {
     const token = loadToken();
     if (token) connect(token);
   }

@@ -396,6 +396,14 @@ describe.skipIf(!hasChromium)("pairing in Chromium", SLOW, () => {
     await shot(other.page, "pairing-used");
     await other.context.close();
 
+    // The used code scanned again by the paired phone: it says so and offers the earlier pairing.
+    await phone.page.goto(`${front.url}/#pair=${pairingToken}`);
+    await phone.page.locator("[data-screen=pairing-failed]").waitFor();
+    await phone.page.getByRole("button", { name: /earlier pairing/ }).click();
+    await phone.page.locator("[data-screen=sessions]").waitFor();
+    await phone.page.locator("[data-conn=connected]").waitFor();
+    expect(await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`)).toBe(stored);
+
     // Revoking the device closes its socket (4401): the page says it is no longer paired.
     await api(`/api/devices/${deviceId}`, { method: "DELETE" });
     await phone.page.locator("[data-screen=pair]", { hasText: "no longer paired" }).waitFor({ timeout: 5000 });
