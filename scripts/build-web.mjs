@@ -37,6 +37,10 @@ const result = await build({
   publicPath: "/assets",
 });
 
+// The protocol is shared by type only: its zod schemas must never reach the phone.
+const serverOnly = Object.keys(result.metafile.inputs).filter((p) => /node_modules\/(zod|ws|pino|polka)\//.test(p));
+if (serverOnly.length > 0) throw new Error(`build-web: server-side modules in the phone bundle: ${serverOnly.slice(0, 5).join(", ")}`);
+
 const outputs = Object.keys(result.metafile.outputs).map((p) => resolve(root, p));
 const js = outputs.find((p) => p.endsWith(".js"));
 const css = outputs.find((p) => p.endsWith(".css"));

@@ -183,6 +183,8 @@ describe.skipIf(!hasChromium)("phone client in Chromium", SLOW, () => {
     await expect(md.locator("pre code").textContent()).resolves.toBe("const x: number = 1 << 4;\n");
     await expect(md.locator("ol li").count()).resolves.toBe(2);
     await shot(page, "conversation");
+    // Nothing is fetched from anywhere but the daemon (no CDN, no fonts, no images from Claude's text).
+    expect(phone.requests.filter((u) => !u.startsWith(`${front.url}/`))).toEqual([]);
     // The list shows the session with its directory and state.
     await page.getByRole("button", { name: "Back to sessions" }).click();
     const row = page.locator(`[data-session-id="${sid}"]`);
