@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import kleur from "kleur";
-import { LOG_FILE, type ResolvedConfig } from "../../config/index.js";
+import { LOG_FILE, processEnv, type ResolvedConfig } from "../../config/index.js";
 import { readStateFile } from "../../daemon/index.js";
 import { prettyLine } from "../../log.js";
 import type { InfoResponse } from "../../protocol/index.js";
@@ -35,7 +35,7 @@ export async function startBackground(config: ResolvedConfig): Promise<void> {
   const child = spawn(process.execPath, [process.argv[1]!, ...args, "--log-file", logPath, "--config-dir", config.configDir], {
     detached: true,
     stdio: "ignore",
-    env: process.env,
+    env: processEnv(),
   });
   child.unref();
   let exited: number | null | undefined;
