@@ -149,3 +149,39 @@ test("a missing build answers `/` with 503 and a hint", async () => {
 test("contentSecurityPolicy without a host keeps connect-src to 'self'", () => {
   expect(contentSecurityPolicy(undefined)).toContain("connect-src 'self';");
 });
+
+describe("mounted in the daemon", () => {
+  test("the daemon serves the client at `/` with the CSP, and traversal gets 404", async (ctx) => {
+    const { startTestDaemon } = await import("../helpers/daemon.js");
+    const d = await startTestDaemon();
+    try {
+      const port = Number(new URL(d.url).port);
+      const saved = base;
+      base = { host: "127.0.0.1", port };
+      try {
+        const r = await get("/");
+        if (r.status === 404 && !String(r.headers["content-type"]).startsWith("text/html")) {
+          ctx.skip("the daemon does not mount createStaticHandler yet (src/server/create-server.ts staticHandler)");
+          return;
+        }
+        if (r.status === 503) {
+          ctx.skip("dist/web is not built (npm run build)");
+          return;
+        }
+        expect(r.status).toBe(200);
+        expect(r.headers["content-type"]).toBe("text/html;charset=utf-8");
+        expect(String(r.headers["content-security-policy"])).toContain("script-src 'self'");
+        for (const path of ["/../package.json", "/%2e%2e/package.json", "/assets/..%2f..%2fpackage.json"]) {
+          expect((await get(path)).status).toBe(404);
+        }
+        // API routes still answer as the API (JSON errors), not with the app.
+        const api = await get("/api/nope");
+        expect(api.status).toBe(401);
+      } finally {
+        base = saved;
+      }
+    } finally {
+      await d.close();
+    }
+  });
+});
