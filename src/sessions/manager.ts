@@ -10,7 +10,8 @@ import { CompanionError } from "../protocol/errors.js";
 import { runAsk, type AskInput, type AskOptions, type AskResult } from "./ask.js";
 import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
 import type { PermissionClientAnswer } from "./permissions.js";
-import { Session, type StreamComplete } from "./session.js";
+import { restoredStateOf } from "./restore.js";
+import { Session } from "./session.js";
 import { DEFAULT_SESSION_LIMITS, type PromptImage, type PromptInput, type SendResult, type SessionLimits, type SpawnSettings } from "./types.js";
 import { WarmPool } from "./warm-pool.js";
 import type { SessionMeta, SessionStore, PersistedSession } from "./store.js";
@@ -253,16 +254,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   const restore = (saved: PersistedSession): void => {
     const { meta, records } = saved;
-    let messageCount = 0;
-    let transcript = false;
-    let lastResult: StreamComplete | null = null;
-    for (const { event } of records) {
-      if (event.type === "userMessage") messageCount++;
-      else if (event.type === "streamComplete") {
-        lastResult = event.data;
-        transcript = true;
-      } else if (event.type === "claudeEvent" && event.data.claudeType === "system" && event.data.subtype === "init") transcript = true;
-    }
+    const restored = restoredStateOf(records, { createdAt: meta.createdAt, closed: meta.closedAt !== undefined });
     const log = new EventLog({
       sessionId: meta.sessionId,
       now,
@@ -277,20 +269,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       id: meta.sessionId,
       workingDirectory: meta.workingDirectory,
       spawn,
-      resume: transcript,
+      resume: restored.transcript,
       startClaude: options.startClaude,
       logger: options.logger,
       now,
       limits,
       onClosed,
       log,
-      restored: {
-        createdAt: meta.createdAt,
-        lastActivity: records.at(-1)?.event.ts ?? meta.createdAt,
-        messageCount,
-        lastResult,
-        closed: meta.closedAt !== undefined,
-      },
+      restored,
     });
     sessions.set(session.id, session);
     if (session.state !== "closed") unsubscribes.set(session, session.log.subscribe(fanOut));

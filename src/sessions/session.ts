@@ -13,6 +13,7 @@ import { PendingPermissions, type PermissionClientAnswer } from "./permissions.j
 import { ProcessSlot, type ProcessExitInfo } from "./process-slot.js";
 import { ResourceMonitor, type ProcessSample } from "./resource-monitor.js";
 import { errorEvent, fromCompanionError, toStreamComplete, updateEvent, type StreamComplete } from "./session-events.js";
+import type { RestoredState } from "./restore.js";
 import { transition, type SessionTransitionEvent } from "./state-machine.js";
 import { TurnRunner, type Turn } from "./turns.js";
 import type { PromptInput, SendResult, SessionLimits, SpawnSettings } from "./types.js";
@@ -44,14 +45,7 @@ export interface SessionOptions {
   restored?: RestoredState;
 }
 
-/** What a session was when the daemon stopped (or died), derived from its persisted events. */
-export interface RestoredState {
-  createdAt: number;
-  lastActivity: number;
-  messageCount: number;
-  lastResult: StreamComplete | null;
-  closed: boolean;
-}
+
 
 export class Session {
   readonly id: string;
@@ -195,18 +189,12 @@ export class Session {
       this.closing = Promise.resolve();
       return;
     }
-    const open = new Map<string, true>();
-    let lastState: SessionState | undefined;
-    for (const { event } of this.log.after(0).records) {
-      if (event.type === "permissionRequest") open.set(event.data.permissionId, true);
-      else if (event.type === "permissionResolved") open.delete(event.data.permissionId);
-      else if (event.type === "sessionUpdate") lastState = event.data.state;
-    }
+    const restored = this.options.restored;
     const message = "The daemon restarted before this request was answered; it expired. Send the prompt again.";
-    for (const permissionId of open.keys()) {
+    for (const permissionId of restored?.openPermissions ?? []) {
       this.emit({ type: "permissionResolved", data: { permissionId, decision: "deny", by: "shutdown", message } });
     }
-    if (lastState === "active") this.emitUpdate("daemon-restarted", [], "active");
+    if (restored?.lastState === "active") this.emitUpdate("daemon-restarted", [], "active");
     this.monitor.start();
     this.idle.arm();
   }

@@ -1,0 +1,60 @@
+// What a session was when the daemon stopped or died, read from its persisted events. Pure.
+import type { SessionState } from "../protocol/common.js";
+import type { LogRecord } from "./event-log.js";
+import type { StreamComplete } from "./session-events.js";
+
+export interface RestoredState {
+  createdAt: number;
+  lastActivity: number;
+  messageCount: number;
+  lastResult: StreamComplete | null;
+  closed: boolean;
+  /** Claude has a transcript for this id (it took a user message): the next spawn uses --resume. */
+  transcript: boolean;
+  /** Permission requests with no resolution: they expire on restore. */
+  openPermissions: string[];
+  /** The state of the last sessionUpdate on disk ("active" means a turn was cut off). */
+  lastState: SessionState | undefined;
+}
+
+export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt: number; closed: boolean }): RestoredState {
+  let messageCount = 0;
+  let transcript = false;
+  let lastResult: StreamComplete | null = null;
+  let lastState: SessionState | undefined;
+  const open = new Set<string>();
+  for (const { event } of records) {
+    switch (event.type) {
+      case "userMessage":
+        messageCount++;
+        break;
+      case "streamComplete":
+        lastResult = event.data;
+        transcript = true;
+        break;
+      case "claudeEvent":
+        // system/init comes once Claude has taken the user message: a transcript exists from then on.
+        if (event.data.claudeType === "system" && event.data.subtype === "init") transcript = true;
+        break;
+      case "permissionRequest":
+        open.add(event.data.permissionId);
+        break;
+      case "permissionResolved":
+        open.delete(event.data.permissionId);
+        break;
+      case "sessionUpdate":
+        lastState = event.data.state;
+        break;
+    }
+  }
+  return {
+    createdAt: meta.createdAt,
+    lastActivity: records.at(-1)?.event.ts ?? meta.createdAt,
+    messageCount,
+    lastResult,
+    closed: meta.closed,
+    transcript,
+    openPermissions: [...open],
+    lastState,
+  };
+}
