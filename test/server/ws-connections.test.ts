@@ -35,7 +35,9 @@ describe("connection management", () => {
     // Stop reading: the server's send buffer for this socket grows.
     const raw = (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     raw.pause();
-    fast.send({ type: "streamSend", requestId: "go", sessionId: sid, data: { prompt: "long 20000" } });
+    // Enough to overflow the kernel's socket buffers too: live events are written in large batches, which
+    // loopback TCP buffers far more of (up to tcp_wmem, 4 MB) than of single small frames.
+    fast.send({ type: "streamSend", requestId: "go", sessionId: sid, data: { prompt: "long 40000" } });
     await vi.waitFor(() => expect(d!.logs.some((l) => l.includes("slow consumer disconnected"))).toBe(true), { timeout: 20_000 });
     raw.resume();
     const closed = await slow.closed;

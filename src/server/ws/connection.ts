@@ -1,5 +1,6 @@
 // One WebSocket client: parses frames, dispatches them by type, replies with the shared error body.
 import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import { CompanionError, EnvelopeSchema, type Envelope } from "../../protocol/index.js";
@@ -15,6 +16,9 @@ export interface Connection {
   send(frame: unknown): void;
   /** Sends an already-serialised frame: the hot path for session events. */
   sendRaw(json: string): void;
+  /** Holds frames back until uncork(), which writes them in one syscall (no-op without a transport). */
+  cork(): void;
+  uncork(): void;
   sendError(err: unknown, requestId?: string, sessionId?: string): void;
   /** Per-connection state that handlers may keep (subscriptions). */
   readonly state: Map<string, unknown>;
@@ -22,7 +26,9 @@ export interface Connection {
 
 export type FrameHandler = (conn: Connection, frame: Envelope) => void | Promise<void>;
 
-export function createConnection(socket: WebSocket, principal: Principal, address: string, logger: Logger): Connection {
+/** `transport` is the TCP (or TLS) socket under `socket`, from the upgrade request (for cork/uncork). */
+export function createConnection(socket: WebSocket, principal: Principal, address: string, logger: Logger, transport?: Duplex): Connection {
+  let corked = false;
   const conn: Connection = {
     id: randomUUID(),
     principal,
@@ -34,6 +40,16 @@ export function createConnection(socket: WebSocket, principal: Principal, addres
     },
     sendRaw(json) {
       if (socket.readyState === socket.OPEN) socket.send(json);
+    },
+    cork() {
+      if (corked || !transport) return;
+      corked = true;
+      transport.cork();
+    },
+    uncork() {
+      if (!corked) return;
+      corked = false;
+      transport?.uncork();
     },
     sendError(err, requestId, sessionId) {
       conn.send(errorBody(toCompanionError(err, logger), requestId, sessionId));

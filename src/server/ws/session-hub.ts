@@ -46,6 +46,9 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   /** Sends pre-serialised JSON; a client that cannot keep up is cut off (1013) and resumes by seq. */
   const deliver = (conn: Connection, json: string) => {
     conn.sendRaw(json);
+    checkBacklog(conn);
+  };
+  const checkBacklog = (conn: Connection) => {
     const buffered = conn.socket.bufferedAmount;
     if (buffered > maxBuffered && !conn.state.has("cut")) {
       conn.state.set("cut", true);
@@ -56,17 +59,37 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     }
   };
 
+  // Live events come in bursts (one Claude stdout chunk holds many lines): the sockets they go to are corked
+  // until the end of the tick, so a burst costs one write per client instead of one per event.
+  const corked = new Set<Connection>();
+  const flush = () => {
+    for (const c of corked) {
+      c.uncork();
+      // Measured after the write: what is still unsent is the client's backlog.
+      checkBacklog(c);
+    }
+    corked.clear();
+  };
+  const deliverLive = (conn: Connection, json: string) => {
+    if (!corked.has(conn)) {
+      if (corked.size === 0) process.nextTick(flush);
+      corked.add(conn);
+      conn.cork();
+    }
+    conn.sendRaw(json);
+  };
+
   const unsubscribeFromEvents = sessions.onEvent((record: LogRecord) => {
     const { sessionId, type } = record.event;
     const subs = subscribers.get(sessionId);
-    if (subs) for (const c of subs) deliver(c, record.json);
+    if (subs) for (const c of subs) deliverLive(c, record.json);
     if (type === "sessionUpdate") {
       // Everyone else gets a notice without seq so session lists stay current.
       let notice: string | undefined;
       for (const c of options.connections()) {
         if (subs?.has(c)) continue;
         notice ??= JSON.stringify({ type: "sessionNotice", sessionId, data: record.event.data });
-        deliver(c, notice);
+        deliverLive(c, notice);
       }
     }
   });

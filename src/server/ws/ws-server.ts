@@ -69,12 +69,12 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
     if ((perAddress.get(address) ?? 0) >= maxPerAddress) {
       return rejectUpgrade(socket, new CompanionError("TOO_MANY_CONNECTIONS", { limit: maxPerAddress }));
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, principal));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, principal, socket));
   };
   options.server.on("upgrade", onUpgrade);
 
-  function onConnection(ws: WebSocket, req: IncomingMessage, principal: Principal) {
-    const conn = createConnection(ws, principal, req.socket.remoteAddress ?? "unknown", logger);
+  function onConnection(ws: WebSocket, req: IncomingMessage, principal: Principal, socket: Duplex) {
+    const conn = createConnection(ws, principal, req.socket.remoteAddress ?? "unknown", logger, socket);
     connections.add(conn);
     perAddress.set(conn.address, (perAddress.get(conn.address) ?? 0) + 1);
     let alive = true;
