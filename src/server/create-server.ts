@@ -18,6 +18,7 @@ import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./route
 import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerTokenRoutes } from "./routes/token.js";
 import { createSessionPolicy } from "./session-policy.js";
+import { guardSlowClients, SERVER_TIMEOUT_OPTIONS } from "./timeouts.js";
 import type { FrameHandler } from "./ws/connection.js";
 import { createSessionHub } from "./ws/session-hub.js";
 import { attachWebSocketServer, type WsServer } from "./ws/ws-server.js";
@@ -103,12 +104,10 @@ export function createServer(deps: ServerDeps): CompanionServer {
     void app.handler(req as never, res, undefined as never);
   };
   const server: Server = deps.tls
-    ? (createHttpsServer({ cert: deps.tls.cert, key: deps.tls.key }, handler) as unknown as Server)
-    : createHttpServer(handler);
+    ? (createHttpsServer({ ...SERVER_TIMEOUT_OPTIONS, cert: deps.tls.cert, key: deps.tls.key }, handler) as unknown as Server)
+    : createHttpServer(SERVER_TIMEOUT_OPTIONS, handler);
   // Slow clients cannot hold sockets forever (slow-loris).
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 5_000;
+  guardSlowClients(server, Boolean(deps.tls));
 
   const sockets = new Set<Socket>();
   server.on("connection", (s: Socket) => {
