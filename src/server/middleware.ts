@@ -1,13 +1,34 @@
 // Cross-cutting HTTP middleware: request log, security headers, rate limits, authentication of /api.
 import type { Middleware, Request } from "polka";
 import type { Logger } from "pino";
-import { redactUrl } from "../log.js";
 import { CompanionError } from "../protocol/index.js";
 import { extractToken, type Authenticator, type Principal } from "./auth.js";
 import { sendError } from "./http-utils.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 export type AuthedRequest = Request & { principal?: Principal };
+
+/** Query parameters that carry a credential, by their name as decoded (extractToken reads `token`). */
+const SECRET_PARAMS = new Set(["token", "access_token"]);
+
+/**
+ * The request URL as logged: the value of every query parameter whose name, decoded the way the auth
+ * code decodes it (`%74oken`, `tok%65n` are `token`), is a credential becomes `[redacted]`.
+ */
+export function redactRequestUrl(url: string): string {
+  const q = url.indexOf("?");
+  if (q === -1) return url;
+  const query = url
+    .slice(q + 1)
+    .split("&")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      const name = new URLSearchParams(eq === -1 ? pair : pair.slice(0, eq)).keys().next().value ?? "";
+      return SECRET_PARAMS.has(name.toLowerCase()) ? `${eq === -1 ? pair : pair.slice(0, eq)}=[redacted]` : pair;
+    })
+    .join("&");
+  return `${url.slice(0, q)}?${query}`;
+}
 
 export const clientAddress = (req: { socket: { remoteAddress?: string | undefined } }): string => req.socket.remoteAddress ?? "unknown";
 
@@ -17,7 +38,7 @@ export function requestLog(logger: Logger): Middleware {
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       logger.info(
-        { method: req.method, path: redactUrl(req.originalUrl ?? req.url), status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        { method: req.method, path: redactRequestUrl(req.originalUrl ?? req.url), status: res.statusCode, ms: Math.round(ms * 10) / 10 },
         "request",
       );
     });
