@@ -17,12 +17,12 @@ export interface OriginPolicy {
   addresses(): readonly string[];
 }
 
-/** The host part of a Host header, lower-cased, without port or IPv6 brackets. */
+/** The host part of a Host header, lower-cased, without port or IPv6 brackets; "" when it is not `host[:port]`. */
 export function hostOf(header: string): string {
   const h = header.trim().toLowerCase();
-  if (h.startsWith("[")) return h.slice(1, h.indexOf("]") === -1 ? undefined : h.indexOf("]"));
-  const colon = h.lastIndexOf(":");
-  return colon === -1 ? h : h.slice(0, colon);
+  // A port is digits only, and nothing follows it: `localhost:80@evil.com` and `[::1].evil.com` are not ours.
+  const m = /^\[([^\]]*)\](?::\d*)?$/.exec(h) ?? /^([^:[\]]*)(?::\d*)?$/.exec(h);
+  return m ? m[1]! : "";
 }
 
 export function isAllowedHost(header: string | undefined, policy: OriginPolicy): boolean {
