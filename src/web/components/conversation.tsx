@@ -64,10 +64,10 @@ const ItemView = memo(function ItemView({ item, sessionId, queued }: { item: Ite
   }
 });
 
-function Composer({ sessionId, online, closed, running }: { sessionId: string; online: boolean; closed: boolean; running: boolean }) {
+function Composer({ sessionId, online, running }: { sessionId: string; online: boolean; running: boolean }) {
   const [text, setText] = useState("");
   const [sending, setSending] = useState(false);
-  const disabled = !online || closed;
+  const disabled = !online;
   const send = async () => {
     if (!text.trim() || disabled || sending) return;
     setSending(true);
@@ -84,7 +84,7 @@ function Composer({ sessionId, online, closed, running }: { sessionId: string; o
     >
       <textarea
         aria-label="Prompt"
-        placeholder={closed ? "This session is closed" : online ? (running ? "Queue another prompt…" : "Ask Claude…") : "Offline: waiting for the computer…"}
+        placeholder={online ? (running ? "Queue another prompt…" : "Ask Claude…") : "Offline: waiting for the computer…"}
         value={text}
         rows={Math.min(6, Math.max(1, text.split("\n").length))}
         disabled={disabled}
@@ -162,7 +162,7 @@ export function Conversation({ view, info, online, missing }: { view: SessionVie
           </button>
         </div>
       ) : (
-        <Composer sessionId={view.sessionId} online={online} closed={false} running={running} />
+        <Composer sessionId={view.sessionId} online={online} running={running} />
       )}
     </>
   );
