@@ -129,7 +129,28 @@ function mapSystem(obj: Record<string, unknown>): ClaudeEvent[] | undefined {
   return undefined;
 }
 
+/**
+ * The per-token line, `{type:"stream_event", event:{type:"content_block_delta", index?, delta:{type:"text_delta", text}},
+ * api_message_id?}`, checked by hand: it is most of what Claude writes, and zod's loose objects copy every key of
+ * the line. Anything else (or a field of the wrong type) returns undefined and takes the schema path.
+ */
+function fastTextDelta(obj: Record<string, unknown>): ClaudeEvent | undefined {
+  const event = obj.event as { type?: unknown; index?: unknown; delta?: { type?: unknown; text?: unknown } } | null | undefined;
+  if (typeof event !== "object" || event === null || event.type !== "content_block_delta") return undefined;
+  const delta = event.delta;
+  if (typeof delta !== "object" || delta === null || delta.type !== "text_delta" || typeof delta.text !== "string") return undefined;
+  const { index } = event;
+  const messageId = obj.api_message_id;
+  if ((index !== undefined && typeof index !== "number") || (messageId !== undefined && typeof messageId !== "string")) return undefined;
+  const out: { kind: "textDelta"; text: string; messageId?: string; index?: number } = { kind: "textDelta", text: delta.text };
+  if (messageId !== undefined) out.messageId = messageId;
+  if (index !== undefined) out.index = index;
+  return out;
+}
+
 function mapStreamEvent(obj: Record<string, unknown>): ClaudeEvent[] {
+  const fast = fastTextDelta(obj);
+  if (fast) return [fast];
   const line = StreamEventSchema.safeParse(obj);
   if (!line.success) return [other(obj)];
   const delta = TextDeltaEventSchema.safeParse(line.data.event);

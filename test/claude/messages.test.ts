@@ -73,6 +73,19 @@ describe("mapClaudeLine", () => {
     ["text_delta stream event", textDelta, [{ kind: "textDelta", messageId: "msg_fake1", index: 0, text: "Hello " }]],
     ["other stream events", messageStart, [{ kind: "other", claudeType: "stream_event", subtype: "message_start", raw: messageStart }]],
     ["input_json_delta", inputJsonDelta, [{ kind: "other", claudeType: "stream_event", subtype: "content_block_delta", raw: inputJsonDelta }]],
+    ["text_delta without index or message id", { type: "stream_event", event: { type: "content_block_delta", delta: { type: "text_delta", text: "x" } } }, [{ kind: "textDelta", text: "x" }]],
+    ...(
+      [
+        ["text not a string", { type: "stream_event", event: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: 5 } } }, "content_block_delta"],
+        ["index not a number", { type: "stream_event", event: { type: "content_block_delta", index: "0", delta: { type: "text_delta", text: "x" } } }, "content_block_delta"],
+        ["message id not a string", { type: "stream_event", api_message_id: 7, event: { type: "content_block_delta", delta: { type: "text_delta", text: "x" } } }, undefined],
+        ["event missing", { type: "stream_event" }, undefined],
+      ] as [string, Record<string, unknown>, string | undefined][]
+    ).map(([name, line, subtype]): [string, Record<string, unknown>, ClaudeEvent[]] => [
+      `malformed text_delta (${name}) is passed on`,
+      line,
+      [subtype === undefined ? { kind: "other", claudeType: "stream_event", raw: line } : { kind: "other", claudeType: "stream_event", subtype, raw: line }],
+    ]),
     ["assistant text block", assistantText, [{ kind: "assistant", messageId: "msg_9", text: "I will use a tool.", content: assistantText.message.content }]],
     [
       "assistant tool_use block",
