@@ -6,6 +6,30 @@ export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024 * 1024;
 /** How much of a bad line a warning keeps. */
 const WARNING_EXCERPT = 1000;
 
+/**
+ * Deepest nesting of arrays and objects accepted in a line. JSON.parse takes any depth, but events are
+ * serialised recursively downstream (the event log, the WebSocket): a line nested 100 000 levels deep
+ * overflowed the stack there, after its seq number was taken. Claude's own lines nest a few levels.
+ */
+export const MAX_NESTING = 1000;
+
+/** True when `line` opens more than `max` arrays or objects at once (outside strings). */
+function nestedDeeperThan(line: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 export type ParsedLine =
   | { kind: "json"; value: Record<string, unknown> }
   | { kind: "warning"; message: string; line: string };
@@ -30,6 +54,10 @@ function excerpt(line: string): string {
 export function parseLine(raw: string): ParsedLine | undefined {
   const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
   if (line.trim() === "") return undefined;
+  // Only a line of more than 2 * MAX_NESTING characters can nest that deep: short lines skip the scan.
+  if (line.length > 2 * MAX_NESTING && nestedDeeperThan(line, MAX_NESTING)) {
+    return { kind: "warning", message: `stdout line nested deeper than ${MAX_NESTING} levels was dropped`, line: excerpt(line) };
+  }
   let value: unknown;
   try {
     value = JSON.parse(line);
