@@ -153,7 +153,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       revokeAllDevices: () => pairing.devices.revokeAll(),
     },
     // The phone client: scanning the QR opens it from this same origin.
-    staticHandler: createStaticHandler({ root: options.webRoot ?? defaultWebRoot() }) as never,
+    staticHandler: createStaticHandler({ root: options.webRoot ?? defaultWebRoot() }),
     ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
