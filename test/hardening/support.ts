@@ -1,6 +1,6 @@
 // Shared by the hardening tests: daemons whose logs are searched for every secret issued, figures for
 // docs/RELIABILITY.md, raw HTTP, and probes of this process (fds, children, heap, prototypes).
-import { appendFileSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { resolve } from "node:path";
@@ -101,6 +101,17 @@ export function raw(
 /** Open file descriptors of this process (the daemon runs in it). */
 export function openFds(): number {
   return readdirSync("/proc/self/fd").length;
+}
+
+/** What the open descriptors point at (for a failure message). */
+export function fdTargets(): string[] {
+  return readdirSync("/proc/self/fd").map((fd) => {
+    try {
+      return `${fd} -> ${readlinkSync(`/proc/self/fd/${fd}`)}`;
+    } catch {
+      return `${fd} -> ?`;
+    }
+  });
 }
 
 /** Live child processes of `pid` (default: this process), with their command lines. */
