@@ -6,13 +6,17 @@ export interface RateLimiter {
   blockedFor(key: string): number;
 }
 
-export function createRateLimiter(perMinute: number, now: () => number = Date.now, maxKeys = 10_000): RateLimiter {
+/**
+ * `now` is a monotonic clock in ms (default performance.now). With the wall clock, a clock set back by
+ * NTP or by hand made every bucket negative: 3 h back locked every address out (429) for 3 h.
+ */
+export function createRateLimiter(perMinute: number, now: () => number = () => performance.now(), maxKeys = 10_000): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const ratePerMs = perMinute / 60_000;
   const refill = (key: string) => {
     const t = now();
     const b = buckets.get(key) ?? { tokens: perMinute, at: t };
-    b.tokens = Math.min(perMinute, b.tokens + (t - b.at) * ratePerMs);
+    b.tokens = Math.min(perMinute, b.tokens + Math.max(0, t - b.at) * ratePerMs);
     b.at = t;
     if (!buckets.has(key)) {
       // Bound memory: forget the oldest key when too many addresses were seen.
