@@ -1,8 +1,11 @@
 // Finds the Claude Code CLI and reads its version (`<cli> --version`), cached per path. Never throws.
+import { spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
-import { execa } from "execa";
-import { INSTALL_SUGGESTION } from "./spawn.js";
+
+// Node's child_process, not execa: `start` runs this probe before the daemon's modules (execa among them) are loaded.
+
+export const INSTALL_SUGGESTION = "npm install -g @anthropic-ai/claude-code";
 
 export interface ClaudeDetection {
   available: boolean;
@@ -73,6 +76,43 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
+type VersionRun = { kind: "ok"; stdout: string } | { kind: "failed"; error: string } | { kind: "timeout" };
+
+/** `<target> --version` in its own process group (a timeout kills whatever it started too); never rejects. */
+function runVersion(target: string, env: Record<string, string | undefined> | undefined, timeoutMs: number): Promise<VersionRun> {
+  return new Promise((resolve) => {
+    let stdout = "";
+    let stderr = "";
+    let settled = false;
+    const child = spawn(target, ["--version"], {
+      env: env !== undefined ? definedOnly(env) : process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const done = (r: VersionRun) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    // Not waiting for 'close' alone: a grandchild can hold stdout open for ever.
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      done({ kind: "timeout" });
+    }, timeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
+    child.once("error", (error) => done({ kind: "failed", error: error.message }));
+    child.once("close", (code, signal) => {
+      if (code === 0) return done({ kind: "ok", stdout });
+      const why = signal ? `was killed with ${signal}` : `exited with code ${String(code)}`;
+      done({ kind: "failed", error: `'${target} --version' ${why}${stderr.trim() ? `: ${stderr.trim().slice(0, 500)}` : ""}` });
+    });
+  });
+}
+
 async function probe(cliPath: string, options: DetectClaudeOptions): Promise<ClaudeDetection> {
   const env = options.env;
   const resolved = resolveCliPath(cliPath, env?.PATH);
@@ -87,37 +127,20 @@ async function probe(cliPath: string, options: DetectClaudeOptions): Promise<Cla
   }
   const target = resolved ?? cliPath;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const subprocess = execa(target, ["--version"], {
-    ...(env !== undefined && { env: definedOnly(env), extendEnv: false }),
-    reject: false,
-    stdin: "ignore",
-    // Its own process group, so a timeout can kill whatever the probe started as well.
-    detached: true,
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs);
-  });
-  const result = await Promise.race([subprocess, timedOut]);
-  clearTimeout(timer);
-  if (result === "timeout") {
-    // Not execa's `timeout`: its promise waits for stdout to close, which a grandchild can hold open.
-    killGroup(subprocess.pid);
-    subprocess.stdout?.destroy();
-    subprocess.stderr?.destroy();
+  const result = await runVersion(target, env, timeoutMs);
+  if (result.kind === "timeout") {
     return { available: false, version: null, path: target, error: `'${target} --version' did not answer within ${timeoutMs} ms`, suggestion: INSTALL_SUGGESTION };
   }
-  if (result.failed) {
-    const why = (result as { originalMessage?: string }).originalMessage || result.shortMessage;
-    return { available: false, version: null, path: target, error: why, suggestion: INSTALL_SUGGESTION };
+  if (result.kind === "failed") {
+    return { available: false, version: null, path: target, error: result.error, suggestion: INSTALL_SUGGESTION };
   }
-  const version = parseClaudeVersion(String(result.stdout));
+  const version = parseClaudeVersion(result.stdout);
   if (version === null) {
     return {
       available: false,
       version: null,
       path: target,
-      error: `unexpected output of '${target} --version': ${String(result.stdout).slice(0, 200)}`,
+      error: `unexpected output of '${target} --version': ${result.stdout.slice(0, 200)}`,
       suggestion: INSTALL_SUGGESTION,
     };
   }
