@@ -14,7 +14,8 @@ import {
   type ResolvedConfig,
   type SettingKey,
 } from "../config/index.js";
-import { isDaemonAlive, readStateFile, removeStateFile, type DaemonState } from "../daemon/index.js";
+// Not the daemon barrel: that would load the whole daemon (ws, polka, execa …) for every command.
+import { isDaemonAlive, readStateFile, removeStateFile, type DaemonState } from "../daemon/state-file.js";
 
 export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOT_RUNNING: 3 } as const;
 

@@ -1,13 +1,28 @@
 // `start`: resolve config, check the Claude CLI under a spinner, start the daemon, print the banner, stop on signals.
 // `start --daemon` re-runs this command detached with a log file and returns once the daemon answers /health.
+//
+// Start-up order: config, then `claude --version` is spawned and the daemon's modules load while it runs;
+// only light modules are imported statically (the daemon, the logger, ora and the QR code load on demand).
 import kleur from "kleur";
-import ora from "ora";
-import { detectClaude, startDaemon, createRotatingLog } from "../../daemon/index.js";
-import { CompanionError } from "../../protocol/index.js";
-import { createLogger } from "../../log.js";
+import { detectClaude } from "../../claude/detect.js";
+import { CompanionError } from "../../protocol/errors.js";
 import { VERSION } from "../../version.js";
-import { formatBanner, renderQr } from "../banner.js";
 import { EXIT, fail, findRunningDaemon, loadConfigOrExit } from "../common.js";
+
+interface Spinner {
+  succeed(text: string): void;
+  warn(text: string): void;
+}
+
+/** ora on a terminal; elsewhere it would only print its final line, so that line is printed without loading it. */
+async function startSpinner(text: string, enabled: boolean): Promise<Spinner> {
+  if (!enabled) {
+    const line = (symbol: string) => (t: string) => void process.stderr.write(`${symbol} ${t}\n`);
+    return { succeed: line(kleur.green("✔")), warn: line(kleur.yellow("⚠")) };
+  }
+  const { default: ora } = await import("ora");
+  return ora({ text, stream: process.stderr }).start();
+}
 
 export interface StartFlags {
   port?: string;
@@ -46,11 +61,13 @@ export async function startCommand(flags: StartFlags): Promise<void> {
 
   if (flags.daemon) return (await import("./start-background.js")).startBackground(config);
 
+  const detecting = detectClaude(config.claudeCliPath, { timeoutMs: 5000 });
+  const spinner = await startSpinner("Checking the Claude Code CLI", !flags.logFile && Boolean(process.stderr.isTTY));
+  const [{ startDaemon, createRotatingLog }, { createLogger }] = await Promise.all([import("../../daemon/index.js"), import("../../log.js")]);
   const logFile = flags.logFile ? createRotatingLog({ path: flags.logFile }) : undefined;
   const logger = createLogger({ format: config.logFormat, level: config.logLevel, color: config.color, ...(logFile ? { destination: logFile } : {}) });
 
-  const spinner = ora({ text: "Checking the Claude Code CLI", stream: process.stderr, isEnabled: !logFile && Boolean(process.stderr.isTTY) }).start();
-  const claude = await detectClaude(config.claudeCliPath, { timeoutMs: 5000 });
+  const claude = await detecting;
   if (claude.available) spinner.succeed(`Claude Code ${claude.version ?? "(unknown version)"}`);
   else spinner.warn(kleur.yellow(`Claude Code CLI not found (${config.claudeCliPath}). Install it: npm install -g @anthropic-ai/claude-code`));
   if (!claude.available) logger.warn({ cliPath: config.claudeCliPath, error: claude.error }, "Claude Code CLI not found; sessions cannot start until it is installed");
@@ -68,6 +85,7 @@ export async function startCommand(flags: StartFlags): Promise<void> {
   }
 
   if (!logFile) {
+    const { formatBanner, renderQr } = await import("../banner.js");
     const code = daemon.pairing.issue();
     const claudeLine = claude.available
       ? kleur.green(`Claude Code ${claude.version ?? ""}`.trim())
