@@ -79,7 +79,7 @@ describe("Claude killed or frozen mid-turn", () => {
     const pid = await pidOf(d, sid);
     process.kill(pid, "SIGSTOP");
     const stoppedAt = Date.now();
-    expect(processState(pid)).toBe("T");
+    await vi.waitFor(() => expect(processState(pid)).toBe("T"));
     const timeout = await c.next((f) => f.sessionId === sid && f.type === "sessionError", 20_000);
     expect(timeout.data).toMatchObject({ code: "CLAUDE_TIMEOUT", details: { timeoutMs: 1000 } });
     const idle = await c.next(idleAfter(sid, timeout.seq!), 20_000);

@@ -243,12 +243,15 @@ describe.sequential("REST fuzz", () => {
       const r = await raw(d.url, { path: `/api/sessions/${s}/events?${q}`, headers: auth() });
       checkReply(r, [200], codes);
       if (r.status === 200) {
-        const page = JSON.parse(r.text) as { events: { seq: number }[]; nextAfter: number; lastSeq: number };
+        const page = JSON.parse(r.text) as { events: { seq: number }[]; nextAfter: number; lastSeq: number; hasMore: boolean };
         const seqs = page.events.map((e) => e.seq);
         events += seqs.length;
-        // Oldest first, consecutive, never past lastSeq.
+        // Oldest first, consecutive, never past lastSeq; nextAfter is the last one returned.
         seqs.forEach((seq, i) => i > 0 && expect(seq).toBe(seqs[i - 1]! + 1));
-        expect(seqs.at(-1) ?? page.nextAfter).toBeLessThanOrEqual(page.lastSeq);
+        if (seqs.length > 0) {
+          expect(seqs.at(-1)).toBeLessThanOrEqual(page.lastSeq);
+          expect(page.nextAfter).toBe(seqs.at(-1));
+        } else expect(page.hasMore).toBe(false);
       } else if (r.status === 400) {
         expect(String((JSON.parse(r.text) as { data: { details: { path: string } } }).data.details.path)).toMatch(/^(query|params)/);
       }
