@@ -10,7 +10,7 @@ function cannon(opts) {
   });
 }
 
-export async function benchRest({ runs, seconds, connections = 50, log }) {
+export async function benchRest({ runs, seconds, warmupSeconds = 1, connections = 50, log }) {
   const daemon = await startDaemonChild({
     env: { MAX_SESSIONS: "10" },
     limits: { requestsPerMinute: 100_000_000 },
@@ -33,7 +33,7 @@ export async function benchRest({ runs, seconds, connections = 50, log }) {
     const out = { connections, seconds };
     for (const e of endpoints) {
       // A short warm-up, untimed.
-      await cannon({ url: `${daemon.url}${e.path}`, connections, duration: 1, headers: e.headers });
+      if (warmupSeconds > 0) await cannon({ url: `${daemon.url}${e.path}`, connections, duration: warmupSeconds, headers: e.headers });
       const rps = [];
       const p99 = [];
       for (let r = 0; r < runs; r++) {

@@ -21,19 +21,19 @@ const P = quick
   ? {
       throughput: { n: 20_000, runs: 3, warmupN: 2_000 },
       // 50 sessions (100 CLI processes with the floor's) take most of a minute to spawn on 2 cores: full runs only.
-      latency: { rate: 1000, n: 300, warmupN: 100, runs: 3, configs: [[1, 1], [10, 1], [1, 20]] },
+      latency: { rate: 1000, n: 200, warmupN: 50, runs: 3, configs: [[1, 1], [10, 1], [1, 20]] },
       startup: { runs: 3 },
       memory: { runs: 1, events: 20_000, settleMs: 500 },
-      session: { runs: 3 },
-      rest: { runs: 1, seconds: 3 },
+      session: { runs: 3, warmup: false },
+      rest: { runs: 1, seconds: 3, warmupSeconds: 0 },
     }
   : {
       throughput: { n: 100_000, runs: 5, warmupN: 5_000 },
       latency: { rate: 1000, n: 2_000, warmupN: 300, runs: 5, configs: [[1, 1], [10, 1], [50, 1], [1, 20]] },
       startup: { runs: 10 },
       memory: { runs: 5, events: 100_000, settleMs: 1500 },
-      session: { runs: 10 },
-      rest: { runs: 5, seconds: 10 },
+      session: { runs: 10, warmup: true },
+      rest: { runs: 5, seconds: 10, warmupSeconds: 1 },
     };
 
 const benches = {
