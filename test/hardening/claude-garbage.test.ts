@@ -8,14 +8,13 @@ import type { TestDaemon } from "../helpers/daemon.js";
 import { cleanupTempDirs } from "../helpers/tmp.js";
 import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
 import {
-  closeTracked,
   collectGarbage,
   EVIL_CLAUDE,
   figure,
+  finishFile,
   prototypePollution,
   prototypeSnapshot,
   raw,
-  secretLeaks,
   startTracked,
 } from "./support.js";
 
@@ -26,8 +25,7 @@ beforeAll(async () => {
   d = await startTracked({ env: { CLAUDE_CLI_PATH: EVIL_CLAUDE, MAX_SESSIONS: "6" } });
 });
 afterAll(async () => {
-  await closeTracked();
-  const { leaks } = secretLeaks();
+  const leaks = await finishFile("claude-garbage");
   cleanupTempDirs();
   expect(leaks).toEqual([]);
 });

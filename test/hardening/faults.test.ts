@@ -6,11 +6,10 @@ import { afterAll, describe, expect, test, vi } from "vitest";
 import type { TestDaemon } from "../helpers/daemon.js";
 import { cleanupTempDirs } from "../helpers/tmp.js";
 import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
-import { closeTracked, figure, raw, secretLeaks, startTracked } from "./support.js";
+import { figure, finishFile, raw, startTracked } from "./support.js";
 
 afterAll(async () => {
-  await closeTracked();
-  const { leaks } = secretLeaks();
+  const leaks = await finishFile("faults");
   cleanupTempDirs();
   expect(leaks).toEqual([]);
 });

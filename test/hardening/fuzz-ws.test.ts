@@ -29,14 +29,13 @@ import {
   workingDirectory,
 } from "./arbitraries.js";
 import {
-  closeTracked,
   collectGarbage,
   EVIL_CLAUDE,
   figure,
+  finishFile,
   prototypePollution,
   prototypeSnapshot,
   raw,
-  secretLeaks,
   startTracked,
 } from "./support.js";
 
@@ -73,8 +72,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeTracked();
-  const { leaks } = secretLeaks();
+  const leaks = await finishFile("fuzz-ws");
   cleanupTempDirs();
   expect(leaks).toEqual([]);
 });

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test, vi } from "vitest";
 import { ServerFrameSchema, SessionEventSchema } from "../../src/protocol/index.js";
 import type { TestDaemon } from "../helpers/daemon.js";
 import { cleanupTempDirs } from "../helpers/tmp.js";
-import { childProcesses, fdTargets, figure, openFds, raw, secretLeaks, startTracked } from "./support.js";
+import { childProcesses, fdTargets, figure, finishFile, openFds, raw, startTracked } from "./support.js";
 
 const SESSIONS = 20;
 const CLIENTS_PER_SESSION = 3;
@@ -16,8 +16,8 @@ const TURN = "rate 40 400";
 const RSS_GROWTH_LIMIT = 256 * 1024 * 1024;
 const FD_SLACK = 5;
 
-afterAll(() => {
-  const { leaks } = secretLeaks();
+afterAll(async () => {
+  const leaks = await finishFile("load");
   cleanupTempDirs();
   expect(leaks).toEqual([]);
 });

@@ -12,12 +12,10 @@ import type { TestDaemon } from "../helpers/daemon.js";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
 import { connectWs } from "../helpers/ws-client.js";
 import { FUZZ_SEED } from "./arbitraries.js";
-import { closeTracked, figure, raw, secretLeaks, startTracked, trackSecret } from "./support.js";
+import { figure, finishFile, raw, secretLeaks, startTracked, trackSecret } from "./support.js";
 
 afterAll(async () => {
-  await closeTracked();
-  const { lines, secrets, leaks } = secretLeaks();
-  figure("secrets-in-logs", { file: "security", logLines: lines, secretsSearched: secrets, leaks: leaks.length });
+  const leaks = await finishFile("security");
   cleanupTempDirs();
   expect(leaks).toEqual([]);
 });

@@ -46,6 +46,14 @@ export async function closeTracked(): Promise<void> {
   await Promise.all(daemons.map((d) => d.close()));
 }
 
+/** The afterAll of a hardening file: close its daemons, search their logs for every secret, record the figure. */
+export async function finishFile(file: string): Promise<string[]> {
+  await closeTracked();
+  const { lines, secrets: searched, leaks } = secretLeaks();
+  figure("secrets-in-logs", { file, logLines: lines, secretsSearched: searched, leaks: leaks.length });
+  return leaks;
+}
+
 // ---- figures -------------------------------------------------------------------------------
 
 /** Appends one figure (a JSON line) to $HARDENING_FIGURES, from which docs/RELIABILITY.md is filled. */

@@ -3,11 +3,10 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { afterAll, describe, expect, test } from "vitest";
 import { cleanupTempDirs } from "../helpers/tmp.js";
-import { closeTracked, figure, raw, secretLeaks, startTracked } from "./support.js";
+import { figure, finishFile, raw, startTracked } from "./support.js";
 
 afterAll(async () => {
-  await closeTracked();
-  const { leaks } = secretLeaks();
+  const leaks = await finishFile("timeouts");
   cleanupTempDirs();
   expect(leaks).toEqual([]);
 });
