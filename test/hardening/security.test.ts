@@ -365,7 +365,7 @@ describe("file modes of secrets", () => {
       expect(files.map(([p]) => relative(configDir, p))).toEqual(expect.arrayContaining(["config.json"]));
       expect(files.some(([p]) => /key/i.test(p))).toBe(true);
       for (const [path, mode] of files) expect(mode & 0o077, `${path} is ${mode.toString(8)}`).toBe(0);
-      figure("file-modes", { files: files.length, groupOrOtherAccess: files.filter(([, m]) => (m & 0o077) !== 0).length });
+      figure("file-modes", { entries: files.map(([p, m]) => `${relative(configDir, p)} ${m.toString(8)}`), groupOrOtherAccess: files.filter(([, m]) => (m & 0o077) !== 0).length });
       await d.close();
 
       // An existing dir and file left open by someone else are closed again at start.
