@@ -2,7 +2,7 @@
 // that bind (as root they do not, so a root test run starts the child as `nobody`). The child is bundled
 // from src with esbuild, so it runs the code under test, not a stale build.
 import { spawn } from "node:child_process";
-import { chownSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
@@ -28,6 +28,12 @@ function childScript(): Promise<string> {
     return outfile;
   })();
   return bundled;
+}
+
+/** Removes the bundle built for this test process. */
+export async function removeChildScript(): Promise<void> {
+  if (bundled) rmSync(await bundled, { force: true });
+  bundled = undefined;
 }
 
 /** Gives `paths` (recursively) to the child's user, so it can write there and nothing else. */

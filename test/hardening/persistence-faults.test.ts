@@ -9,7 +9,7 @@ import { afterAll, describe, expect, test, vi } from "vitest";
 import { FAKE_CLAUDE } from "../helpers/daemon.js";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
 import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
-import { childUser, handOver, startChildDaemon, type ChildDaemon } from "./child-daemon.js";
+import { childUser, handOver, removeChildScript, startChildDaemon, type ChildDaemon } from "./child-daemon.js";
 import { figure, raw } from "./support.js";
 
 const started: ChildDaemon[] = [];
@@ -19,6 +19,7 @@ afterAll(async () => {
   // Every line every child daemon logged, searched for every token it issued.
   const leaks = started.flatMap((d) => d.logs()).filter((l) => [...secrets].some((s) => l.includes(s)));
   figure("secrets-in-logs", { file: "persistence-faults", logLines: started.reduce((n, d) => n + d.logs().length, 0), secretsSearched: secrets.size, leaks: leaks.length });
+  await removeChildScript();
   cleanupTempDirs();
   expect(leaks).toEqual([]);
 });
