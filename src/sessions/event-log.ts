@@ -105,11 +105,13 @@ export class EventLog {
 
   /** Numbers, stamps, stores and publishes one event. */
   append(input: NewSessionEvent): LogRecord {
+    // Serialised before a seq is taken: data that cannot be serialised throws here and leaves no gap.
+    const dataJson = JSON.stringify(input.data);
     const seq = ++this.seq;
     const ts = this.now();
     const event = { seq, sessionId: this.sessionId, ts, type: input.type, data: input.data } as SessionEvent;
     // Same key order as the event object, so json === JSON.stringify(event); data is serialised once.
-    const json = `{"seq":${seq},"sessionId":${this.sessionIdJson},"ts":${ts},"type":"${input.type}","data":${JSON.stringify(input.data)}}`;
+    const json = `{"seq":${seq},"sessionId":${this.sessionIdJson},"ts":${ts},"type":"${input.type}","data":${dataJson}}`;
     // Persist hooks and listeners get the object; the log keeps the JSON.
     const record: LogRecord = { event, json };
     this.items.push(new KeptRecord(seq, json));

@@ -60,12 +60,15 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const fds = new Map<string, number>();
   let degraded: string | null = null;
 
+  // Failures already logged, by session and kind: a broken disk is reported once, not once per event.
+  const reported = new Set<string>();
   const fail = (what: string, sessionId: string, err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code ?? "";
-    const reason = `${what} failed${code ? ` (${code})` : ""}: ${(err as Error).message}`;
-    // Logged once per failure kind; live streaming goes on without the disk.
-    if (degraded !== reason) logger.error({ sessionId, code, err: (err as Error).message }, `session persistence ${what} failed; streaming goes on`);
-    degraded = reason;
+    degraded = `${what} failed${code ? ` (${code})` : ""}: ${(err as Error).message}`;
+    const key = `${sessionId}:${what}:${code}`;
+    if (reported.has(key)) return;
+    if (reported.size < 10_000) reported.add(key);
+    logger.error({ sessionId, code, err: (err as Error).message }, `session persistence ${what} failed; streaming goes on`);
   };
 
   const ensureDir = () => mkdirSync(dir, { recursive: true, mode: 0o700 });
