@@ -61,19 +61,33 @@ function stampOf(text) {
   return i === -1 ? Number.NaN : Number(text.slice(i + 3, i + 16));
 }
 
-/** Opens `sessions` sessions with `clients` subscribed clients each. */
-async function setUp(t, sessions, clients) {
+/** Grows `pool` (sessions of `t`, each with its owner socket) to `k` sessions, opened 10 at a time. */
+async function ensureSessions(t, pool, k) {
+  while (pool.length < k) {
+    const batch = Math.min(10, k - pool.length);
+    const opened = await Promise.all(
+      Array.from({ length: batch }, async () => {
+        const owner = await t.connect();
+        return { sid: await t.openSession(owner), owner };
+      }),
+    );
+    pool.push(...opened);
+  }
+}
+
+/** `sessions` sessions of the pool with `clients` subscribed clients each (extra clients are new sockets). */
+async function setUp(t, pool, sessions, clients) {
+  await ensureSessions(t, pool, sessions);
   const out = [];
-  for (let s = 0; s < sessions; s++) {
-    const owner = await t.connect();
-    const sid = await t.openSession(owner);
-    const sockets = [owner];
-    for (let c = 1; c < clients; c++) {
-      const ws = await t.connect();
-      await t.subscribe(ws, sid);
-      sockets.push(ws);
-    }
-    out.push({ sid, owner, sockets });
+  for (const { sid, owner } of pool.slice(0, sessions)) {
+    const extra = await Promise.all(
+      Array.from({ length: clients - 1 }, async () => {
+        const ws = await t.connect();
+        await t.subscribe(ws, sid);
+        return ws;
+      }),
+    );
+    out.push({ sid, owner, sockets: [owner, ...extra], extra });
   }
   return out;
 }
@@ -95,15 +109,20 @@ async function latencyRun(t, setup, rate, n) {
   return latencySummary(samples);
 }
 
-/** 2. Latency for each {sessions, clients} configuration, daemon and floor alternating per run. */
+/**
+ * 2. Latency for each {sessions, clients} configuration, daemon and floor alternating per run. One daemon
+ * and one floor serve every configuration; their sessions are reused (a configuration of k sessions
+ * uses the first k), so only the largest configuration's CLIs are ever spawned.
+ */
 export async function benchLatency({ configs, rate, n, warmupN, runs, log }) {
   const rows = [];
-  for (const { sessions, clients, label } of configs) {
-    const targets = [await floorTarget(), await daemonTarget()];
-    try {
+  const targets = [await floorTarget(), await daemonTarget()];
+  const pools = new Map(targets.map((t) => [t, []]));
+  try {
+    for (const { sessions, clients, label } of configs) {
       const setups = [];
       for (const t of targets) {
-        const setup = await setUp(t, sessions, clients);
+        const setup = await setUp(t, pools.get(t), sessions, clients);
         await latencyRun(t, setup, rate, warmupN);
         setups.push({ t, setup });
       }
@@ -125,10 +144,11 @@ export async function benchLatency({ configs, rate, n, warmupN, runs, log }) {
         daemon: { p50: pick(per.daemon, "p50"), p99: pick(per.daemon, "p99"), max: pick(per.daemon, "max") },
         p99AddedOverFloor: summarize(added),
       });
-      for (const { t, setup } of setups) for (const { sockets } of setup) for (const ws of sockets) ws.close();
-    } finally {
-      await Promise.all(targets.map((t) => t.close()));
+      for (const { setup } of setups) for (const { extra } of setup) for (const ws of extra) ws.close();
     }
+  } finally {
+    for (const pool of pools.values()) for (const { owner } of pool) owner.close();
+    await Promise.all(targets.map((t) => t.close()));
   }
   const ten = rows.find((r) => r.sessions === 10 && r.clientsPerSession === 1);
   return { rate, rows, goal: "p99 added over the floor < 2 ms at 10 sessions", met: ten ? ten.p99AddedOverFloor.median < 2 : null };
