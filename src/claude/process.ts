@@ -1,4 +1,4 @@
-// One live Claude Code child: spawn, stdout events, the control protocol, stop/kill. Knows nothing of sessions.
+// One live Claude Code child: spawn (execa), stdout events, the control protocol, stop/kill. Knows nothing of sessions.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.js";
 import type { PermissionMode } from "../protocol/common.js";
@@ -8,7 +8,7 @@ import { buildChildEnv } from "./env.js";
 import { createLineParser, type ParsedLine } from "./line-parser.js";
 import { mapClaudeLine } from "./messages.js";
 import { ControlRequestSchema, ControlResponseSchema, type ControlResponseLine } from "./schemas.js";
-import { assertWorkingDirectory, spawnChild, spawnFailure, STDERR_TAIL_LENGTH, type Child, type ChildResult } from "./spawn.js";
+import { assertWorkingDirectory, spawnChild, spawnFailure, STDERR_TAIL_LENGTH, type Child } from "./spawn.js";
 import { forgetProcess, sampleProcess } from "./stats.js";
 import { createStdinWriter, type StdinWriter } from "./stdin-writer.js";
 import type {
@@ -100,10 +100,16 @@ class ClaudeChildProcess implements ClaudeProcess {
       this.log.debug({ stderr: chunk.trimEnd() }, "claude stderr");
     });
 
-    this.exited = this.child.result.then(async (result) => {
-      await stdoutDone;
-      return this.onExit(result);
-    });
+    // With reject:false execa resolves even on failure; a rejection would be an execa bug, read the same way.
+    this.exited = this.child
+      .then(
+        (result) => result,
+        (error: unknown) => error as Awaited<Child>,
+      )
+      .then(async (result) => {
+        await stdoutDone;
+        return this.onExit(result);
+      });
     // The first line: readiness is the reply to `initialize` (system/init only comes per turn).
     this.readyPromise = this.request({ subtype: "initialize" }).then((envelope) => this.readyInfo(envelope));
     this.readyPromise.catch(() => undefined);
@@ -280,7 +286,7 @@ class ClaudeChildProcess implements ClaudeProcess {
     }
   }
 
-  private onExit(result: ChildResult): ClaudeExit {
+  private onExit(result: Awaited<Child>): ClaudeExit {
     const exit: ClaudeExit = {
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
