@@ -22,6 +22,9 @@ interface Spare {
   ready: boolean;
 }
 
+/** Longest wait before a taken spare is replaced, ms. */
+const REFILL_DELAY_MS = 2000;
+
 export class WarmPool {
   private readonly spares = new Set<Spare>();
   private failures = 0;
@@ -63,9 +66,30 @@ export class WarmPool {
     }
     if (!chosen) return undefined;
     this.spares.delete(chosen);
-    // The replacement starts after the caller's own work of this tick (its first prompt goes first).
-    setImmediate(() => this.fill());
+    this.refillAfterFirstOutput(chosen.process);
     return chosen.process;
+  }
+
+  /**
+   * A replacement CLI start costs about a second of CPU: started at once it competes with the taken
+   * process's first turn (measured: warm start 246 ms -> 480 ms on 2 busy cores). It starts when that
+   * process has sent its first output, or exited, or after REFILL_DELAY_MS, whichever comes first.
+   */
+  private refillAfterFirstOutput(taken: ClaudeProcess): void {
+    let done = false;
+    const refill = () => {
+      if (done) return;
+      done = true;
+      off();
+      clearTimeout(timer);
+      this.fill();
+    };
+    const off = taken.onEvent((e) => {
+      if (e.kind === "assistant" || e.kind === "result") refill();
+    });
+    const timer = setTimeout(refill, REFILL_DELAY_MS);
+    timer.unref?.();
+    void taken.exited.then(refill, refill);
   }
 
   fill(): void {

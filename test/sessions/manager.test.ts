@@ -208,7 +208,7 @@ describe("shutdown", () => {
     const b = await manager.create({ prompt: "permission never.txt" });
     await recorder.wait(a.id, "streamData");
     await recorder.wait(b.id, "permissionRequest");
-    await vi.waitFor(() => expect(manager.poolStatus().spares).toBe(1));
+    await vi.waitFor(() => expect(manager.poolStatus().spares).toBe(1), { timeout: 5000 });
     expect(childPids().length).toBeGreaterThanOrEqual(before + 3);
 
     const t0 = performance.now();
