@@ -1,6 +1,6 @@
 // Turns validated client requests into session inputs: working directories checked against the allowed roots.
-import type { StreamStartRequest } from "../protocol/index.js";
-import type { CreateSessionInput } from "../sessions/index.js";
+import type { AskRequest, AskResponse, StreamStartRequest } from "../protocol/index.js";
+import type { CreateSessionInput, Session, SessionManager } from "../sessions/index.js";
 import { resolveWorkingDirectory } from "./paths.js";
 
 export interface SessionPolicy {
@@ -28,4 +28,33 @@ export function createSessionPolicy(allowedRoots: readonly string[], defaultCwd:
     },
   };
   return policy;
+}
+
+/** Default wait of an ask, ms. */
+export const DEFAULT_ASK_TIMEOUT_MS = 300_000;
+
+/** Runs a one-shot ask for REST and WS alike and shapes its reply. */
+export async function runAskRequest(
+  sessions: SessionManager,
+  policy: SessionPolicy,
+  body: AskRequest,
+  onSession?: (session: Session) => void,
+): Promise<AskResponse> {
+  const r = await sessions.ask(
+    {
+      prompt: body.prompt,
+      workingDirectory: policy.workingDirectory(body.workingDirectory),
+      ...(body.permissionMode ? { permissionMode: body.permissionMode } : {}),
+      ...(body.model ? { model: body.model } : {}),
+    },
+    { timeoutMs: body.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, ...(onSession ? { onSession } : {}) },
+  );
+  return {
+    result: r.result,
+    sessionId: r.sessionId,
+    usage: r.usage ?? null,
+    costUsd: r.costUsd ?? null,
+    durationMs: r.durationMs ?? 0,
+    isError: r.isError,
+  };
 }

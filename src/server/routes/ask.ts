@@ -4,7 +4,7 @@ import { AskRequestSchema, CompanionError, PermissionAnswerSchema } from "../../
 import type { SessionManager } from "../../sessions/index.js";
 import { readJsonBody, sendJson } from "../http-utils.js";
 import type { AuthedRequest } from "../middleware.js";
-import type { SessionPolicy } from "../session-policy.js";
+import { runAskRequest, type SessionPolicy } from "../session-policy.js";
 import { parseInput } from "../validate.js";
 
 export interface AskRouteDeps {
@@ -12,8 +12,6 @@ export interface AskRouteDeps {
   policy: SessionPolicy;
   maxBodyBytes: number;
 }
-
-export const DEFAULT_ASK_TIMEOUT_MS = 300_000;
 
 /** Answers a permission by its id, wherever it is pending: ids are Claude's request UUIDs, unique across sessions. */
 export function answerPermissionAnywhere(
@@ -43,23 +41,7 @@ export function answerPermissionAnywhere(
 export function registerAskRoutes(app: Polka, deps: AskRouteDeps): void {
   app.post("/api/ask", async (req, res) => {
     const body = parseInput(AskRequestSchema, await readJsonBody(req, deps.maxBodyBytes), "body");
-    const r = await deps.sessions.ask(
-      {
-        prompt: body.prompt,
-        workingDirectory: deps.policy.workingDirectory(body.workingDirectory),
-        ...(body.permissionMode ? { permissionMode: body.permissionMode } : {}),
-        ...(body.model ? { model: body.model } : {}),
-      },
-      { timeoutMs: body.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS },
-    );
-    sendJson(res, 200, {
-      result: r.result,
-      sessionId: r.sessionId,
-      usage: r.usage ?? null,
-      costUsd: r.costUsd ?? null,
-      durationMs: r.durationMs ?? 0,
-      isError: r.isError,
-    });
+    sendJson(res, 200, await runAskRequest(deps.sessions, deps.policy, body));
   });
 
   app.post("/api/permission/:id", async (req, res) => {

@@ -10,8 +10,7 @@ import {
   type Envelope,
 } from "../../protocol/index.js";
 import type { LogRecord, Session, SessionManager } from "../../sessions/index.js";
-import { DEFAULT_ASK_TIMEOUT_MS } from "../routes/ask.js";
-import type { SessionPolicy } from "../session-policy.js";
+import { runAskRequest, type SessionPolicy } from "../session-policy.js";
 import { parseInput } from "../validate.js";
 import type { Connection, FrameHandler } from "./connection.js";
 
@@ -207,29 +206,9 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   });
 
   on("ask", async (conn, data, ctx) => {
-    const r = await sessions.ask(
-      {
-        prompt: data.prompt,
-        workingDirectory: policy.workingDirectory(data.workingDirectory),
-        ...(data.permissionMode ? { permissionMode: data.permissionMode } : {}),
-        ...(data.model ? { model: data.model } : {}),
-      },
-      // The asking client sees the ask's events, so it can answer its permission prompts.
-      { timeoutMs: data.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, onSession: (s) => subscribe(conn, s, 0, ctx.requestId) },
-    );
-    conn.send({
-      type: "askResponse",
-      requestId: ctx.requestId,
-      sessionId: r.sessionId,
-      data: {
-        result: r.result,
-        sessionId: r.sessionId,
-        usage: r.usage ?? null,
-        costUsd: r.costUsd ?? null,
-        durationMs: r.durationMs ?? 0,
-        isError: r.isError,
-      },
-    });
+    // The asking client sees the ask's events, so it can answer its permission prompts.
+    const r = await runAskRequest(sessions, policy, data, (s) => subscribe(conn, s, 0, ctx.requestId));
+    conn.send({ type: "askResponse", requestId: ctx.requestId, sessionId: r.sessionId, data: r });
   });
 
   return {
