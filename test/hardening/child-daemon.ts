@@ -2,38 +2,65 @@
 // that bind (as root they do not, so a root test run starts the child as `nobody`). The child is bundled
 // from src with esbuild, so it runs the code under test, not a stale build.
 import { spawn } from "node:child_process";
-import { chownSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
 const NOBODY = { uid: 65534, gid: 65534 };
 /** The user the child runs as: this one, or `nobody` when this is root. */
 export const childUser = process.getuid?.() === 0 ? NOBODY : undefined;
 
+const REPO = resolve(import.meta.dirname, "../..");
+// The child (maybe `nobody`) cannot be assumed to reach the checkout (a clone under a 0700 directory):
+// its script, with every dependency bundled in, and the fake CLIs it runs live in a world-readable temp dir.
+let shared: string | undefined;
+function sharedDir(): string {
+  if (!shared) {
+    shared = mkdtempSync(join(tmpdir(), "cc-hardening-"));
+    chmodSync(shared, 0o755);
+  }
+  return shared;
+}
+
+/** A copy of a file of the checkout that the child's user can run. */
+function reachable(path: string): string {
+  if (!childUser || relative(REPO, path).startsWith("..")) return path;
+  const copy = join(sharedDir(), basename(path));
+  if (!existsSync(copy)) {
+    copyFileSync(path, copy);
+    chmodSync(copy, 0o755);
+  }
+  return copy;
+}
+
 let bundled: Promise<string> | undefined;
 function childScript(): Promise<string> {
   bundled ??= (async () => {
-    // Inside the repository, so the bundle's bare imports (zod, ws, pino …) resolve to its node_modules.
-    const outfile = resolve(import.meta.dirname, `../../node_modules/.cache/claude-companion-hardening/daemon-child-${process.pid}.mjs`);
+    const outfile = join(sharedDir(), "daemon-child.mjs");
     await build({
       entryPoints: [resolve(import.meta.dirname, "fixtures/daemon-child.ts")],
       bundle: true,
       platform: "node",
       format: "esm",
       target: "node20",
-      packages: "external",
       outfile,
       logLevel: "error",
+      // Bundled CommonJS dependencies call require(): give the ESM bundle one.
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     });
+    chmodSync(outfile, 0o644);
     return outfile;
   })();
   return bundled;
 }
 
-/** Removes the bundle built for this test process. */
+/** Removes the bundle and copies made for this test process. */
 export async function removeChildScript(): Promise<void> {
-  if (bundled) rmSync(await bundled, { force: true });
+  if (bundled) await bundled.catch(() => undefined);
+  if (shared) rmSync(shared, { recursive: true, force: true });
   bundled = undefined;
+  shared = undefined;
 }
 
 /** Gives `paths` (recursively) to the child's user, so it can write there and nothing else. */
@@ -67,6 +94,7 @@ export async function startChildDaemon(options: {
   childEnv?: Record<string, string>;
 }): Promise<ChildDaemon> {
   const script = await childScript();
+  if (options.env?.CLAUDE_CLI_PATH) options = { ...options, env: { ...options.env, CLAUDE_CLI_PATH: reachable(options.env.CLAUDE_CLI_PATH) } };
   const child = spawn(process.execPath, [script, JSON.stringify({ env: {}, childEnv: process.env, ...options })], {
     stdio: ["ignore", "pipe", "pipe"],
     ...(childUser ?? {}),
