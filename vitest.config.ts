@@ -8,6 +8,7 @@ export default defineConfig({
     pool: "forks",
     // Two cores: real Claude processes are heavy, keep concurrency modest.
     maxWorkers: 2,
-    reporters: ["default"],
+    // The JSON report lets .ci/run print one plain closing line with the counts.
+    reporters: ["default", ["json", { outputFile: "test-artifacts/vitest.json" }]],
   },
 });
