@@ -85,7 +85,8 @@ function runVersion(target: string, env: Record<string, string | undefined> | un
     let stderr = "";
     let settled = false;
     const child = spawn(target, ["--version"], {
-      env: env !== undefined ? definedOnly(env) : process.env,
+      // Without an env the probe inherits the daemon's own environment (spawn's default).
+      ...(env !== undefined ? { env: definedOnly(env) } : {}),
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
