@@ -42,13 +42,18 @@ export function createInfo(src: InfoSources): { health(): HealthResponse; info()
       capabilities: ["ws", "rest", "sessions", "permissions", "ask", "replay", "interrupt", "images", "pairing"],
       tls: { enabled: Boolean(src.tls()), fingerprint: src.tls()?.fingerprint ?? null },
       bonjour: src.bonjour(),
-      claude: {
-        available: src.claude.available,
-        version: src.claude.version ?? null,
-        path: src.claude.path ?? null,
-        ...(src.claude.error ? { error: src.claude.error } : {}),
-      },
+      claude: claudeStatusOf(src.claude),
     }),
+  };
+}
+
+/** GET /api/claude/status and the `claude` part of /api/info. */
+export function claudeStatusOf(claude: ClaudeDetection): InfoResponse["claude"] {
+  return {
+    available: claude.available,
+    version: claude.version ?? null,
+    path: claude.path ?? null,
+    ...(claude.error ? { error: claude.error } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot,
 import { createSessionManager, createSessionStore, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, loopbackFor } from "./addresses.js";
-import { createInfo, testClaude } from "./info.js";
+import { claudeStatusOf, createInfo, testClaude } from "./info.js";
 import { createPairingService, type PairingService } from "./pairing.js";
 import { processStartTime, removeStateFile, writeStateFile } from "./state-file.js";
 import { loadTls, type DaemonTls } from "./tls.js";
@@ -138,12 +138,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     },
     allowedRoots: config.allowedRoots,
     defaultCwd: config.cwd,
-    claudeStatus: async () => ({
-      available: claude.available,
-      version: claude.version ?? null,
-      path: claude.path ?? null,
-      ...(claude.error ? { error: claude.error } : {}),
-    }),
+    claudeStatus: async () => claudeStatusOf(claude),
     claudeTest: () => testClaude(sessions, claude, config.cwd),
     pairing: {
       pair: (t, name) => pairing.pair(t, name),

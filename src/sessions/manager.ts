@@ -295,21 +295,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (saved.length) logger.info({ sessions: saved.length, open: openCount() }, "sessions restored from disk");
   }
 
-  const shutdown = (): Promise<void> => {
+  /** Stops everything once: the pool, every open session (closed, or suspended to be restored), the store. */
+  const stopAll = (how: "close" | "suspend"): Promise<void> => {
     closing ??= (async () => {
-      logger.info({ sessions: openCount() }, "suspending all sessions for shutdown");
+      logger.info({ sessions: openCount(), how }, "stopping all sessions");
       const open = [...sessions.values()].filter((s) => s.state !== "closed");
-      await Promise.all([pool.close(), ...open.map((s) => s.suspend("daemon-shutdown")), ...stopping.values()]);
-      store?.close();
-    })();
-    return closing;
-  };
-
-  const closeAll = (): Promise<void> => {
-    closing ??= (async () => {
-      logger.info({ sessions: openCount() }, "closing all sessions");
-      const open = [...sessions.values()].filter((s) => s.state !== "closed");
-      await Promise.all([pool.close(), ...open.map((s) => s.close("shutdown")), ...stopping.values()]);
+      const stop = (s: Session) => (how === "close" ? s.close("shutdown") : s.suspend("daemon-shutdown"));
+      await Promise.all([pool.close(), ...open.map(stop), ...stopping.values()]);
       store?.close();
     })();
     return closing;
@@ -337,9 +329,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     counts: () => ({ active: openCount(), max: maxSessions }),
     poolStatus: () => pool.status(),
-    shutdown,
+    shutdown: () => stopAll("suspend"),
     close: (...args: [] | [id: string]) => {
-      if (args.length === 0) return closeAll();
+      if (args.length === 0) return stopAll("close");
       return get(args[0]).close("closed");
     },
   };

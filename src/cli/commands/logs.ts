@@ -3,9 +3,8 @@ import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { LOG_FILE, processEnv } from "../../config/index.js";
-import { prettyLine } from "../../log.js";
 import { EXIT, fail, findRunningDaemon, openStoreOrExit } from "../common.js";
-import { tailLog } from "./start-background.js";
+import { readableLogLine, tailLog } from "./start-background.js";
 
 export async function logsCommand(flags: { follow?: boolean; lines?: string; configDir?: string }): Promise<void> {
   const n = Number(flags.lines ?? 50);
@@ -38,14 +37,7 @@ export async function logsCommand(flags: { follow?: boolean; lines?: string; con
         offset += read;
         const lines = (rest + buf.subarray(0, read).toString("utf8")).split("\n");
         rest = lines.pop() ?? "";
-        for (const l of lines) {
-          if (!l) continue;
-          try {
-            process.stdout.write(prettyLine(JSON.parse(l) as Record<string, unknown>, color));
-          } catch {
-            process.stdout.write(l + "\n");
-          }
-        }
+        for (const l of lines) if (l) process.stdout.write(readableLogLine(l, color));
       }
     } finally {
       closeSync(fd);

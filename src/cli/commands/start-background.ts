@@ -8,24 +8,25 @@ import { LOG_FILE, processEnv, type ResolvedConfig } from "../../config/index.js
 import { readStateFile } from "../../daemon/index.js";
 import { prettyLine } from "../../log.js";
 import type { InfoResponse } from "../../protocol/index.js";
-import { renderQr } from "../banner.js";
+import { formatBanner, renderQr } from "../banner.js";
 import { callDaemon, currentToken, EXIT, fail, openStoreOrExit } from "../common.js";
 
 const READY_TIMEOUT_MS = 20_000;
+
+/** One line of the JSON log, readable (a line that is not JSON is printed as it is). */
+export function readableLogLine(line: string, color: boolean): string {
+  try {
+    return prettyLine(JSON.parse(line) as Record<string, unknown>, color);
+  } catch {
+    return line + "\n";
+  }
+}
 
 /** The last `n` lines of a JSON log file, readable. */
 export function tailLog(path: string, n: number, color: boolean): string {
   if (!existsSync(path)) return "";
   const lines = readFileSync(path, "utf8").split("\n").filter(Boolean).slice(-n);
-  return lines
-    .map((l) => {
-      try {
-        return prettyLine(JSON.parse(l) as Record<string, unknown>, color);
-      } catch {
-        return l + "\n";
-      }
-    })
-    .join("");
+  return lines.map((l) => readableLogLine(l, color)).join("");
 }
 
 export async function startBackground(config: ResolvedConfig): Promise<void> {
@@ -73,19 +74,14 @@ export async function startBackground(config: ResolvedConfig): Promise<void> {
   const code = (await callDaemon<{ url: string; expiresAt: number }>(state, "/api/pairing-codes", token, { method: "POST" })).body;
   const lan = info.addresses.map((a) => `${state.tls ? "https" : "http"}://${a}:${state.port}`);
   process.stdout.write(
-    [
-      "",
-      `${kleur.bold("claude-companion")} ${kleur.gray(state.version)} running in the background (pid ${state.pid})`,
-      ...(info.claude.available ? [kleur.green(`Claude Code ${info.claude.version ?? ""}`)] : [kleur.yellow("Claude Code CLI not found.")]),
-      "",
-      ...[...lan, state.url].map((u) => `  ${kleur.cyan(u)}`),
-      "",
-      await renderQr(code.url),
-      `Or open: ${kleur.cyan(code.url)}`,
-      kleur.gray(`One use, valid until ${new Date(code.expiresAt).toLocaleTimeString()}. New code: claude-companion pair`),
-      `Log: ${logPath}   Stop: claude-companion stop`,
-      `Listening on ${state.url}`,
-      "",
-    ].join("\n"),
+    formatBanner({
+      version: `${state.version} (background, pid ${state.pid})`,
+      claudeLine: info.claude.available ? kleur.green(`Claude Code ${info.claude.version ?? ""}`.trim()) : kleur.yellow("Claude Code CLI not found."),
+      urls: [...lan, state.url],
+      pairingUrl: code.url,
+      qr: await renderQr(code.url),
+      expiresAt: code.expiresAt,
+      fingerprint: state.fingerprint ?? undefined,
+    }) + `Log: ${logPath}   Stop: claude-companion stop\nListening on ${state.url}\n`,
   );
 }
