@@ -3,8 +3,6 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import kleur from "kleur";
 import {
-  ConfigError,
-  ConfigStoreError,
   openConfigStore,
   processEnv,
   resolveConfig,
@@ -15,6 +13,7 @@ import {
   type SettingKey,
 } from "../config/index.js";
 // Not the daemon barrel: that would load the whole daemon (ws, polka, execa …) for every command.
+import { isCompanionError } from "../protocol/errors.js";
 import { isDaemonAlive, readStateFile, removeStateFile, type DaemonState } from "../daemon/state-file.js";
 
 export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOT_RUNNING: 3 } as const;
@@ -30,7 +29,7 @@ export function openStoreOrExit(configDirFlag?: string): ConfigStore {
   try {
     return openConfigStore(resolveConfigDir(configDirFlag));
   } catch (e) {
-    if (e instanceof ConfigStoreError) fail(e.message, EXIT.USAGE);
+    if (isCompanionError(e) && e.code === "CONFIG_FILE_INVALID") fail(e.message, EXIT.USAGE);
     throw e;
   }
 }
@@ -48,7 +47,7 @@ export function loadConfigOrExit(flags: Partial<Record<SettingKey, RawValue>>, c
     });
     return { config, store };
   } catch (e) {
-    if (e instanceof ConfigError) fail(e.message, EXIT.USAGE);
+    if (isCompanionError(e) && e.code === "CONFIG_INVALID") fail(e.message, EXIT.USAGE);
     throw e;
   }
 }

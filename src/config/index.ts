@@ -1,9 +1,9 @@
 // Config room: the only place that reads process.env.
 import { defaultConfigDir } from "./paths.js";
 
-export { ConfigError, SETTINGS, type SettingKey, type Settings } from "./settings.js";
+export { configInvalid, SETTINGS, type SettingKey, type Settings } from "./settings.js";
 export { resolveConfig, type ConfigInputs, type ResolvedConfig, type RawValue } from "./resolve.js";
-export { openConfigStore, ensureConfigDir, ConfigStoreError, type ConfigStore } from "./store.js";
+export { openConfigStore, ensureConfigDir, type ConfigStore } from "./store.js";
 export { defaultConfigDir, CONFIG_FILE, STATE_FILE, LOG_FILE } from "./paths.js";
 
 /** The process environment, read here and nowhere else. */

@@ -2,7 +2,7 @@
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { resolve as resolvePath } from "node:path";
-import { ConfigError, SETTINGS, type SettingKey, type Settings, type SettingSpec } from "./settings.js";
+import { configInvalid, SETTINGS, type SettingKey, type Settings, type SettingSpec } from "./settings.js";
 
 export type RawValue = string | string[] | number | boolean | undefined;
 
@@ -59,19 +59,19 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     }
     const [source, raw] = found as [string, string];
     const parsed = spec.parse(raw);
-    if (parsed === undefined) throw new ConfigError(source, raw, spec.allowed);
+    if (parsed === undefined) throw configInvalid(source, raw, spec.allowed);
     out[key] = parsed;
   }
 
   const cwd = resolvePath(inputs.processCwd, (out.cwd as string) || ".");
-  if (!isDirectory(cwd)) throw new ConfigError(flags.cwd !== undefined ? "--cwd" : "cwd", cwd, SETTINGS.cwd.allowed);
+  if (!isDirectory(cwd)) throw configInvalid(flags.cwd !== undefined ? "--cwd" : "cwd", cwd, SETTINGS.cwd.allowed);
   out.cwd = cwd;
 
   const roots = (out.allowedRoots as string[]).length ? (out.allowedRoots as string[]) : [env.HOME || homedir()];
   out.allowedRoots = roots.map((r) => resolvePath(inputs.processCwd, r));
 
   if (Boolean(out.tlsCert) !== Boolean(out.tlsKey)) {
-    throw new ConfigError(out.tlsCert ? "--tls-key" : "--tls-cert", "", "both --tls-cert and --tls-key, or neither");
+    throw configInvalid(out.tlsCert ? "--tls-key" : "--tls-cert", "", "both --tls-cert and --tls-key, or neither");
   }
   if (out.tlsCert) {
     out.tlsCert = resolvePath(inputs.processCwd, out.tlsCert as string);

@@ -1,17 +1,11 @@
 // The table of every setting: its flag, environment variable, default and parser. Drives resolution and the README table.
 import { isIP } from "node:net";
 import { PERMISSION_MODES, type PermissionMode } from "../protocol/common.js";
+import { CompanionError } from "../protocol/errors.js";
 
-/** Thrown when a value is not allowed; names the source, the value and what is allowed. */
-export class ConfigError extends Error {
-  constructor(
-    readonly source: string,
-    readonly value: string,
-    readonly allowed: string,
-  ) {
-    super(`${source}=${JSON.stringify(value)} is not valid: expected ${allowed}.`);
-    this.name = "ConfigError";
-  }
+/** The one error of a value that is not allowed: CONFIG_INVALID naming the source, the value and what is allowed. */
+export function configInvalid(source: string, value: string, allowed: string): CompanionError {
+  return new CompanionError("CONFIG_INVALID", { source, value: JSON.stringify(value), allowed });
 }
 
 type Parse<T> = (raw: string) => T | undefined;

@@ -3,17 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Conf from "conf";
 import { generateToken } from "../pairing/tokens.js";
+import { CompanionError } from "../protocol/errors.js";
 import { CONFIG_FILE } from "./paths.js";
-
-export class ConfigStoreError extends Error {
-  constructor(
-    readonly path: string,
-    reason: string,
-  ) {
-    super(`The config file ${path} is not valid (${reason}). Fix or delete it; it was left as it is.`);
-    this.name = "ConfigStoreError";
-  }
-}
 
 interface StoreShape {
   token?: string;
@@ -50,7 +41,7 @@ export function openConfigStore(dir: string): ConfigStore {
       const parsed: unknown = JSON.parse(readFileSync(path, "utf8") || "{}");
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not a JSON object");
     } catch (e) {
-      throw new ConfigStoreError(path, (e as Error).message);
+      throw new CompanionError("CONFIG_FILE_INVALID", { path, reason: (e as Error).message });
     }
   }
   const conf = new Conf<StoreShape>({

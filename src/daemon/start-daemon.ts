@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
 import { openConfigStore, processEnv, type ResolvedConfig } from "../config/index.js";
 import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot, type ServerLimits } from "../server/index.js";
+import { CompanionError } from "../protocol/index.js";
 import { createSessionManager, createSessionStore, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, loopbackFor } from "./addresses.js";
@@ -154,7 +155,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   });
   // A revoked device loses its open sockets at once.
   pairing.devices.onRevoke((device) => {
-    server.ws.closeWhere((c) => c.principal.kind === "device" && c.principal.id === device.id, 4401, "device revoked");
+    server.ws.closeWhere((c) => c.principal.kind === "device" && c.principal.id === device.id, new CompanionError("UNAUTHORIZED"));
   });
 
   await new Promise<void>((resolve, reject) => {

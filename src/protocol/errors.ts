@@ -44,6 +44,8 @@ export const ERRORS = {
   SHUTTING_DOWN: { status: 503, wsClose: 1001, message: "The server is shutting down." },
   SLOW_CONSUMER: { status: 503, wsClose: 1013, message: "This connection fell too far behind ({buffered} bytes queued). Reconnect and subscribe with your last seq." },
   CLAUDE_TIMEOUT: { status: 504, message: "Claude Code was silent for {timeoutMs} ms during a turn; the turn was stopped." },
+  CONFIG_INVALID: { status: 400, message: "{source}={value} is not valid: expected {allowed}." },
+  CONFIG_FILE_INVALID: { status: 500, message: "The config file {path} is not valid ({reason}). Fix or delete it; it was left as it is." },
   ASK_TIMEOUT: { status: 504, message: "The ask did not finish within {timeoutMs} ms; its session was closed. Ask again with a longer timeout or use a session." },
 } as const satisfies Record<string, ErrorSpec>;
 

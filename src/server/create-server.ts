@@ -146,7 +146,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
     close() {
       closing ??= (async () => {
         hub.close();
-        await wsServer.close(1001, "server shutting down");
+        await wsServer.close(new CompanionError("SHUTTING_DOWN"));
         await new Promise<void>((resolve) => {
           if (!server.listening) return resolve();
           server.close(() => resolve());

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { ConfigError, ConfigStoreError, openConfigStore, resolveConfig } from "../../src/config/index.js";
+import { openConfigStore, resolveConfig } from "../../src/config/index.js";
+import { CompanionError } from "../../src/protocol/index.js";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
 
 afterAll(cleanupTempDirs);
@@ -75,7 +76,8 @@ describe("bad values stop start with the variable, the value and what is allowed
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toBeInstanceOf(CompanionError);
+    expect((err as CompanionError).code).toBe("CONFIG_INVALID");
     const msg = (err as Error).message;
     expect(msg).toContain(name);
     expect(msg).toContain(JSON.stringify(value));
@@ -123,7 +125,7 @@ describe("config store", () => {
     const dir = tempDir();
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "config.json"), "{ not json");
-    expect(() => openConfigStore(dir)).toThrow(ConfigStoreError);
+    expect(() => openConfigStore(dir)).toThrow(expect.objectContaining({ code: "CONFIG_FILE_INVALID" }));
     expect(() => openConfigStore(dir)).toThrow(join(dir, "config.json"));
   });
 });

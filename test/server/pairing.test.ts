@@ -94,7 +94,7 @@ describe("pairing flow", () => {
     const started = Date.now();
     const del = await fetch(`${d.url}/api/devices/${deviceId}`, { method: "DELETE", headers: { authorization: `Bearer ${d.token}` } });
     expect(del.status).toBe(200);
-    expect((await ws.closed).code).toBe(4401);
+    expect(await ws.closed).toEqual({ code: 4401, reason: "UNAUTHORIZED" });
     expect(Date.now() - started).toBeLessThan(1000);
     expect((await fetch(`${d.url}/api/info`, { headers: { authorization: `Bearer ${deviceToken}` } })).status).toBe(401);
   });

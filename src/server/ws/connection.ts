@@ -24,6 +24,14 @@ export interface Connection {
   readonly state: Map<string, unknown>;
 }
 
+/**
+ * Ends a connection the way the error table says: its row's `wsClose` code (1011 for a row without one),
+ * the error code as the close reason. The one place a server-side close code is chosen.
+ */
+export function closeWith(conn: Pick<Connection, "socket">, err: CompanionError): void {
+  conn.socket.close(err.wsClose ?? 1011, err.code);
+}
+
 export type FrameHandler = (conn: Connection, frame: Envelope) => void | Promise<void>;
 
 /** `transport` is the TCP (or TLS) socket under `socket`, from the upgrade request (for cork/uncork). */

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import {
   CLIENT_FRAMES,
+  CompanionError,
 
   SessionIdSchema,
   WS_MAX_BUFFERED,
@@ -12,7 +13,7 @@ import {
 import type { LogRecord, Session, SessionManager } from "../../sessions/index.js";
 import { runAskRequest, type SessionPolicy } from "../session-policy.js";
 import { parseInput } from "../validate.js";
-import type { Connection, FrameHandler } from "./connection.js";
+import { closeWith, type Connection, type FrameHandler } from "./connection.js";
 
 export interface SessionHubOptions {
   sessions: SessionManager;
@@ -52,7 +53,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     if (buffered > maxBuffered && !conn.state.has("cut")) {
       conn.state.set("cut", true);
       logger.warn({ connectionId: conn.id, buffered }, "slow consumer disconnected");
-      conn.socket.close(1013, "slow consumer: resubscribe with your last seq");
+      closeWith(conn, new CompanionError("SLOW_CONSUMER", { buffered }));
       // The close frame waits behind the backlog; a peer that never reads is dropped.
       setTimeout(() => conn.socket.terminate(), 10_000).unref();
     }

@@ -5,8 +5,8 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CompanionError, PROTOCOL_VERSION, WS_MAX_PAYLOAD, WS_PATH } from "../../protocol/index.js";
 import { extractToken, WS_SUBPROTOCOL, type Principal } from "../auth.js";
-import { errorBody } from "../http-utils.js";
-import { createConnection, dispatchFrame, type Connection, type FrameHandler } from "./connection.js";
+import { errorBody, toCompanionError } from "../http-utils.js";
+import { closeWith, createConnection, dispatchFrame, type Connection, type FrameHandler } from "./connection.js";
 
 export interface WsServerOptions {
   server: Server;
@@ -26,10 +26,10 @@ export interface WsServerOptions {
 
 export interface WsServer {
   readonly connections: ReadonlySet<Connection>;
-  /** Closes the connections that match (e.g. a revoked device: 4401). */
-  closeWhere(match: (conn: Connection) => boolean, code: number, reason: string): number;
-  /** Closes every client with `code` (1001 going away) and stops accepting. */
-  close(code?: number, reason?: string): Promise<void>;
+  /** Closes the connections that match with the error's close code (e.g. a revoked device: UNAUTHORIZED, 4401). */
+  closeWhere(match: (conn: Connection) => boolean, err: CompanionError): number;
+  /** Closes every client with the error's close code (default SHUTTING_DOWN, 1001) and stops accepting. */
+  close(err?: CompanionError): Promise<void>;
 }
 
 function rejectUpgrade(socket: Duplex, err: CompanionError): void {
@@ -63,7 +63,8 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
     try {
       principal = options.authorize(req, extractToken(req));
     } catch (err) {
-      return rejectUpgrade(socket, err instanceof CompanionError ? err : new CompanionError("INTERNAL"));
+      // An unexpected failure is logged with its stack here and answered INTERNAL.
+      return rejectUpgrade(socket, toCompanionError(err, logger));
     }
     const address = req.socket.remoteAddress ?? "unknown";
     if ((perAddress.get(address) ?? 0) >= maxPerAddress) {
@@ -115,17 +116,17 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
   let closing: Promise<void> | undefined;
   return {
     connections,
-    closeWhere(match, code, reason) {
+    closeWhere(match, err) {
       let n = 0;
       for (const c of connections) {
         if (!match(c)) continue;
         n++;
-        c.socket.close(code, reason);
+        closeWith(c, err);
         setTimeout(() => c.socket.terminate(), 500).unref();
       }
       return n;
     },
-    close(code = 1001, reason = "server shutting down") {
+    close(err = new CompanionError("SHUTTING_DOWN")) {
       closing ??= (async () => {
         options.server.off("upgrade", onUpgrade);
         const closed = [...connections].map(
@@ -140,7 +141,7 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
                 clearTimeout(t);
                 resolve();
               });
-              c.socket.close(code, reason);
+              closeWith(c, err);
             }),
         );
         await Promise.all(closed);
