@@ -221,7 +221,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
         logger.info("shutting down");
         await (await advertisement)?.close();
         // Sessions first, so connected clients still receive the shutdown update live.
-        await sessions.shutdown();
+        await sessions.suspendAll();
         await server.close();
         pairing.devices.flush();
         if (writeState) removeStateFile(config.configDir, process.pid);

@@ -15,6 +15,7 @@ import { registerAskRoutes } from "./routes/ask.js";
 import { registerClaudeRoutes, type ClaudeRouteDeps } from "./routes/claude.js";
 import { registerHealthRoutes, type HealthDeps } from "./routes/health.js";
 import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./routes/pairing.js";
+import { registerPermissionRoutes } from "./routes/permission.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerTokenRoutes } from "./routes/token.js";
 import { createSessionPolicy } from "./session-policy.js";
@@ -93,6 +94,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
   registerTokenRoutes(app, deps);
   registerSessionRoutes(app, routeDeps);
   registerAskRoutes(app, routeDeps);
+  registerPermissionRoutes(app, routeDeps);
   registerClaudeRoutes(app, deps);
   if (deps.pairing) {
     const attempts = createRateLimiter(limits.authFailuresPerMinute);

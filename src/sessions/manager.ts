@@ -11,10 +11,11 @@ import { runAsk, type AskInput, type AskOptions, type AskResult } from "./ask.js
 import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
 import type { PermissionClientAnswer } from "./permissions.js";
 import { restoredStateOf } from "./restore.js";
-import { Session } from "./session.js";
+import { createSessionPersistence } from "./persistence.js";
+import { Session, type SessionOptions } from "./session.js";
 import { DEFAULT_SESSION_LIMITS, type PromptImage, type PromptInput, type SendResult, type SessionLimits, type SpawnSettings } from "./types.js";
 import { WarmPool } from "./warm-pool.js";
-import type { SessionMeta, SessionStore, PersistedSession } from "./store.js";
+import type { PersistedSession, SessionStore } from "./store.js";
 
 /** Spawn settings for new sessions, from the resolved config. */
 export interface SessionDefaults extends SpawnSettings {
@@ -69,6 +70,9 @@ export interface CreateSessionInput {
   resume?: string;
 }
 
+/** What differs between a created, a resumed and a restored session; the rest is the manager's. */
+type NewSessionInput = Pick<SessionOptions, "id" | "workingDirectory" | "spawn" | "resume" | "log" | "process" | "restored">;
+
 export type SessionEventListener = (record: LogRecord) => void;
 
 export interface SessionManager {
@@ -79,6 +83,8 @@ export interface SessionManager {
   list(): Session[];
   send(id: string, prompt: PromptInput): SendResult;
   answerPermission(id: string, permissionId: string, answer: PermissionClientAnswer, client?: string): void;
+  /** Answers a permission by its id wherever it is pending (ids are Claude's request UUIDs, unique across sessions). */
+  answerPermissionAnywhere(permissionId: string, answer: PermissionClientAnswer, client?: string): { sessionId: string };
   interrupt(id: string): Promise<{ interrupted: boolean; droppedPromptIds: string[] }>;
   keepAlive(id: string): void;
   setPermissionMode(id: string, mode: PermissionMode): Promise<void>;
@@ -88,10 +94,12 @@ export interface SessionManager {
   onEvent(listener: SessionEventListener): () => void;
   counts(): { active: number; max: number };
   poolStatus(): { size: number; spares: number; ready: number };
-  /** close(id): closes one session (resolves when its process exited). close(): stops everything; idempotent. */
-  close(...args: [] | [id: string]): Promise<void>;
-  /** Daemon shutdown: every open session is told, interrupted and its process stopped, but kept open on disk. */
-  shutdown(): Promise<void>;
+  /** Closes one session (SESSION_NOT_FOUND); resolves when its process exited. Idempotent per session. */
+  closeSession(id: string): Promise<void>;
+  /** Closes every session and stops the warm pool and the store; idempotent. */
+  close(): Promise<void>;
+  /** Daemon shutdown: every open session is told, interrupted and its process stopped, but kept open on disk; idempotent. */
+  suspendAll(): Promise<void>;
 }
 
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
@@ -143,34 +151,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   };
 
-  const store = options.store;
-  const metaOf = (session: Session, closedAt?: number): SessionMeta => ({
-    version: 1,
-    sessionId: session.id,
-    workingDirectory: session.workingDirectory,
-    createdAt: session.createdAt,
-    permissionMode: session.permissionMode,
-    ...(session.model !== undefined ? { model: session.model } : {}),
-    ...(closedAt !== undefined ? { closedAt } : {}),
-  });
-  // Every event is on disk before any listener (and so any client) sees it; meta follows state changes.
-  const persist = store
-    ? (record: LogRecord): void => {
-        store.append(record);
-        if (record.event.type === "sessionUpdate") {
-          const session = sessions.get(record.event.sessionId);
-          if (session) store.writeMeta(metaOf(session, record.event.data.state === "closed" ? now() : undefined));
-        }
-      }
-    : options.persist;
+  const persistence = createSessionPersistence({ store: options.store, persist: options.persist, sessionOf: (id) => sessions.get(id), now });
+  const persist = persistence.persist;
 
   const onClosed = (session: Session): void => {
     unsubscribes.get(session)?.();
     unsubscribes.delete(session);
     const done = session.close();
     stopping.set(session.id, done);
-    if (store) void done.finally(() => store.release(session.id));
     void done.finally(() => {
+      persistence.released(session.id);
       if (stopping.get(session.id) === done) stopping.delete(session.id);
     });
     pruneClosed();
@@ -192,6 +182,25 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (!info?.isDirectory()) {
       throw new CompanionError("BAD_REQUEST", { reason: `workingDirectory '${dir}' does not exist or is not a directory` }, { field: "workingDirectory" });
     }
+  };
+
+  /** The one place a Session is built, for create, resume and restore: registered, fanned out, in creation order. */
+  const newSession = (input: NewSessionInput): Session => {
+    const session = new Session({
+      ...input,
+      startClaude: options.startClaude,
+      logger: options.logger,
+      now,
+      limits,
+      onClosed,
+      ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
+      ...(persist ? { persist } : {}),
+    });
+    // Re-inserted so the map keeps creation order (list() and pruning rely on it).
+    sessions.delete(session.id);
+    sessions.set(session.id, session);
+    if (session.state !== "closed") unsubscribes.set(session, session.log.subscribe(fanOut));
+    return session;
   };
 
   const create = async (input: CreateSessionInput = {}): Promise<Session> => {
@@ -224,26 +233,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const id = resumeId ?? pooled?.sessionId ?? randomUUID();
       const previous = sessions.get(id);
       const keptLog: EventLog | undefined = previous?.state === "closed" ? previous.log : undefined;
-      session = new Session({
+      session = newSession({
         id,
         workingDirectory: cwd,
         spawn,
         resume: resumeId !== undefined,
-        startClaude: options.startClaude,
-        logger: options.logger,
-        now,
-        limits,
-        onClosed,
-        ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
-        ...(persist ? { persist } : {}),
         ...(keptLog ? { log: keptLog } : {}),
         ...(pooled ? { process: pooled } : {}),
       });
-      // Re-inserted so the map keeps creation order (list() and pruning rely on it).
-      sessions.delete(id);
-      sessions.set(id, session);
-      store?.writeMeta(metaOf(session));
-      unsubscribes.set(session, session.log.subscribe(fanOut));
+      persistence.created(session);
       logger.info({ sessionId: id, cwd, pooled: pooled !== undefined, resume: resumeId !== undefined }, "session created");
     } finally {
       creating--;
@@ -265,35 +263,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     log.load(records);
     const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: meta.permissionMode };
     if (meta.model !== undefined) spawn.model = meta.model;
-    const session = new Session({
-      id: meta.sessionId,
-      workingDirectory: meta.workingDirectory,
-      spawn,
-      resume: restored.transcript,
-      startClaude: options.startClaude,
-      logger: options.logger,
-      now,
-      limits,
-      onClosed,
-      log,
-      restored,
-    });
-    sessions.set(session.id, session);
-    if (session.state !== "closed") unsubscribes.set(session, session.log.subscribe(fanOut));
-    session.restore();
+    newSession({ id: meta.sessionId, workingDirectory: meta.workingDirectory, spawn, resume: restored.transcript, log, restored }).restore();
   };
-  if (store) {
-    const saved = store.load();
-    for (const s of saved) {
-      try {
-        restore(s);
-      } catch (err) {
-        logger.error({ err, sessionId: s.meta.sessionId }, "could not restore a session");
-      }
+  const saved = persistence.load();
+  for (const s of saved) {
+    try {
+      restore(s);
+    } catch (err) {
+      logger.error({ err, sessionId: s.meta.sessionId }, "could not restore a session");
     }
-    pruneClosed();
-    if (saved.length) logger.info({ sessions: saved.length, open: openCount() }, "sessions restored from disk");
   }
+  pruneClosed();
+  if (saved.length) logger.info({ sessions: saved.length, open: openCount() }, "sessions restored from disk");
 
   /** Stops everything once: the pool, every open session (closed, or suspended to be restored), the store. */
   const stopAll = (how: "close" | "suspend"): Promise<void> => {
@@ -302,9 +283,28 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const open = [...sessions.values()].filter((s) => s.state !== "closed");
       const stop = (s: Session) => (how === "close" ? s.close("shutdown") : s.suspend("daemon-shutdown"));
       await Promise.all([pool.close(), ...open.map(stop), ...stopping.values()]);
-      store?.close();
+      persistence.close();
     })();
     return closing;
+  };
+
+  const answerPermissionAnywhere = (permissionId: string, answer: PermissionClientAnswer, client?: string): { sessionId: string } => {
+    let notPending: unknown;
+    for (const s of sessions.values()) {
+      if (s.state === "closed") continue;
+      try {
+        s.answerPermission(permissionId, answer, client);
+        return { sessionId: s.id };
+      } catch (e) {
+        if (e instanceof CompanionError && e.code === "PERMISSION_NOT_FOUND") continue;
+        if (e instanceof CompanionError && e.code === "PERMISSION_NOT_PENDING") {
+          notPending = e;
+          continue;
+        }
+        throw e;
+      }
+    }
+    throw notPending ?? new CompanionError("PERMISSION_NOT_FOUND", { permissionId });
   };
 
   return {
@@ -316,6 +316,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     send: (id, prompt) => get(id).send(prompt),
     answerPermission: (id, permissionId, answer, client) => get(id).answerPermission(permissionId, answer, client),
+    answerPermissionAnywhere,
     interrupt: (id) => get(id).interrupt(),
     keepAlive: (id) => get(id).keepAlive(),
     setPermissionMode: (id, mode) => get(id).setPermissionMode(mode),
@@ -329,10 +330,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     counts: () => ({ active: openCount(), max: maxSessions }),
     poolStatus: () => pool.status(),
-    shutdown: () => stopAll("suspend"),
-    close: (...args: [] | [id: string]) => {
-      if (args.length === 0) return stopAll("close");
-      return get(args[0]).close("closed");
-    },
+    closeSession: (id) => get(id).close("closed"),
+    close: () => stopAll("close"),
+    suspendAll: () => stopAll("suspend"),
   };
 }

@@ -44,9 +44,6 @@ export interface SessionOptions {
   /** State read back from disk after a daemon restart; the log is then given in `log`. */
   restored?: RestoredState;
 }
-
-
-
 export class Session {
   readonly id: string;
   readonly workingDirectory: string;
@@ -204,17 +201,10 @@ export class Session {
    * open (idle, no process) so that it is restored on the next start. Resolves when the process exited.
    */
   suspend(reason = "daemon-shutdown"): Promise<void> {
-    if (this.closing) return this.closing;
-    this.idle.disarm();
-    this.monitor.stop();
-    const dropped = this.turns.dropQueue();
-    const turn = this.turns.clear();
-    this.permissions.cancelAll("shutdown", "The daemon is shutting down.");
-    this.permissions.dispose();
-    if (this.currentState === "active") this.setState("turn-end", reason, dropped);
-    else this.emitUpdate(reason, dropped);
-    this.closing = this.slot.close(turn !== undefined);
-    return this.closing;
+    return this.teardown("The daemon is shutting down.", (dropped) => {
+      if (this.currentState === "active") this.setState("turn-end", reason, dropped);
+      else this.emitUpdate(reason, dropped);
+    });
   }
 
   /** Runs a prompt now or queues it; position 0 runs at once. Throws SESSION_CLOSED or SESSION_BUSY. */
@@ -290,15 +280,25 @@ export class Session {
   /** Resolves pending permissions, stops the process, state closed. Idempotent; resolves when the process exited. */
   close(reason = "closed"): Promise<void> {
     if (this.closing) return this.closing;
+    const done = this.teardown(`The session was closed (${reason}).`, (dropped) => this.setState("close", reason, dropped));
+    this.options.onClosed?.(this);
+    return done;
+  }
+
+  /**
+   * The one teardown of close and suspend, run once: timers stop, the queue and the turn are dropped, pending
+   * permissions are cancelled, `announce` reports the new state, then the process is stopped.
+   */
+  private teardown(permissionMessage: string, announce: (droppedPromptIds: string[]) => void): Promise<void> {
+    if (this.closing) return this.closing;
     this.idle.disarm();
     this.monitor.stop();
     const dropped = this.turns.dropQueue();
     const turn = this.turns.clear();
-    this.permissions.cancelAll("shutdown", `The session was closed (${reason}).`);
+    this.permissions.cancelAll("shutdown", permissionMessage);
     this.permissions.dispose();
-    this.setState("close", reason, dropped);
+    announce(dropped);
     this.closing = this.slot.close(turn !== undefined);
-    this.options.onClosed?.(this);
     return this.closing;
   }
 

@@ -42,7 +42,7 @@ describe.skipIf(!realClaudeInstalled())("sessions against the real Claude Code C
     const userPrompt = recorder.ofType(s.id, "userMessage")[0]!.data.promptId;
     expect(done.data.promptIds).toEqual([userPrompt]);
     await recorder.wait(s.id, "sessionUpdate", (e) => e.data.state === "idle" && e.data.reason === "turn-complete");
-    await manager.close(s.id);
+    await manager.closeSession(s.id);
   });
 
   test("allow writes the file; deny does not and Claude is told why", async () => {
@@ -66,7 +66,7 @@ describe.skipIf(!realClaudeInstalled())("sessions against the real Claude Code C
     expect(toolResult.data).toMatchObject({ isError: true });
     expect(toolResult.data.phase === "result" && toolResult.data.content).toContain("Nope from the test");
     expect(second.seq).toBeGreaterThan(toolResult.seq);
-    await manager.close(s.id);
+    await manager.closeSession(s.id);
   });
 
   test("interrupt mid-stream ends the turn and the same process answers the next prompt", async () => {
@@ -82,7 +82,7 @@ describe.skipIf(!realClaudeInstalled())("sessions against the real Claude Code C
     const done = await recorder.wait(s.id, "streamComplete", (e) => e.data.promptIds.includes(promptId), { timeoutMs: 20_000 });
     expect(done.data).toMatchObject({ isError: false, result: "Hello from fake API." });
     expect(s.process!.pid).toBe(pid);
-    await manager.close(s.id);
+    await manager.closeSession(s.id);
   });
 
   test("kill -9 reports CLAUDE_EXITED; the next prompt resumes and the API receives the earlier conversation", async () => {
@@ -105,7 +105,7 @@ describe.skipIf(!realClaudeInstalled())("sessions against the real Claude Code C
     const history = (request?.messages ?? []).map((m) => textOf(m.content)).join("\n");
     expect(history).toContain("Remember the word banana");
     expect(history).toContain("Hello from fake API.");
-    await manager.close(s.id);
+    await manager.closeSession(s.id);
   });
 
   test("an API error becomes CLAUDE_ERROR with the CLI's message", async () => {
@@ -116,6 +116,6 @@ describe.skipIf(!realClaudeInstalled())("sessions against the real Claude Code C
     const err = recorder.ofType(s.id, "sessionError")[0]!;
     expect(err.data.code).toBe("CLAUDE_ERROR");
     expect(err.data.message.toLowerCase()).toMatch(/401|api key|x-api-key|auth/);
-    await manager.close(s.id);
+    await manager.closeSession(s.id);
   });
 });

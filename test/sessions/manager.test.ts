@@ -29,7 +29,7 @@ describe("registry and limits", () => {
     await manager.create();
     expect(await codeOf(manager.create())).toBe("TOO_MANY_SESSIONS");
     expect(manager.counts()).toEqual({ active: 2, max: 2 });
-    await manager.close(a.id);
+    await manager.closeSession(a.id);
     expect(a.state).toBe("closed");
     expect(manager.counts()).toEqual({ active: 1, max: 2 });
     const c = await manager.create();
@@ -42,10 +42,10 @@ describe("registry and limits", () => {
     expect(await codeOf(manager.create({ workingDirectory: path.join(cwd, "missing") }))).toBe("BAD_REQUEST");
     expect(await codeOf(manager.create({ resume: "not-a-uuid" }))).toBe("BAD_REQUEST");
     const s = await manager.create();
-    await manager.close(s.id);
+    await manager.closeSession(s.id);
     expect(await codeOf(() => manager.send(s.id, { text: "hi" }))).toBe("SESSION_CLOSED");
     expect(await codeOf(manager.interrupt(s.id))).toBe("SESSION_CLOSED");
-    await manager.close(s.id); // idempotent
+    await manager.closeSession(s.id); // idempotent
   });
 
   test("a missing CLI gives CLAUDE_UNAVAILABLE on the session and the session stays usable", async () => {
@@ -108,7 +108,7 @@ describe("idle timeout", () => {
     const { manager, recorder, processes } = start();
     const s = await manager.create({ prompt: "remember banana" });
     await recorder.wait(s.id, "streamComplete");
-    await manager.close(s.id);
+    await manager.closeSession(s.id);
     const lastSeq = recorder.lastSeq(s.id);
 
     const resumed = await manager.create({ resume: s.id, prompt: "history" });

@@ -45,7 +45,7 @@ export function registerSessionRoutes(app: Polka, deps: SessionRouteDeps): void 
   app.delete("/api/stream/:id", async (req, res) => {
     const id = sessionId(req.params.id);
     sessions.get(id);
-    await sessions.close(id);
+    await sessions.closeSession(id);
     sendJson(res, 200, { closed: true, sessionId: id });
   });
 

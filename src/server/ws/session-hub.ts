@@ -168,7 +168,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
 
   on("streamClose", async (conn, _data, ctx) => {
     sessions.get(ctx.sessionId);
-    await sessions.close(ctx.sessionId);
+    await sessions.closeSession(ctx.sessionId);
     ack(conn, "streamClose", ctx);
   });
 

@@ -1,0 +1,59 @@
+// The manager's persistence plumbing: every record on disk before listeners, meta that follows state changes; no session logic.
+import type { LogRecord } from "./event-log.js";
+import type { Session } from "./session.js";
+import type { PersistedSession, SessionMeta, SessionStore } from "./store.js";
+
+export interface SessionPersistenceOptions {
+  /** Sessions on disk; without it nothing is saved and nothing restored. */
+  store?: SessionStore;
+  /** Used instead of the store's hook when there is no store (e.g. a test's JSONL writer). */
+  persist?: (record: LogRecord) => void;
+  /** The open or kept session of an id, to write its meta on a state change. */
+  sessionOf: (id: string) => Session | undefined;
+  now: () => number;
+}
+
+export interface SessionPersistence {
+  /** Called synchronously with every record before any listener sees it; undefined when nothing persists. */
+  readonly persist: ((record: LogRecord) => void) | undefined;
+  /** Saved sessions to restore (empty without a store). */
+  load(): PersistedSession[];
+  /** Writes the meta of a session that was just created or resumed. */
+  created(session: Session): void;
+  /** The session's process has exited: its event file is closed (it stays on disk). */
+  released(sessionId: string): void;
+  close(): void;
+}
+
+export function metaOf(session: Session, closedAt?: number): SessionMeta {
+  return {
+    version: 1,
+    sessionId: session.id,
+    workingDirectory: session.workingDirectory,
+    createdAt: session.createdAt,
+    permissionMode: session.permissionMode,
+    ...(session.model !== undefined ? { model: session.model } : {}),
+    ...(closedAt !== undefined ? { closedAt } : {}),
+  };
+}
+
+export function createSessionPersistence(options: SessionPersistenceOptions): SessionPersistence {
+  const { store, sessionOf, now } = options;
+  // Every event is on disk before any listener (and so any client) sees it; meta follows state changes.
+  const persist = store
+    ? (record: LogRecord): void => {
+        store.append(record);
+        if (record.event.type === "sessionUpdate") {
+          const session = sessionOf(record.event.sessionId);
+          if (session) store.writeMeta(metaOf(session, record.event.data.state === "closed" ? now() : undefined));
+        }
+      }
+    : options.persist;
+  return {
+    persist,
+    load: () => store?.load() ?? [],
+    created: (session) => store?.writeMeta(metaOf(session)),
+    released: (sessionId) => store?.release(sessionId),
+    close: () => store?.close(),
+  };
+}
