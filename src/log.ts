@@ -1,4 +1,5 @@
 // The root pino logger: JSON in daemon mode, readable coloured lines in the foreground. Redacts tokens.
+import { existsSync, readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import kleur from "kleur";
 import pino, { type Logger } from "pino";
@@ -54,16 +55,27 @@ export function prettyLine(obj: Record<string, unknown>, color: boolean): string
   return `${c.gray(time)} ${paint(level.padEnd(5))} ${room ? c.cyan(`[${String(room)}] `) : ""}${String(msg ?? "")}${extras ? " " + c.gray(extras) : ""}\n`;
 }
 
+/** One line of the JSON log, readable (a line that is not JSON is printed as it is). */
+export function readableLogLine(line: string, color: boolean): string {
+  try {
+    return prettyLine(JSON.parse(line) as Record<string, unknown>, color);
+  } catch {
+    return line + "\n";
+  }
+}
+
+/** The last `n` lines of a JSON log file, readable. */
+export function tailLog(path: string, n: number, color: boolean): string {
+  if (!existsSync(path)) return "";
+  const lines = readFileSync(path, "utf8").split("\n").filter(Boolean).slice(-n);
+  return lines.map((l) => readableLogLine(l, color)).join("");
+}
+
 function prettyStream(dest: NodeJS.WritableStream, color: boolean): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, cb) {
       for (const line of chunk.toString("utf8").split("\n")) {
-        if (!line) continue;
-        try {
-          dest.write(prettyLine(JSON.parse(line) as Record<string, unknown>, color));
-        } catch {
-          dest.write(line + "\n");
-        }
+        if (line) dest.write(readableLogLine(line, color));
       }
       cb();
     },

@@ -1,33 +1,55 @@
-// What `start` and `pair` print for humans: URLs and the pairing QR code.
+// What `start`, `start -d` and `pair` print for humans: URLs, the Claude line and the pairing QR code.
 import kleur from "kleur";
-import qrcode from "qrcode-terminal";
+import { baseUrl } from "../daemon/addresses.js";
+import { CompanionError } from "../protocol/errors.js";
 
-export function renderQr(text: string): Promise<string> {
+/** The QR code as text (qrcode-terminal is loaded only when a code is printed). */
+export async function renderQr(text: string): Promise<string> {
+  const { default: qrcode } = await import("qrcode-terminal");
   return new Promise((resolve) => qrcode.generate(text, { small: true }, (qr: string) => resolve(qr)));
 }
 
-export interface BannerInput {
-  version: string;
-  claudeLine: string;
-  urls: string[];
-  pairingUrl: string;
-  qr: string;
-  expiresAt?: number;
-  fingerprint?: string | undefined;
+/** The one wording of a missing Claude Code CLI: the CLAUDE_UNAVAILABLE row's message and hint. */
+export function claudeUnavailableLine(cliPath: string): string {
+  const err = new CompanionError("CLAUDE_UNAVAILABLE", { path: cliPath });
+  return `${err.message} Sessions cannot start until it is installed. ${err.hint ?? ""}`.trim();
 }
 
-export function formatBanner(b: BannerInput): string {
+export interface StartBannerInput {
+  /** e.g. "0.1.0" or "0.1.0 (background, pid 123)". */
+  version: string;
+  claude: { available: boolean; version?: string | null; path?: string | null };
+  protocol: "http" | "https";
+  /** Addresses the daemon listens on (what /api/info reports as `addresses`). */
+  hosts: readonly string[];
+  port: number;
+  /** The loopback URL the CLI on this machine uses. */
+  loopbackUrl: string;
+  pairing: { url: string; expiresAt?: number };
+  fingerprint?: string | null | undefined;
+}
+
+/** The URLs to show, each once: one per listening address (IPv6 in brackets), then the loopback URL. */
+export function bannerUrls(protocol: "http" | "https", hosts: readonly string[], port: number, loopbackUrl: string): string[] {
+  return [...new Set([...hosts.map((h) => baseUrl(protocol, h, port)), loopbackUrl])];
+}
+
+/** The banner of `start` and `start -d` (one function, so both show the same URLs). */
+export async function formatStartBanner(b: StartBannerInput): Promise<string> {
+  const claudeLine = b.claude.available
+    ? kleur.green(`Claude Code ${b.claude.version ?? ""}`.trim())
+    : kleur.yellow(claudeUnavailableLine(b.claude.path ?? "claude"));
   const lines = [
     "",
     `${kleur.bold("claude-companion")} ${kleur.gray(b.version)}`,
-    b.claudeLine,
+    claudeLine,
     "",
     kleur.bold("Open on your phone (same Wi-Fi):"),
-    ...b.urls.map((u) => `  ${kleur.cyan(u)}`),
+    ...bannerUrls(b.protocol, b.hosts, b.port, b.loopbackUrl).map((u) => `  ${kleur.cyan(u)}`),
     "",
-    b.qr,
-    `Or open: ${kleur.cyan(b.pairingUrl)}`,
-    kleur.gray(`Scan to pair: one use${b.expiresAt ? `, valid until ${new Date(b.expiresAt).toLocaleTimeString()}` : ""}. New code: claude-companion pair`),
+    await renderQr(b.pairing.url),
+    `Or open: ${kleur.cyan(b.pairing.url)}`,
+    kleur.gray(`Scan to pair: one use${b.pairing.expiresAt ? `, valid until ${new Date(b.pairing.expiresAt).toLocaleTimeString()}` : ""}. New code: claude-companion pair`),
     ...(b.fingerprint ? [kleur.gray(`TLS certificate fingerprint (SHA-256): ${b.fingerprint}`)] : []),
     "",
   ];

@@ -1,4 +1,4 @@
-// Shared CLI plumbing: config loading with clear exits, talking to the running daemon.
+// Shared CLI plumbing: one context per command (config, store, token, running daemon), talking to the daemon.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import kleur from "kleur";
@@ -7,13 +7,15 @@ import {
   processEnv,
   resolveConfig,
   resolveConfigDir,
+  resolveMasterToken,
   type ConfigStore,
+  type MasterToken,
   type RawValue,
   type ResolvedConfig,
   type SettingKey,
 } from "../config/index.js";
-// Not the daemon barrel: that would load the whole daemon (ws, polka, execa …) for every command.
 import { isCompanionError } from "../protocol/errors.js";
+// Not the daemon barrel: that would load the whole daemon (ws, polka, execa …) for every command.
 import { isDaemonAlive, readStateFile, removeStateFile, type DaemonState } from "../daemon/state-file.js";
 
 export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOT_RUNNING: 3 } as const;
@@ -25,35 +27,60 @@ export function fail(message: string, code: number = EXIT.ERROR, hint?: string):
   process.exit(code);
 }
 
-export function openStoreOrExit(configDirFlag?: string): ConfigStore {
-  try {
-    return openConfigStore(resolveConfigDir(configDirFlag));
-  } catch (e) {
-    if (isCompanionError(e) && e.code === "CONFIG_FILE_INVALID") fail(e.message, EXIT.USAGE);
-    throw e;
-  }
+export interface RunningDaemon {
+  state: DaemonState;
 }
 
-export function loadConfigOrExit(flags: Partial<Record<SettingKey, RawValue>>, configDirFlag?: string): { config: ResolvedConfig; store: ConfigStore } {
-  const store = openStoreOrExit(configDirFlag);
+/** What every command works with: the resolved config, the conf store, the master token and the running daemon. */
+export interface CliContext {
+  readonly config: ResolvedConfig;
+  readonly store: ConfigStore;
+  /** The token the daemon accepts (AUTH_TOKEN, else the stored one, created on first read). */
+  readonly token: string;
+  /** Whether `token` comes from AUTH_TOKEN (then it cannot be rotated). */
+  readonly tokenFromEnv: boolean;
+  /** The live daemon of this config dir, or null (a stale state file is removed). */
+  readonly running: RunningDaemon | null;
+}
+
+export interface CliFlags {
+  configDir?: string | undefined;
+  /** Setting flags (only `start` has them). */
+  settings?: Partial<Record<SettingKey, RawValue>>;
+}
+
+/** Opens the store and resolves the config once for a command; a bad setting or config file exits 2 with one line. */
+export function cliContext(flags: CliFlags = {}): CliContext {
+  const env = processEnv();
+  let store: ConfigStore;
+  let config: ResolvedConfig;
   try {
-    const config = resolveConfig({
-      flags,
-      env: processEnv(),
+    store = openConfigStore(resolveConfigDir(flags.configDir, env));
+    config = resolveConfig({
+      flags: flags.settings ?? {},
+      env,
       store: store.settings(),
       configDir: store.dir,
       processCwd: process.cwd(),
       isTTY: Boolean(process.stderr.isTTY),
     });
-    return { config, store };
   } catch (e) {
-    if (isCompanionError(e) && e.code === "CONFIG_INVALID") fail(e.message, EXIT.USAGE);
+    if (isCompanionError(e) && (e.code === "CONFIG_INVALID" || e.code === "CONFIG_FILE_INVALID")) fail(e.message, EXIT.USAGE, e.hint);
     throw e;
   }
-}
-
-export interface RunningDaemon {
-  state: DaemonState;
+  let master: MasterToken | undefined;
+  const token = () => (master ??= resolveMasterToken(config, store));
+  return {
+    config,
+    store,
+    get token() {
+      return token().token;
+    },
+    get tokenFromEnv() {
+      return token().fromEnv;
+    },
+    running: findRunningDaemon(config.configDir),
+  };
 }
 
 /** The state file of a live daemon, or null. A stale file (dead pid, or a pid reused by another program) is removed. */
@@ -65,11 +92,6 @@ export function findRunningDaemon(configDir: string): RunningDaemon | null {
     return null;
   }
   return { state };
-}
-
-/** The token the daemon accepts: AUTH_TOKEN when set, else the stored one. */
-export function currentToken(store: ConfigStore): string {
-  return processEnv().AUTH_TOKEN || store.ensureToken();
 }
 
 /** Calls the running daemon over loopback; with TLS the connection is pinned to the fingerprint in the state file. */

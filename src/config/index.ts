@@ -4,6 +4,7 @@ import { defaultConfigDir } from "./paths.js";
 export { configInvalid, SETTINGS, type SettingKey, type Settings } from "./settings.js";
 export { resolveConfig, type ConfigInputs, type ResolvedConfig, type RawValue } from "./resolve.js";
 export { openConfigStore, ensureConfigDir, type ConfigStore } from "./store.js";
+export { resolveMasterToken, type MasterToken } from "./master-token.js";
 export { defaultConfigDir, CONFIG_FILE, STATE_FILE, LOG_FILE } from "./paths.js";
 
 /** The process environment, read here and nowhere else. */

@@ -21,9 +21,14 @@ export interface ConfigInputs {
 
 export interface ResolvedConfig extends Readonly<Settings> {
   readonly configDir: string;
+  /** Colour on stderr: a terminal and NO_COLOR unset. */
   readonly color: boolean;
-  /** Whether the master token came from AUTH_TOKEN. */
-  readonly tokenFromEnv: boolean;
+  /** Whether NO_COLOR is set (for output on other streams than stderr). */
+  readonly noColor: boolean;
+  /** The user's home directory (HOME, else the OS's). */
+  readonly home: string;
+  /** The PATH the CLI runs with (for the service file); empty when unset. */
+  readonly searchPath: string;
 }
 
 function toRaw(v: unknown): string | undefined {
@@ -67,7 +72,8 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
   if (!isDirectory(cwd)) throw configInvalid(flags.cwd !== undefined ? "--cwd" : "cwd", cwd, SETTINGS.cwd.allowed);
   out.cwd = cwd;
 
-  const roots = (out.allowedRoots as string[]).length ? (out.allowedRoots as string[]) : [env.HOME || homedir()];
+  const home = env.HOME || homedir();
+  const roots = (out.allowedRoots as string[]).length ? (out.allowedRoots as string[]) : [home];
   out.allowedRoots = roots.map((r) => resolvePath(inputs.processCwd, r));
 
   if (Boolean(out.tlsCert) !== Boolean(out.tlsKey)) {
@@ -79,12 +85,15 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     out.tls = true;
   }
 
-  const color = !("NO_COLOR" in env) && Boolean(inputs.isTTY);
+  const noColor = "NO_COLOR" in env;
+  const color = !noColor && Boolean(inputs.isTTY);
   return Object.freeze({
     ...(out as Settings),
     allowedTools: Object.freeze([...(out.allowedTools as string[])]) as string[],
     configDir: resolvePath(inputs.configDir),
     color,
-    tokenFromEnv: Boolean(out.authToken),
+    noColor,
+    home,
+    searchPath: env.PATH ?? "",
   });
 }

@@ -10,6 +10,11 @@ export function lanAddresses(): string[] {
   return out;
 }
 
+/** The addresses a daemon bound to `host` can be reached at from the LAN: every LAN address for a wildcard, else `host`. */
+export function listenAddresses(host: string): string[] {
+  return host === "0.0.0.0" || host === "::" ? lanAddresses() : [host];
+}
+
 /** The address the CLI on this machine uses to reach a daemon bound to `host`. */
 export function loopbackFor(host: string): string {
   if (host === "0.0.0.0" || host === "localhost") return "127.0.0.1";

@@ -5,7 +5,7 @@ import type { ResolvedConfig } from "../config/index.js";
 import { PROTOCOL_VERSION, type HealthResponse, type InfoResponse } from "../protocol/index.js";
 import type { SessionManager } from "../sessions/index.js";
 import { VERSION } from "../version.js";
-import { lanAddresses } from "./addresses.js";
+import { listenAddresses } from "./addresses.js";
 import type { DaemonTls } from "./tls.js";
 
 export interface InfoSources {
@@ -37,7 +37,7 @@ export function createInfo(src: InfoSources): { health(): HealthResponse; info()
       serverId: src.serverId,
       hostname: hostname(),
       platform: platform(),
-      addresses: lanAddresses(),
+      addresses: listenAddresses(src.config.host),
       port: src.port(),
       capabilities: ["ws", "rest", "sessions", "permissions", "ask", "replay", "interrupt", "images", "pairing"],
       tls: { enabled: Boolean(src.tls()), fingerprint: src.tls()?.fingerprint ?? null },

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
-import { openConfigStore, processEnv, type ResolvedConfig } from "../config/index.js";
+import { openConfigStore, processEnv, resolveMasterToken, type ResolvedConfig } from "../config/index.js";
 import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot, type ServerLimits } from "../server/index.js";
 import { CompanionError } from "../protocol/index.js";
 import { createSessionManager, createSessionStore, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
-import { baseUrl, lanAddresses, loopbackFor } from "./addresses.js";
+import { baseUrl, lanAddresses, listenAddresses, loopbackFor } from "./addresses.js";
 import { claudeStatusOf, createInfo, testClaude } from "./info.js";
 import { createPairingService, type PairingService } from "./pairing.js";
 import { processStartTime, removeStateFile, writeStateFile } from "./state-file.js";
@@ -38,8 +38,9 @@ export interface Daemon {
   readonly url: string;
   readonly port: number;
   readonly host: string;
-  /** One URL per non-internal IPv4 address, for the banner. */
-  readonly lanUrls: string[];
+  /** The addresses it listens on (every non-internal IPv4 address for a wildcard host), as /api/info reports them. */
+  readonly addresses: string[];
+  readonly protocol: "http" | "https";
   readonly claude: ClaudeDetection;
   readonly tls: DaemonTls | null;
   readonly pairing: PairingService;
@@ -59,7 +60,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const { config } = options;
   const logger = options.logger.child({ room: "daemon" });
   const store = openConfigStore(config.configDir);
-  let token = config.authToken || store.ensureToken();
+  let master = resolveMasterToken(config, store);
   const serverId = store.ensureServerId();
   const claude = options.claude ?? (await detectClaude(config.claudeCliPath, { timeoutMs: 5000 }));
   const tls = config.tls ? await loadTls(config, options.logger) : null;
@@ -105,9 +106,9 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   });
 
   const rotateMasterToken = () => {
-    token = store.rotateToken();
+    master = { token: store.rotateToken(), fromEnv: false };
     logger.info("master token rotated");
-    return token;
+    return master.token;
   };
   const startedAt = Date.now();
   const { health, info } = createInfo({
@@ -126,7 +127,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     logger: options.logger,
     version: VERSION,
     rotateMasterToken,
-    auth: createAuthenticator({ masterToken: () => token, verifyDevice: (t) => pairing.verifyDevice(t) }),
+    auth: createAuthenticator({ masterToken: () => master.token, verifyDevice: (t) => pairing.verifyDevice(t) }),
     health,
     info,
     sessions,
@@ -167,9 +168,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   });
   port = (server.server.address() as AddressInfo).port;
   const url = baseUrl(protocol, loopbackFor(config.host), port);
-  const wildcard = config.host === "0.0.0.0" || config.host === "::";
-  const lanUrls = wildcard ? lanAddresses().map((a) => baseUrl(protocol, a, port)) : [baseUrl(protocol, config.host, port)];
-  lanHost = wildcard ? (lanAddresses()[0] ?? "127.0.0.1") : config.host;
+  const addresses = listenAddresses(config.host);
+  lanHost = addresses[0] ?? "127.0.0.1";
 
   let advertisement: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
   if (config.enableBonjour && !["127.0.0.1", "::1", "localhost"].includes(config.host)) {
@@ -209,12 +209,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     url,
     port,
     host: config.host,
-    lanUrls,
+    addresses,
+    protocol,
     claude,
     tls,
     pairing,
     bonjour: () => bonjour,
-    masterToken: () => token,
+    masterToken: () => master.token,
     rotateMasterToken,
     close() {
       closing ??= (async () => {

@@ -2,7 +2,7 @@
 import kleur from "kleur";
 import { createDeviceRegistry, createKeyValueDeviceStorage, type PublicDevice } from "../../pairing/index.js";
 import { createSilentLogger } from "../../log.js";
-import { callDaemon, currentToken, fail, findRunningDaemon, openStoreOrExit, printJson, type RunningDaemon } from "../common.js";
+import { callDaemon, cliContext, fail, printJson, type CliContext } from "../common.js";
 import type { ConfigStore } from "../../config/index.js";
 
 function offlineRegistry(store: ConfigStore) {
@@ -12,9 +12,9 @@ function offlineRegistry(store: ConfigStore) {
   });
 }
 
-async function list(store: ConfigStore, running: RunningDaemon | null): Promise<PublicDevice[]> {
-  if (!running) return offlineRegistry(store).list();
-  const res = await callDaemon<{ devices: PublicDevice[] }>(running.state, "/api/devices", currentToken(store));
+async function list(ctx: CliContext): Promise<PublicDevice[]> {
+  if (!ctx.running) return offlineRegistry(ctx.store).list();
+  const res = await callDaemon<{ devices: PublicDevice[] }>(ctx.running.state, "/api/devices", ctx.token);
   if (res.status !== 200) fail(`The daemon refused to list devices (HTTP ${res.status}).`);
   return res.body.devices;
 }
@@ -22,8 +22,7 @@ async function list(store: ConfigStore, running: RunningDaemon | null): Promise<
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : "never");
 
 export async function devicesCommand(flags: { json?: boolean; configDir?: string }): Promise<void> {
-  const store = openStoreOrExit(flags.configDir);
-  const devices = await list(store, findRunningDaemon(store.dir));
+  const devices = await list(cliContext(flags));
   if (flags.json) return printJson({ devices });
   if (!devices.length) {
     process.stdout.write("No paired devices. Pair one with: claude-companion pair\n");
@@ -39,12 +38,12 @@ export async function devicesCommand(flags: { json?: boolean; configDir?: string
 export async function revokeCommand(id: string | undefined, flags: { all?: boolean; json?: boolean; configDir?: string }): Promise<void> {
   if (!id && !flags.all) fail("Name a device id, or pass --all.", 2, "List them with: claude-companion devices");
   if (id && flags.all) fail("Pass either a device id or --all, not both.", 2);
-  const store = openStoreOrExit(flags.configDir);
-  const running = findRunningDaemon(store.dir);
+  const ctx = cliContext(flags);
+  const { store, running } = ctx;
   let revoked: number;
   if (running) {
     const path = flags.all ? "/api/devices" : `/api/devices/${encodeURIComponent(id!)}`;
-    const res = await callDaemon<{ revoked: number }>(running.state, path, currentToken(store), { method: "DELETE" });
+    const res = await callDaemon<{ revoked: number }>(running.state, path, ctx.token, { method: "DELETE" });
     if (res.status === 404) fail(`No paired device with id ${id}.`, 1, "List them with: claude-companion devices");
     if (res.status !== 200) fail(`The daemon refused to revoke (HTTP ${res.status}).`);
     revoked = res.body.revoked;

@@ -2,17 +2,17 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { LOG_FILE, processEnv } from "../../config/index.js";
-import { EXIT, fail, findRunningDaemon, openStoreOrExit } from "../common.js";
-import { readableLogLine, tailLog } from "./start-background.js";
+import { LOG_FILE } from "../../config/index.js";
+import { readableLogLine, tailLog } from "../../log.js";
+import { cliContext, EXIT, fail } from "../common.js";
 
 export async function logsCommand(flags: { follow?: boolean; lines?: string; configDir?: string }): Promise<void> {
   const n = Number(flags.lines ?? 50);
   if (!Number.isInteger(n) || n < 0 || n > 100_000) fail(`--lines=${JSON.stringify(flags.lines)} is not valid: expected an integer from 0 to 100000.`, EXIT.USAGE);
-  const store = openStoreOrExit(flags.configDir);
-  const path = findRunningDaemon(store.dir)?.state.logPath ?? join(store.dir, LOG_FILE);
+  const { config, running } = cliContext(flags);
+  const path = running?.state.logPath ?? join(config.configDir, LOG_FILE);
   if (!existsSync(path)) fail(`No log file at ${path}.`, EXIT.ERROR, "The log is written when the daemon runs in the background: claude-companion start -d");
-  const color = Boolean(process.stdout.isTTY) && !("NO_COLOR" in processEnv());
+  const color = Boolean(process.stdout.isTTY) && !config.noColor;
   process.stdout.write(tailLog(path, n, color));
   if (!flags.follow) return;
 

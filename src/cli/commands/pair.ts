@@ -3,13 +3,13 @@ import kleur from "kleur";
 import type { z } from "zod";
 import type { PairingCodeResponseSchema } from "../../protocol/index.js";
 import { renderQr } from "../banner.js";
-import { callDaemon, currentToken, EXIT, fail, findRunningDaemon, openStoreOrExit, printJson } from "../common.js";
+import { callDaemon, cliContext, EXIT, fail, printJson } from "../common.js";
 
 export async function pairCommand(flags: { json?: boolean; configDir?: string }): Promise<void> {
-  const store = openStoreOrExit(flags.configDir);
-  const running = findRunningDaemon(store.dir);
+  const ctx = cliContext(flags);
+  const { running } = ctx;
   if (!running) fail("claude-companion is not running.", EXIT.NOT_RUNNING, "Start it with: claude-companion start");
-  const res = await callDaemon<z.infer<typeof PairingCodeResponseSchema>>(running.state, "/api/pairing-codes", currentToken(store), { method: "POST" });
+  const res = await callDaemon<z.infer<typeof PairingCodeResponseSchema>>(running.state, "/api/pairing-codes", ctx.token, { method: "POST" });
   if (res.status !== 201) fail(`The daemon refused to issue a pairing code (HTTP ${res.status}).`);
   const code = res.body;
   if (flags.json) return printJson({ url: code.url, expiresAt: code.expiresAt, fingerprint: code.fingerprint });

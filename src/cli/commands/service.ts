@@ -1,10 +1,9 @@
 // `service install | uninstall | status`: a systemd user unit (Linux) or a LaunchAgent (macOS) running `claude-companion start`.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { LOG_FILE, processEnv } from "../../config/index.js";
-import { EXIT, fail, openStoreOrExit, printJson } from "../common.js";
+import { LOG_FILE } from "../../config/index.js";
+import { cliContext, EXIT, fail, printJson } from "../common.js";
 
 export const SERVICE_NAME = "claude-companion";
 export const LAUNCH_AGENT_LABEL = "dev.claude-companion";
@@ -76,11 +75,9 @@ function run(cmd: string, args: string[]): { ok: boolean; out: string } {
 
 export async function serviceCommand(action: string, flags: { configDir?: string; json?: boolean }): Promise<void> {
   if (!["install", "uninstall", "status"].includes(action)) fail(`Unknown action '${action}': expected install, uninstall or status.`, EXIT.USAGE);
-  const env = processEnv();
-  const home = env.HOME ?? homedir();
-  const file = serviceFile(process.platform, home);
+  const { config, store } = cliContext(flags);
+  const file = serviceFile(process.platform, config.home);
   if (!file) fail(`Services are supported on Linux (systemd) and macOS (launchd), not on ${process.platform}.`, EXIT.ERROR);
-  const store = openStoreOrExit(flags.configDir);
   const linux = process.platform === "linux";
 
   if (action === "status") {
@@ -109,7 +106,7 @@ export async function serviceCommand(action: string, flags: { configDir?: string
     bin: resolve(process.argv[1]!),
     configDir: store.dir,
     logPath: join(store.dir, LOG_FILE),
-    path: env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    path: config.searchPath || "/usr/local/bin:/usr/bin:/bin",
   };
   mkdirSync(dirname(file), { recursive: true });
   const content = linux ? systemdUnit(spec) : launchAgentPlist(spec);

@@ -7,7 +7,8 @@ import kleur from "kleur";
 import { detectClaude } from "../../claude/detect.js";
 import { CompanionError } from "../../protocol/errors.js";
 import { VERSION } from "../../version.js";
-import { EXIT, fail, findRunningDaemon, loadConfigOrExit } from "../common.js";
+import { claudeUnavailableLine } from "../banner.js";
+import { cliContext, EXIT, fail } from "../common.js";
 
 interface Spinner {
   succeed(text: string): void;
@@ -41,8 +42,9 @@ export interface StartFlags {
 }
 
 export async function startCommand(flags: StartFlags): Promise<void> {
-  const { config } = loadConfigOrExit(
-    {
+  const ctx = cliContext({
+    configDir: flags.configDir,
+    settings: {
       port: flags.port,
       host: flags.host,
       cwd: flags.cwd,
@@ -53,13 +55,11 @@ export async function startCommand(flags: StartFlags): Promise<void> {
       tlsKey: flags.tlsKey,
       logFormat: flags.logFile ? "json" : flags.logFormat,
     },
-    flags.configDir,
-  );
-
-  const running = findRunningDaemon(config.configDir);
+  });
+  const { config, running } = ctx;
   if (running) fail(`claude-companion is already running at ${running.state.url} (pid ${running.state.pid}).`, EXIT.ERROR, "Stop it with `claude-companion stop`.");
 
-  if (flags.daemon) return (await import("./start-background.js")).startBackground(config);
+  if (flags.daemon) return (await import("./start-background.js")).startBackground(ctx);
 
   const detecting = detectClaude(config.claudeCliPath, { timeoutMs: 5000 });
   const spinner = await startSpinner("Checking the Claude Code CLI", !flags.logFile && Boolean(process.stderr.isTTY));
@@ -69,7 +69,7 @@ export async function startCommand(flags: StartFlags): Promise<void> {
 
   const claude = await detecting;
   if (claude.available) spinner.succeed(`Claude Code ${claude.version ?? "(unknown version)"}`);
-  else spinner.warn(kleur.yellow(`Claude Code CLI not found (${config.claudeCliPath}). Install it: npm install -g @anthropic-ai/claude-code`));
+  else spinner.warn(kleur.yellow(claudeUnavailableLine(config.claudeCliPath)));
   if (!claude.available) logger.warn({ cliPath: config.claudeCliPath, error: claude.error }, "Claude Code CLI not found; sessions cannot start until it is installed");
 
   let daemon;
@@ -85,19 +85,16 @@ export async function startCommand(flags: StartFlags): Promise<void> {
   }
 
   if (!logFile) {
-    const { formatBanner, renderQr } = await import("../banner.js");
-    const code = daemon.pairing.issue();
-    const claudeLine = claude.available
-      ? kleur.green(`Claude Code ${claude.version ?? ""}`.trim())
-      : kleur.yellow("Claude Code CLI not found: sessions cannot start until it is installed.");
+    const { formatStartBanner } = await import("../banner.js");
     process.stdout.write(
-      formatBanner({
+      await formatStartBanner({
         version: VERSION,
-        claudeLine,
-        urls: [...daemon.lanUrls, daemon.url],
-        pairingUrl: code.url,
-        qr: await renderQr(code.url),
-        expiresAt: code.expiresAt,
+        claude,
+        protocol: daemon.protocol,
+        hosts: daemon.addresses,
+        port: daemon.port,
+        loopbackUrl: daemon.url,
+        pairing: daemon.pairing.issue(),
         fingerprint: daemon.tls?.fingerprint,
       }),
     );

@@ -1,11 +1,11 @@
 // `status`: is the daemon running? URL, pid, uptime, Claude version, sessions. Exit 0 running, 3 not (LSB).
 import kleur from "kleur";
 import type { HealthResponse, InfoResponse } from "../../protocol/index.js";
-import { callDaemon, currentToken, EXIT, findRunningDaemon, formatDuration, openStoreOrExit, printJson } from "../common.js";
+import { callDaemon, cliContext, EXIT, formatDuration, printJson } from "../common.js";
 
 export async function statusCommand(flags: { json?: boolean; configDir?: string }): Promise<void> {
-  const store = openStoreOrExit(flags.configDir);
-  const running = findRunningDaemon(store.dir);
+  const ctx = cliContext(flags);
+  const { running } = ctx;
   if (!running) {
     if (flags.json) printJson({ running: false });
     else process.stdout.write(`${kleur.yellow("not running")}\nStart it with: claude-companion start\n`);
@@ -17,7 +17,7 @@ export async function statusCommand(flags: { json?: boolean; configDir?: string 
   let error: string | undefined;
   try {
     health = (await callDaemon<HealthResponse>(state, "/health", null)).body;
-    const res = await callDaemon<InfoResponse>(state, "/api/info", currentToken(store));
+    const res = await callDaemon<InfoResponse>(state, "/api/info", ctx.token);
     if (res.status === 200) info = res.body;
     else error = `the daemon answered ${res.status} to the token`;
   } catch (e) {

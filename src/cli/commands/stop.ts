@@ -1,11 +1,10 @@
 // `stop`: ask the running daemon to shut down (SIGTERM), wait up to 10 s, then kill it.
 import { setTimeout as delay } from "node:timers/promises";
 import { isProcessAlive, removeStateFile } from "../../daemon/index.js";
-import { findRunningDaemon, openStoreOrExit } from "../common.js";
+import { cliContext } from "../common.js";
 
 export async function stopCommand(flags: { configDir?: string }): Promise<void> {
-  const store = openStoreOrExit(flags.configDir);
-  const running = findRunningDaemon(store.dir);
+  const { store, running } = cliContext(flags);
   if (!running) {
     removeStateFile(store.dir);
     process.stdout.write("claude-companion is not running.\n");
