@@ -1,7 +1,10 @@
-// The pairing URL carried by the QR code, and its parser (mirrored by the phone client). Pure.
+// The pairing URL carried by the QR code (its parser, shared with the phone, is in protocol/pairing-link.ts). Pure.
 // The token travels in the fragment: browsers never send it to a server, a log or a Referer.
 import { isIP } from "node:net";
-import { normalizeFingerprint } from "../tls/fingerprint.js";
+import { normalizeFingerprint } from "../protocol/constants.js";
+import { PAIRING_TOKEN_SHAPE } from "../protocol/pairing-link.js";
+
+export { parsePairingFragment, type PairingFragment } from "../protocol/pairing-link.js";
 
 export interface PairingUrlInput {
   protocol: "http" | "https";
@@ -14,15 +17,6 @@ export interface PairingUrlInput {
   /** SHA-256 certificate fingerprint when TLS is on (any case, with or without colons). */
   fingerprint?: string;
 }
-
-export interface PairingFragment {
-  pairingToken: string;
-  /** Normalised to Node's format "AB:CD:..." when present. */
-  fingerprint?: string;
-}
-
-/** Tokens are base64url; anything else in a link is a corrupted or forged link. */
-const PAIRING_TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,256}$/;
 
 // encodeURIComponent, but ':' stays literal: it is legal in a fragment (RFC 3986 pchar) and keeps
 // the fingerprint short and readable in the QR. '&', '=', '#' and '%' are still escaped.
@@ -62,36 +56,4 @@ export function buildPairingUrl(input: PairingUrlInput): string {
   // The phone's browser must accept it: fail here rather than print a QR it cannot open.
   if (!URL.canParse(url)) throw new TypeError(`buildPairingUrl: '${host}' does not make a valid URL`);
   return url;
-}
-
-/**
- * Reads `location.hash` (with or without the leading '#'). Returns null when there is no pairing
- * token, a value is malformed, a key repeats, or fp is not a SHA-256 fingerprint: a link that asks
- * for a pinned certificate must never be accepted without one. Unknown keys are ignored.
- */
-export function parsePairingFragment(hash: string): PairingFragment | null {
-  if (typeof hash !== "string") return null;
-  const body = hash.startsWith("#") ? hash.slice(1) : hash;
-  const values = new Map<string, string>();
-  for (const part of body.split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    if (eq <= 0) continue;
-    let key: string;
-    let value: string;
-    try {
-      key = decodeURIComponent(part.slice(0, eq));
-      value = decodeURIComponent(part.slice(eq + 1));
-    } catch {
-      return null;
-    }
-    if (values.has(key)) return null;
-    values.set(key, value);
-  }
-  const pairingToken = values.get("pair");
-  if (pairingToken === undefined || !PAIRING_TOKEN_SHAPE.test(pairingToken)) return null;
-  const fp = values.get("fp");
-  if (fp === undefined) return { pairingToken };
-  const fingerprint = normalizeFingerprint(fp);
-  return fingerprint === null ? null : { pairingToken, fingerprint };
 }

@@ -7,3 +7,5 @@ export * from "./rest.js";
 export * from "./ws.js";
 export * from "./requests.js";
 export * from "./pairing.js";
+export * from "./constants.js";
+export * from "./pairing-link.js";

@@ -13,6 +13,7 @@ export const PairRequestSchema = z
 
 /** The device token is shown once; the daemon keeps only its hash. */
 export const PairResponseSchema = z.object({ deviceId: z.string(), deviceToken: z.string(), deviceName: z.string() });
+export type PairResponse = z.infer<typeof PairResponseSchema>;
 
 /** POST /api/pairing-codes (master token): a fresh pairing QR for `claude-companion pair`. */
 export const PairingCodeResponseSchema = z.object({

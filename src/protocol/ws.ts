@@ -122,6 +122,5 @@ export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
 /** Largest frame a client may send. Larger frames close the socket with 1009. */
 export const WS_MAX_PAYLOAD = 1024 * 1024;
-export const WS_PATH = "/ws";
 /** A client whose unsent backlog passes this is disconnected with 1013 and resumes by seq. */
 export const WS_MAX_BUFFERED = 8 * 1024 * 1024;

@@ -1,6 +1,7 @@
 // Who is calling: the token from a header, query or WebSocket subprotocol, checked in constant time.
 import type { IncomingMessage } from "node:http";
 import { tokensEqual } from "../pairing/tokens.js";
+import { WS_BEARER_PREFIX as BEARER_PROTOCOL_PREFIX, WS_SUBPROTOCOL } from "../protocol/constants.js";
 
 export interface Principal {
   kind: "master" | "device";
@@ -14,9 +15,7 @@ export interface Authenticator {
   verify(token: string | undefined): Principal | null;
 }
 
-/** Browsers cannot set headers on a WebSocket: they may send `Sec-WebSocket-Protocol: claude-companion, bearer.<token>`. */
-export const WS_SUBPROTOCOL = "claude-companion";
-const BEARER_PROTOCOL_PREFIX = "bearer.";
+export { WS_SUBPROTOCOL };
 
 export function extractToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;

@@ -1,8 +1,8 @@
 // SHA-256 certificate fingerprints in Node's format ("AB:CD:..."): compute, recognise, normalise. Pure.
 import { X509Certificate } from "node:crypto";
 
-/** 32 uppercase hex bytes joined by colons, as X509Certificate.fingerprint256 prints them. */
-export const FINGERPRINT256_PATTERN = /^[0-9A-F]{2}(?::[0-9A-F]{2}){31}$/;
+// The format itself is part of the protocol (the phone reads it from the QR link).
+export { FINGERPRINT256_PATTERN, isFingerprint256, normalizeFingerprint } from "../protocol/constants.js";
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 
@@ -18,20 +18,4 @@ export function leafCertificatePem(pem: string | Buffer): string {
 /** The SHA-256 fingerprint of the first certificate in a PEM (chain), e.g. "3F:A1:...". */
 export function fingerprintOf(certPem: string | Buffer): string {
   return new X509Certificate(leafCertificatePem(certPem)).fingerprint256;
-}
-
-/**
- * Accepts "ab:cd:..", "AB-CD-..", "abcd..." (64 hex digits) and returns Node's format, or null when
- * the value is not a SHA-256 fingerprint.
- */
-export function normalizeFingerprint(value: unknown): string | null {
-  if (typeof value !== "string") return null;
-  const hex = value.trim().replace(/[:\-\s]/g, "").toUpperCase();
-  if (!/^[0-9A-F]{64}$/.test(hex)) return null;
-  return hex.match(/../g)!.join(":");
-}
-
-/** True for a fingerprint exactly in Node's format. */
-export function isFingerprint256(value: unknown): value is string {
-  return typeof value === "string" && FINGERPRINT256_PATTERN.test(value);
 }

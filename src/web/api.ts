@@ -1,5 +1,6 @@
 // REST calls the page makes: pairing, the session list as a fallback, and a token probe. Same origin only.
 import type { ErrorBody } from "../protocol/common.js";
+import type { PairResponse } from "../protocol/pairing.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 
 export class ApiError extends Error {
@@ -28,11 +29,6 @@ async function call<T>(path: string, init: RequestInit & { token?: string } = {}
     throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `The computer answered ${res.status}.`);
   }
   return body as T;
-}
-
-export interface PairResponse {
-  deviceId: string;
-  deviceToken: string;
 }
 
 /** Exchanges a one-time pairing token for this phone's own device token. */

@@ -6,7 +6,11 @@ import { PairingScreen } from "./components/pairing-screen.js";
 import { SessionList } from "./components/session-list.js";
 import { baseName } from "./format.js";
 import { loadToken } from "./pairing.js";
-import { closeSession, dismissNotice, forgetPairing, navigate, useAppState, type AppState } from "./store.js";
+import { closeSession } from "./commands.js";
+import { forgetPairing } from "./pairing-flow.js";
+import type { AppState } from "./reducer.js";
+import { navigate } from "./routes.js";
+import { dismissNotice, useAppState } from "./store.js";
 
 function Notice({ notice }: { notice: AppState["notice"] }) {
   if (!notice) return null;

@@ -1,24 +1,16 @@
 // The phone's one WebSocket to the daemon: token auth, reconnect with backoff, requests by id. The seq rules are in seq.ts.
-import type { ClientFrameData, ClientFrameType } from "../protocol/ws.js";
+import { WS_BEARER_PREFIX, WS_PATH, WS_SUBPROTOCOL } from "../protocol/constants.js";
+import type { ClientFrameData, ClientFrameType, ServerFrame } from "../protocol/ws.js";
+import type { Frame } from "./reducer.js";
 import { backoffDelay } from "./seq.js";
 
 export type ConnState = "connecting" | "connected" | "reconnecting" | "offline";
-
-/** A frame from the server: a reply (requestId), a session event (seq + sessionId) or an error. */
-export interface InboundFrame {
-  type: string;
-  requestId?: string | null;
-  sessionId?: string;
-  seq?: number;
-  ts?: number;
-  data?: unknown;
-}
 
 export interface ConnectionOptions {
   /** ws:// or wss:// URL of /ws. */
   url: string;
   token: string;
-  onFrame(frame: InboundFrame): void;
+  onFrame(frame: Frame): void;
   onState(state: ConnState): void;
   /** The server said welcome: (re)subscribe and refresh here. */
   onReady(): void;
@@ -34,7 +26,7 @@ export interface Connection {
   start(): void;
   stop(): void;
   /** Sends a frame and resolves with the first reply that echoes its requestId (rejects on an error reply). */
-  request<T extends ClientFrameType>(type: T, data: ClientFrameData<T>, sessionId?: string, timeoutMs?: number): Promise<InboundFrame>;
+  request<T extends ClientFrameType>(type: T, data: ClientFrameData<T>, sessionId?: string, timeoutMs?: number): Promise<ServerFrame>;
   /** Drops the socket and connects again at once (used when a wake-up ping gets no pong). */
   reconnectNow(): void;
 }
@@ -49,10 +41,8 @@ export class RequestError extends Error {
   }
 }
 
-const SUBPROTOCOL = "claude-companion";
-
 export function wsUrlFor(loc: Pick<Location, "protocol" | "host">): string {
-  return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}/ws`;
+  return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}${WS_PATH}`;
 }
 
 export function createConnection(options: ConnectionOptions): Connection {
@@ -63,7 +53,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   let stopped = true;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let counter = 0;
-  const pending = new Map<string, { resolve(f: InboundFrame): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<string, { resolve(f: ServerFrame): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
 
   const setState = (next: ConnState) => {
     if (next === state) return;
@@ -79,6 +69,16 @@ export function createConnection(options: ConnectionOptions): Connection {
     }
   };
 
+  /** A reply ends the request that carried its requestId: an error frame rejects it. */
+  const settle = (requestId: string, frame: ServerFrame) => {
+    const p = pending.get(requestId);
+    if (!p) return;
+    pending.delete(requestId);
+    clearTimeout(p.timer);
+    if (frame.type === "error") p.reject(new RequestError(frame.data.code, frame.data.message, frame.data.details));
+    else p.resolve(frame);
+  };
+
   const open = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -87,12 +87,13 @@ export function createConnection(options: ConnectionOptions): Connection {
     setState(everConnected || attempt > 0 ? "reconnecting" : "connecting");
     let welcomed = false;
     // Browsers cannot set headers on a WebSocket: the token travels as a second subprotocol.
-    const ws = new WebSocket(options.url, [SUBPROTOCOL, `bearer.${options.token}`]);
+    const ws = new WebSocket(options.url, [WS_SUBPROTOCOL, `${WS_BEARER_PREFIX}${options.token}`]);
     socket = ws;
     ws.onmessage = (ev) => {
-      let frame: InboundFrame;
+      // The daemon validates what it sends against the protocol's schemas; the page takes its frames as typed.
+      let frame: Frame;
       try {
-        frame = JSON.parse(String(ev.data)) as InboundFrame;
+        frame = JSON.parse(String(ev.data));
       } catch {
         return;
       }
@@ -104,16 +105,7 @@ export function createConnection(options: ConnectionOptions): Connection {
         options.onReady();
         return;
       }
-      const id = frame.requestId;
-      if (id && pending.has(id)) {
-        const p = pending.get(id)!;
-        pending.delete(id);
-        clearTimeout(p.timer);
-        if (frame.type === "error") {
-          const d = (frame.data ?? {}) as { code?: string; message?: string; details?: Record<string, unknown> };
-          p.reject(new RequestError(d.code ?? "ERROR", d.message ?? "The request failed.", d.details));
-        } else p.resolve(frame);
-      }
+      if ("requestId" in frame && frame.requestId) settle(frame.requestId, frame);
       options.onFrame(frame);
     };
     ws.onclose = (ev) => {

@@ -1,8 +1,25 @@
-// Entry point of the phone client: start the store, render the app.
+// Entry point of the phone client: hash routing, the pairing fragment, the stored token, then render.
 import { render } from "preact";
 import { App } from "./app.js";
-import { boot } from "./store.js";
+import { openSession, refreshList } from "./commands.js";
+import { continueWithStoredToken, takeFragment } from "./pairing-flow.js";
+import { parseRoute } from "./routes.js";
+import { getState, set } from "./store.js";
 import "./styles.css";
 
-boot();
+function onRoute(): void {
+  const route = parseRoute(location.hash);
+  set({ route, notice: null });
+  if (route.name === "session") openSession(route.id);
+  if (route.name === "list") refreshList();
+}
+
+window.addEventListener("hashchange", () => {
+  if (!takeFragment()) onRoute();
+});
+set({ route: parseRoute(location.hash) });
+if (!takeFragment()) continueWithStoredToken();
+const first = getState().route;
+if (first.name === "session") openSession(first.id);
+
 render(<App />, document.getElementById("app")!);

@@ -1,32 +1,4 @@
-// What the QR code hands the page (in the URL fragment), the device name it pairs as, and where the token is kept.
-
-/** What the fragment of the opened URL asks for. */
-export type FragmentAction =
-  | { kind: "pair"; pairingToken: string; fingerprint?: string }
-  | { kind: "token"; token: string }
-  | { kind: "none" };
-
-const TOKEN_SHAPE = /^[A-Za-z0-9_\-.~+/=]{1,512}$/;
-
-/** Parses `#pair=<token>[&fp=<fingerprint>]` or the older `#token=<master token>`. Pure. */
-export function parseFragment(hash: string): FragmentAction {
-  const raw = hash.startsWith("#") ? hash.slice(1) : hash;
-  if (!raw || raw.startsWith("/")) return { kind: "none" };
-  let params: URLSearchParams;
-  try {
-    params = new URLSearchParams(raw);
-  } catch {
-    return { kind: "none" };
-  }
-  const pair = params.get("pair");
-  if (pair && TOKEN_SHAPE.test(pair)) {
-    const fp = params.get("fp");
-    return { kind: "pair", pairingToken: pair, ...(fp ? { fingerprint: fp } : {}) };
-  }
-  const token = params.get("token");
-  if (token && TOKEN_SHAPE.test(token)) return { kind: "token", token };
-  return { kind: "none" };
-}
+// What this phone keeps: the device name it pairs as, its token, recent directories (the link parser is in protocol/pairing-link.ts).
 
 /** A short, human name for this phone in `claude-companion devices` (1..64 characters, no control characters). */
 export function deviceNameFor(userAgent: string): string {

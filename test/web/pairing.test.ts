@@ -1,19 +1,23 @@
-// What the phone reads from the QR link, and the name it pairs under.
+// What the phone reads from the QR link (the parser the daemon and the tests share), and the name it pairs under.
 import { expect, test } from "vitest";
-import { deviceNameFor, parseFragment } from "../../src/web/pairing.js";
+import { parsePairingFragment } from "../../src/protocol/pairing-link.js";
+import { deviceNameFor } from "../../src/web/pairing.js";
+
+const FP = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
 
 test.each([
-  ["#pair=abc_DEF-123", { kind: "pair", pairingToken: "abc_DEF-123" }],
-  ["#pair=abc&fp=AB:CD:EF", { kind: "pair", pairingToken: "abc", fingerprint: "AB:CD:EF" }],
-  ["#token=0123456789abcdef0123", { kind: "token", token: "0123456789abcdef0123" }],
-  ["", { kind: "none" }],
-  ["#", { kind: "none" }],
-  ["#/s/123", { kind: "none" }],
-  ["#pair=", { kind: "none" }],
-  ["#pair=%3Cscript%3E", { kind: "none" }],
-  ["#token=a%20b", { kind: "none" }],
-])("parseFragment(%j)", (hash, expected) => {
-  expect(parseFragment(hash)).toEqual(expected);
+  ["#pair=abc_DEF-123", { pairingToken: "abc_DEF-123" }],
+  [`#pair=abc&fp=${FP}`, { pairingToken: "abc", fingerprint: FP }],
+  ["#pair=abc&fp=AB:CD:EF", null],
+  ["#token=0123456789abcdef0123", null],
+  ["", null],
+  ["#", null],
+  ["#/s/123", null],
+  ["#/new", null],
+  ["#pair=", null],
+  ["#pair=%3Cscript%3E", null],
+])("parsePairingFragment(%j)", (hash, expected) => {
+  expect(parsePairingFragment(hash)).toEqual(expected);
 });
 
 test.each([

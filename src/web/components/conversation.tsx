@@ -2,7 +2,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { SessionInfo } from "../../protocol/sessions.js";
 import { cost, duration } from "../format.js";
-import { interrupt, resumeSession, sendPrompt } from "../store.js";
+import { interrupt, resumeSession, sendPrompt } from "../commands.js";
 import { isRunning, queuedPrompts, type Item, type SessionView } from "../transcript.js";
 import { Markdown } from "./markdown-view.js";
 import { memo } from "./memo.js";

@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import type { PermissionMode } from "../../protocol/common.js";
 import { loadRecentDirs } from "../pairing.js";
-import { startSession } from "../store.js";
+import { startSession } from "../commands.js";
 
 const MODES: { value: PermissionMode; label: string }[] = [
   { value: "default", label: "Ask before tools (default)" },

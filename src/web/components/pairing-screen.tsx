@@ -1,7 +1,7 @@
 // The screens before a device token: how to pair, pairing in progress, a used/expired code, a revoked phone.
 import iconUrl from "../icon.svg";
-import type { PairingStatus } from "../store.js";
-import { continueWithStoredToken } from "../store.js";
+import { continueWithStoredToken } from "../pairing-flow.js";
+import type { PairingStatus } from "../reducer.js";
 
 const NEW_CODE = (
   <p>

@@ -1,6 +1,6 @@
 // Permission prompts: a tool (Allow / Always allow / Deny with a message), a question (option buttons), a plan.
 import { useState } from "preact/hooks";
-import { answerPermission } from "../store.js";
+import { answerPermission } from "../commands.js";
 import type { Item, PermissionResolved } from "../transcript.js";
 import { ToolInput } from "./tool-card.js";
 import { Markdown } from "./markdown-view.js";

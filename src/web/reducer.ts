@@ -1,0 +1,181 @@
+// The page's state as a pure fold over what the server sends: (state, frame) -> state. No DOM, no I/O here.
+import type { SessionEvent } from "../protocol/events.js";
+import type { SessionInfo } from "../protocol/sessions.js";
+import type { ServerFrame } from "../protocol/ws.js";
+import type { ConnState } from "./connection.js";
+import type { Route } from "./routes.js";
+import { replayDone, sequence } from "./seq.js";
+import { applyEvent, emptyView, viewFromSnapshot, withPendingPermissions, type SessionView, type StreamComplete } from "./transcript.js";
+
+/** Everything the server sends on the WebSocket. */
+export type Frame = ServerFrame | SessionEvent;
+
+export type PairingStatus =
+  | { status: "none" }
+  | { status: "pairing" }
+  | { status: "failed"; code: string; message: string }
+  /** The daemon refused the stored token (revoked, or the daemon was reset). */
+  | { status: "revoked" };
+
+export interface Notice {
+  text: string;
+  tone: "info" | "error";
+}
+
+export interface AppState {
+  token: string | null;
+  pairing: PairingStatus;
+  conn: ConnState;
+  sessions: Record<string, SessionInfo>;
+  listLoaded: boolean;
+  views: Record<string, SessionView>;
+  /** Sessions the server does not know (SESSION_NOT_FOUND on subscribe). */
+  missing: Record<string, true>;
+  /** The last result of sessions rebuilt from a snapshot, shown when their replay brings none. */
+  snapshotResults: Record<string, StreamComplete>;
+  route: Route;
+  /** A short message about the last command (queued, failed, already answered). */
+  notice: Notice | null;
+}
+
+export const initialState: AppState = {
+  token: null,
+  pairing: { status: "none" },
+  conn: "connecting",
+  sessions: {},
+  listLoaded: false,
+  views: {},
+  missing: {},
+  snapshotResults: {},
+  route: { name: "list" },
+  notice: null,
+};
+
+const withView = (state: AppState, view: SessionView): AppState => ({ ...state, views: { ...state.views, [view.sessionId]: view } });
+const withInfo = (state: AppState, info: SessionInfo): AppState => ({ ...state, sessions: { ...state.sessions, [info.sessionId]: info } });
+
+/** The session list as the server sent it (a full replacement). */
+export const withSessions = (state: AppState, list: SessionInfo[]): AppState => ({
+  ...state,
+  sessions: Object.fromEntries(list.map((s) => [s.sessionId, s])),
+  listLoaded: true,
+});
+
+export function reduce(state: AppState, frame: Frame): AppState {
+  switch (frame.type) {
+    case "sessions":
+      return withSessions(state, frame.data.sessions);
+    case "streamStarted": {
+      const info = frame.data;
+      const next = withInfo(state, info);
+      return next.views[info.sessionId] ? next : withView(next, emptyView(info.sessionId, info.state));
+    }
+    case "sessionSnapshot": {
+      const info = frame.data;
+      const snapshotResults = { ...state.snapshotResults };
+      if (info.lastResult) snapshotResults[info.sessionId] = info.lastResult;
+      else delete snapshotResults[info.sessionId];
+      return withView({ ...withInfo(state, info), snapshotResults }, viewFromSnapshot(info));
+    }
+    case "replayComplete": {
+      const id = frame.sessionId;
+      const view = id ? state.views[id] : undefined;
+      if (!id || !view) return state;
+      let next = withPendingPermissions({ ...view, cursor: replayDone(view.cursor) }, frame.data.pendingPermissions);
+      const { [id]: snapResult, ...snapshotResults } = state.snapshotResults;
+      if (snapResult && !next.items.some((i) => i.kind === "result")) {
+        next = { ...next, items: [...next.items, { kind: "result", key: "snapshot-result", seq: 0, data: snapResult }] };
+      }
+      return withView({ ...state, snapshotResults }, next);
+    }
+    case "sessionNotice": {
+      // A state change of a session this connection does not follow (no seq: it does not move any cursor;
+      // no time either: the list refresh that follows brings lastActivity and the badges).
+      const info = state.sessions[frame.sessionId];
+      if (!info) return state;
+      const d = frame.data;
+      return withInfo(state, {
+        ...info,
+        state: d.state,
+        queueLength: d.queueLength,
+        ...(d.permissionMode ? { permissionMode: d.permissionMode } : {}),
+      });
+    }
+    case "error":
+      // Errors of requests are shown by whoever sent them; others (no requestId) are shown here.
+      return frame.requestId ? state : { ...state, notice: { text: frame.data.message || "The computer reported an error.", tone: "error" } };
+    case "welcome":
+    case "pong":
+    case "askResponse":
+    case "ack":
+      return state;
+    default:
+      return reduceEvent(state, frame);
+  }
+}
+
+function reduceEvent(state: AppState, ev: SessionEvent): AppState {
+  const view = state.views[ev.sessionId];
+  // Events come only for subscribed sessions; one without a view is a leftover of an earlier page state.
+  if (!view) return state;
+  const { action, cursor } = sequence(view.cursor, ev.seq);
+  if (action === "duplicate" || action === "drop") return state;
+  if (action === "gap") return withView(state, { ...view, cursor });
+  const next = withView(state, { ...applyEvent(view, ev), cursor });
+  const info = state.sessions[ev.sessionId];
+  return info ? withInfo(next, patchInfo(info, ev)) : next;
+}
+
+/** The list row of a session, kept current by the events of the open session. */
+export function patchInfo(info: SessionInfo, ev: SessionEvent): SessionInfo {
+  const next: SessionInfo = { ...info, lastActivity: Math.max(info.lastActivity, ev.ts), lastSeq: Math.max(info.lastSeq, ev.seq) };
+  switch (ev.type) {
+    case "sessionUpdate":
+      next.state = ev.data.state;
+      next.queueLength = ev.data.queueLength;
+      if (ev.data.permissionMode) next.permissionMode = ev.data.permissionMode;
+      if (ev.data.model) next.model = ev.data.model;
+      break;
+    case "permissionRequest":
+      if (!info.pendingPermissions.some((p) => p.permissionId === ev.data.permissionId)) {
+        next.pendingPermissions = [...info.pendingPermissions, ev.data];
+      }
+      break;
+    case "permissionResolved":
+      next.pendingPermissions = info.pendingPermissions.filter((p) => p.permissionId !== ev.data.permissionId);
+      break;
+    case "streamComplete":
+      next.lastResult = ev.data;
+      break;
+  }
+  return next;
+}
+
+/**
+ * What the page must do after a frame besides showing it: resubscribe a session whose events have a
+ * gap (from the last seq applied; its replay fills the gap), or refresh the list (a notice lacks the badges).
+ */
+export type FollowUp = { kind: "resubscribe"; sessionId: string; lastSeq: number } | { kind: "refreshList" } | null;
+
+export function followUp(before: AppState, after: AppState, frame: Frame): FollowUp {
+  switch (frame.type) {
+    case "sessionNotice":
+      return { kind: "refreshList" };
+    case "sessions":
+    case "streamStarted":
+    case "sessionSnapshot":
+    case "replayComplete":
+    case "error":
+    case "welcome":
+    case "pong":
+    case "askResponse":
+    case "ack":
+      return null;
+    default: {
+      const was = before.views[frame.sessionId]?.cursor;
+      const now = after.views[frame.sessionId]?.cursor;
+      if (was && now && !was.resyncing && now.resyncing) return { kind: "resubscribe", sessionId: frame.sessionId, lastSeq: now.lastSeq ?? 0 };
+      return null;
+    }
+  }
+}
