@@ -9,7 +9,7 @@ import { loadToken } from "./pairing.js";
 import { closeSession } from "./commands.js";
 import { forgetPairing } from "./pairing-flow.js";
 import type { AppState } from "./reducer.js";
-import { navigate } from "./routes.js";
+import { navigate } from "./navigate.js";
 import { dismissNotice, useAppState } from "./store.js";
 
 function Notice({ notice }: { notice: AppState["notice"] }) {

@@ -6,7 +6,7 @@ import { ApiError, fetchSessions, tokenWorks } from "./api.js";
 import { createConnection, RequestError, wsUrlFor, type Connection } from "./connection.js";
 import { forgetToken, rememberDir } from "./pairing.js";
 import { followUp, withSessions, type Frame } from "./reducer.js";
-import { navigate } from "./routes.js";
+import { navigate } from "./navigate.js";
 import { dispatch, fail, getState, inform, set } from "./store.js";
 import { emptyView } from "./transcript.js";
 

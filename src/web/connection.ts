@@ -1,10 +1,8 @@
 // The phone's one WebSocket to the daemon: token auth, reconnect with backoff, requests by id. The seq rules are in seq.ts.
 import { WS_BEARER_PREFIX, WS_PATH, WS_SUBPROTOCOL } from "../protocol/constants.js";
 import type { ClientFrameData, ClientFrameType, ServerFrame } from "../protocol/ws.js";
-import type { Frame } from "./reducer.js";
+import type { ConnState, Frame } from "./reducer.js";
 import { backoffDelay } from "./seq.js";
-
-export type ConnState = "connecting" | "connected" | "reconnecting" | "offline";
 
 export interface ConnectionOptions {
   /** ws:// or wss:// URL of /ws. */

@@ -2,10 +2,11 @@
 import type { SessionEvent } from "../protocol/events.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 import type { ServerFrame } from "../protocol/ws.js";
-import type { ConnState } from "./connection.js";
 import type { Route } from "./routes.js";
 import { replayDone, sequence } from "./seq.js";
 import { applyEvent, emptyView, viewFromSnapshot, withPendingPermissions, type SessionView, type StreamComplete } from "./transcript.js";
+
+export type ConnState = "connecting" | "connected" | "reconnecting" | "offline";
 
 /** Everything the server sends on the WebSocket. */
 export type Frame = ServerFrame | SessionEvent;

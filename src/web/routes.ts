@@ -12,10 +12,3 @@ export function parseRoute(hash: string): Route {
 export function routeHash(route: Route): string {
   return route.name === "session" ? `#/s/${route.id}` : route.name === "new" ? "#/new" : "#/";
 }
-
-/** Goes to a screen; the page's `hashchange` listener acts on it (also when the hash is already there). */
-export function navigate(route: Route): void {
-  const hash = routeHash(route);
-  if (location.hash !== hash) location.hash = hash;
-  else window.dispatchEvent(new HashChangeEvent("hashchange"));
-}

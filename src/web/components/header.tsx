@@ -1,6 +1,6 @@
 // The top bar: back button, title, and the connection state pill.
 import type { ComponentChildren } from "preact";
-import type { ConnState } from "../connection.js";
+import type { ConnState } from "../reducer.js";
 
 const LABELS: Record<ConnState, string> = {
   connecting: "Connecting…",

@@ -3,7 +3,7 @@ import type { SessionInfo } from "../../protocol/sessions.js";
 import { baseName, relativeTime } from "../format.js";
 import { useEffect } from "preact/hooks";
 import { refreshList } from "../commands.js";
-import { navigate } from "../routes.js";
+import { navigate } from "../navigate.js";
 import type { SessionView } from "../transcript.js";
 
 /** Open permission cards: from the live view when this page follows the session, else from the list. */
