@@ -1,4 +1,4 @@
-// A session's append-only event log: seq numbers from 1 without gaps, bounded memory, live subscribers; it does no I/O itself.
+// A session's append-only event log: seq numbers from 1, never reused, bounded memory, live subscribers; it does no I/O itself.
 import type { NewSessionEvent, SessionEvent } from "../protocol/events.js";
 
 /** One logged event and its JSON, serialised once on append so transports send it as is. */
@@ -66,6 +66,8 @@ export class EventLog {
   private head = 0;
   private bytes = 0;
   private seq = 0;
+  // Set when a restored log has missing seqs: lookups then search instead of counting.
+  private holes = false;
   private readonly listeners = new Set<LogListener>();
   // The envelope prefix up to the seq is the same for every event of this session.
   private readonly sessionIdJson: string;
@@ -134,15 +136,24 @@ export class EventLog {
     return record;
   }
 
-  /** Fills an empty log with records read back from disk (consecutive seqs from 1); nothing is persisted or published. */
-  load(records: readonly LogRecord[]): void {
+  /**
+   * Fills an empty log with records read back from disk, in increasing seq order. A restored log may have
+   * holes (events that never reached a full disk); `lastSeq` (the highest seq ever issued, from the meta)
+   * may be above the last record, so no seq a client already holds is issued again. Nothing is persisted or published.
+   */
+  load(records: readonly LogRecord[], lastSeq = 0): void {
     if (this.seq !== 0) throw new Error("EventLog.load: the log is not empty");
     for (const record of records) {
-      if (record.event.seq !== this.seq + 1) throw new Error(`EventLog.load: seq ${record.event.seq} does not follow ${this.seq}`);
+      if (record.event.seq <= this.seq) throw new Error(`EventLog.load: seq ${record.event.seq} does not follow ${this.seq}`);
+      if (record.event.seq !== this.seq + 1) this.holes = true;
       this.seq = record.event.seq;
       this.items.push(new KeptRecord(record.event.seq, record.json));
       this.bytes += record.json.length;
       this.trim();
+    }
+    if (lastSeq > this.seq) {
+      this.seq = lastSeq;
+      this.holes = true;
     }
   }
 
@@ -150,21 +161,24 @@ export class EventLog {
   after(afterSeq: number, limit = Number.POSITIVE_INFINITY): AfterResult {
     const seq = Math.max(0, Math.floor(afterSeq));
     const firstSeq = this.firstSeq;
-    const from = Math.max(seq + 1, firstSeq);
-    const start = this.head + (from - firstSeq);
+    const start = this.indexOf(Math.max(seq + 1, firstSeq));
     const end = Math.min(this.items.length, start + Math.max(0, limit));
-    return {
-      records: start < end ? this.items.slice(start, end) : [],
-      gap: seq + 1 < firstSeq,
-      firstSeq,
-      lastSeq: this.seq,
-    };
+    const records = start < end ? this.items.slice(start, end) : [];
+    let gap = seq + 1 < firstSeq;
+    // A restored log with holes: the reader misses what is not there.
+    if (!gap && this.holes) {
+      const first = records[0];
+      const last = records.at(-1);
+      gap = first && last ? first.seq !== seq + 1 || last.seq - first.seq + 1 !== records.length : seq < this.seq && end >= this.items.length;
+    }
+    return { records, gap, firstSeq, lastSeq: this.seq };
   }
 
   /** The record with this seq, if still in memory. */
   get(seq: number): LogRecord | undefined {
     if (seq < this.firstSeq || seq > this.seq) return undefined;
-    return this.items[this.head + (seq - this.firstSeq)];
+    const item = this.items[this.indexOf(seq)];
+    return item?.seq === seq ? item : undefined;
   }
 
   /** Live records from now on; returns an unsubscribe function. */
@@ -173,6 +187,19 @@ export class EventLog {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  // Index in items of the first record with seq >= `seq` (items.length when none).
+  private indexOf(seq: number): number {
+    if (!this.holes) return Math.min(this.items.length, this.head + Math.max(0, seq - this.firstSeq));
+    let lo = this.head;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.items[mid]!.seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   // Drop the oldest only while both limits stay met after the drop: at least maxEvents and maxBytes remain.

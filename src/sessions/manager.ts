@@ -251,7 +251,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   };
 
   const restore = (saved: PersistedSession): void => {
-    const { meta, records } = saved;
+    const { meta, records, lastSeq } = saved;
     const restored = restoredStateOf(records, { createdAt: meta.createdAt, closed: meta.closedAt !== undefined });
     const log = new EventLog({
       sessionId: meta.sessionId,
@@ -260,7 +260,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       ...(persist ? { persist } : {}),
       onError: (err, where) => logger.error({ err, where, sessionId: meta.sessionId }, "session event log hook failed"),
     });
-    log.load(records);
+    log.load(records, lastSeq);
     const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: meta.permissionMode };
     if (meta.model !== undefined) spawn.model = meta.model;
     newSession({ id: meta.sessionId, workingDirectory: meta.workingDirectory, spawn, resume: restored.transcript, log, restored }).restore();

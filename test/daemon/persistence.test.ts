@@ -1,5 +1,5 @@
 // Sessions survive a daemon restart: full history, replay by seq, the conversation resumes; disk errors degrade, never stop.
-import { appendFileSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
@@ -100,7 +100,7 @@ describe("persistence across a restart", () => {
     }
   });
 
-  test("a truncated last line (power loss) is skipped with a warning, never fatal", async () => {
+  test("a truncated last line (power loss) is cut from the file with a warning, never fatal", async () => {
     const start = sharedDirs();
     const a = await start();
     const c = await open(a);
@@ -113,7 +113,8 @@ describe("persistence across a restart", () => {
     appendFileSync(file, '{"seq":' + (lines + 1) + ',"sessionId":"' + sid + '","ts":1,"type":"strea');
     const b = await start();
     try {
-      expect(b.logs.some((l) => l.includes("skipping a corrupt line"))).toBe(true);
+      expect(b.logs.some((l) => l.includes("cutting a torn last line"))).toBe(true);
+      expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(lines);
       const log = await restEvents(b, sid);
       expect(log.length).toBe(lines);
       const r = await open(b);
@@ -121,6 +122,35 @@ describe("persistence across a restart", () => {
       await r.next("replayComplete");
       r.send({ type: "streamSend", requestId: "x", sessionId: sid, data: { prompt: "echo still works" } });
       expect((await r.next((f) => f.type === "streamComplete" && f.sessionId === sid)).data.result).toContain("still works");
+      await r.close();
+    } finally {
+      await b.close();
+    }
+  });
+
+  test("a torn line in the middle (an older build wrote on after a full disk): the lines after it are kept", async () => {
+    const start = sharedDirs();
+    const a = await start();
+    const c = await open(a);
+    c.send({ type: "streamStart", requestId: "s", data: { prompt: "reply" } });
+    const sid = (await c.next("streamStarted")).sessionId!;
+    await c.next((f) => f.type === "streamComplete" && f.sessionId === sid);
+    await a.close();
+    const file = join(a.configDir, "sessions", `${sid}.jsonl`);
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    // Line 3 torn half-way, line 4 written straight after it, line 5 lost: what the old build left.
+    const torn = [...lines.slice(0, 2), lines[2]!.slice(0, 20) + lines[3]!, ...lines.slice(5)];
+    writeFileSync(file, torn.join("\n") + "\n");
+    const b = await start();
+    try {
+      const seqs = (await restEvents(b, sid)).map((e) => e.seq);
+      expect(seqs).toEqual([1, 2, 4, ...lines.slice(5).map((_, i) => i + 6)]);
+      const r = await open(b);
+      r.send({ type: "subscribe", requestId: "sub", sessionId: sid, data: { lastSeq: lines.length } });
+      await r.next("replayComplete");
+      r.send({ type: "streamSend", requestId: "x", sessionId: sid, data: { prompt: "echo still works" } });
+      const next = await r.next((f) => f.sessionId === sid && typeof f.seq === "number");
+      expect(next.seq).toBe(lines.length + 1);
       await r.close();
     } finally {
       await b.close();

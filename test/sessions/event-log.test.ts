@@ -149,3 +149,43 @@ describe("EventLog limits: drop the oldest only while both limits are exceeded",
     expect(ms).toBeLessThan(2000);
   });
 });
+
+describe("EventLog restored with holes (events a full disk never took)", () => {
+  const restored = (seqs: number[], lastSeq = 0) => {
+    const source = logWith(Math.max(...seqs, 0)).after(0).records.filter((r) => seqs.includes(r.event.seq));
+    const log = new EventLog({ sessionId: SID });
+    log.load(source, lastSeq);
+    return log;
+  };
+
+  test("numbering goes on above the highest seq ever issued, not the last one on disk", () => {
+    const log = restored([1, 2, 3, 7, 8], 12);
+    expect(log.lastSeq).toBe(12);
+    expect(log.append(delta("next")).event.seq).toBe(13);
+  });
+
+  test.each([
+    // afterSeq, expected seqs, gap
+    [0, [1, 2, 3, 7, 8], true],
+    [3, [7, 8], true],
+    [6, [7, 8], false],
+    [7, [8], false],
+    [8, [], true],
+    [12, [], false],
+  ] as const)("after(%s) returns what is there and says when some is missing", (afterSeq, seqs, gap) => {
+    const r = restored([1, 2, 3, 7, 8], 12).after(afterSeq);
+    expect(r.records.map((x) => x.event.seq)).toEqual(seqs);
+    expect(r.gap).toBe(gap);
+  });
+
+  test("get finds a record across a hole and nothing inside it", () => {
+    const log = restored([1, 2, 3, 7, 8]);
+    expect(log.get(7)?.event.seq).toBe(7);
+    expect(log.get(5)).toBeUndefined();
+  });
+
+  test("load refuses seqs that do not increase", () => {
+    const records = logWith(3).after(0).records;
+    expect(() => new EventLog({ sessionId: SID }).load([records[1]!, records[0]!])).toThrow(/does not follow/);
+  });
+});
