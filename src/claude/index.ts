@@ -5,7 +5,7 @@ export { buildChildEnv, type ChildEnvOptions } from "./env.js";
 export { createLineParser, parseLine, DEFAULT_MAX_LINE_LENGTH, type LineParser, type LineParserOptions, type ParsedLine } from "./line-parser.js";
 export { mapClaudeLine, toolResultText, MAX_TOOL_RESULT_LENGTH } from "./messages.js";
 export { createClaudeProcess, type ClaudeProcessDeps } from "./process.js";
-export { assertWorkingDirectory, STDERR_TAIL_LENGTH, INSTALL_SUGGESTION } from "./spawn.js";
+export { STDERR_TAIL_LENGTH, INSTALL_SUGGESTION } from "./spawn.js";
 export {
   detectClaude,
   clearClaudeDetectionCache,

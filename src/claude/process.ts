@@ -8,7 +8,7 @@ import { buildChildEnv } from "./env.js";
 import { createLineParser, type ParsedLine } from "./line-parser.js";
 import { mapClaudeLine } from "./messages.js";
 import { ControlRequestSchema, ControlResponseSchema, type ControlResponseLine } from "./schemas.js";
-import { assertWorkingDirectory, spawnChild, spawnFailure, STDERR_TAIL_LENGTH, type Child } from "./spawn.js";
+import { spawnChild, spawnFailure, STDERR_TAIL_LENGTH, type Child } from "./spawn.js";
 import { forgetProcess, sampleProcess } from "./stats.js";
 import { createStdinWriter, type StdinWriter } from "./stdin-writer.js";
 import type {
@@ -65,7 +65,6 @@ class ClaudeChildProcess implements ClaudeProcess {
   private stopPromise: Promise<ClaudeExit> | undefined;
 
   constructor(options: ClaudeSpawnOptions, deps: ClaudeProcessDeps) {
-    assertWorkingDirectory(options.cwd);
     this.options = Object.freeze({ ...options, allowedTools: [...options.allowedTools] });
     this.sessionId = options.sessionId;
     this.deps = deps;
@@ -297,7 +296,7 @@ class ClaudeChildProcess implements ClaudeProcess {
     this.exitInfo = exit;
     if (this.childPid !== undefined) forgetProcess(this.childPid);
 
-    const spawnError = this.childPid === undefined ? spawnFailure(result, this.options.cliPath, this.options.cwd) : undefined;
+    const spawnError = this.childPid === undefined ? spawnFailure(result, this.options.cliPath) : undefined;
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);
       if (spawnError) pending.reject(spawnError);
@@ -316,7 +315,7 @@ class ClaudeChildProcess implements ClaudeProcess {
 
 }
 
-/** Spawns one Claude Code process. Throws FORBIDDEN_PATH synchronously when cwd is unusable. */
+/** Spawns one Claude Code process (the caller has checked its cwd: sessions/working-directory.ts). */
 export function createClaudeProcess(options: ClaudeSpawnOptions, deps: ClaudeProcessDeps): ClaudeProcess {
   return new ClaudeChildProcess(options, deps);
 }

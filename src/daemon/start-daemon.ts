@@ -88,6 +88,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       env: options.childEnv ?? processEnv(),
       maxRetries: config.claudeMaxRetries,
     },
+    allowedRoots: config.allowedRoots,
     maxSessions: config.maxSessions,
     sessionTimeoutMs: config.sessionTimeoutMs,
     claudeTimeoutMs: config.claudeTimeoutMs,
@@ -138,8 +139,6 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       port: () => port,
       addresses: () => ["127.0.0.1", "::1", ...lanAddresses()],
     },
-    allowedRoots: config.allowedRoots,
-    defaultCwd: config.cwd,
     claudeStatus: async () => claudeStatusOf(claude),
     claudeTest: () => testClaude(sessions, claude, config.cwd),
     pairing: {

@@ -56,8 +56,6 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   rotateMasterToken(): void;
   /** Host/Origin policy (DNS rebinding, CORS, WS Origin). */
   origin: OriginPolicy;
-  allowedRoots: readonly string[];
-  defaultCwd: string;
   limits?: Partial<ServerLimits>;
   tls?: { cert: string; key: string };
   /** Pairing and devices; without it, /api/pair is 404. */
@@ -88,7 +86,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
   // /api/pair carries its own credential (the one-time pairing token) and its own attempt limit.
   app.use("/api", requireAuth(gate, logger, new Set(deps.pairing ? [PAIR_PATH] : [])));
 
-  const policy = createSessionPolicy(deps.allowedRoots, deps.defaultCwd);
+  const policy = createSessionPolicy();
   const routeDeps = { sessions: deps.sessions, policy, maxBodyBytes: limits.maxBodyBytes };
   registerHealthRoutes(app, deps);
   registerTokenRoutes(app, deps);

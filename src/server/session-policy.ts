@@ -1,24 +1,16 @@
-// Turns validated client requests into session inputs: working directories checked against the allowed roots.
+// Turns validated client requests into session inputs (the sessions room checks their working directories).
 import type { AskRequest, AskResponse, StreamStartRequest } from "../protocol/index.js";
 import type { CreateSessionInput, Session, SessionManager } from "../sessions/index.js";
-import { resolveWorkingDirectory } from "./paths.js";
 
 export interface SessionPolicy {
-  readonly allowedRoots: readonly string[];
-  readonly defaultCwd: string;
-  /** Resolves and checks a working directory (FORBIDDEN_PATH); undefined -> the default. */
-  workingDirectory(dir: string | undefined): string;
   createInput(body: StreamStartRequest): CreateSessionInput;
 }
 
-export function createSessionPolicy(allowedRoots: readonly string[], defaultCwd: string): SessionPolicy {
+export function createSessionPolicy(): SessionPolicy {
   const policy: SessionPolicy = {
-    allowedRoots,
-    defaultCwd,
-    workingDirectory: (dir) => (dir === undefined ? defaultCwd : resolveWorkingDirectory(dir, allowedRoots, defaultCwd)),
     createInput(body) {
       return {
-        workingDirectory: policy.workingDirectory(body.workingDirectory),
+        ...(body.workingDirectory !== undefined ? { workingDirectory: body.workingDirectory } : {}),
         ...(body.permissionMode ? { permissionMode: body.permissionMode } : {}),
         ...(body.model ? { model: body.model } : {}),
         ...(body.prompt ? { prompt: body.prompt } : {}),
@@ -43,7 +35,7 @@ export async function runAskRequest(
   const r = await sessions.ask(
     {
       prompt: body.prompt,
-      workingDirectory: policy.workingDirectory(body.workingDirectory),
+      ...(body.workingDirectory !== undefined ? { workingDirectory: body.workingDirectory } : {}),
       ...(body.permissionMode ? { permissionMode: body.permissionMode } : {}),
       ...(body.model ? { model: body.model } : {}),
     },

@@ -1,6 +1,5 @@
 // The session registry: creates, finds and closes sessions, enforces MAX_SESSIONS, owns the warm pool, fans out every event.
 import { randomUUID } from "node:crypto";
-import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { StartClaude } from "../claude/types.js";
@@ -15,6 +14,7 @@ import { createSessionPersistence } from "./persistence.js";
 import { Session, type SessionOptions } from "./session.js";
 import { DEFAULT_SESSION_LIMITS, type PromptImage, type PromptInput, type SendResult, type SessionLimits, type SpawnSettings } from "./types.js";
 import { WarmPool } from "./warm-pool.js";
+import { resolveWorkingDirectory } from "./working-directory.js";
 import type { PersistedSession, SessionStore } from "./store.js";
 
 /** Spawn settings for new sessions, from the resolved config. */
@@ -27,6 +27,8 @@ export interface SessionManagerOptions {
   startClaude: StartClaude;
   logger: Logger;
   defaults: SessionDefaults;
+  /** Directories sessions may work in (after `..` and symlinks); the default directory is always allowed. Default: no limit. */
+  allowedRoots?: readonly string[];
   /** Concurrent open sessions (TOO_MANY_SESSIONS beyond). Default 5. */
   maxSessions?: number;
   /** Idle ms before a session and its process close; 0 never. Default 30 min. */
@@ -59,7 +61,7 @@ export interface SessionManagerOptions {
 }
 
 export interface CreateSessionInput {
-  /** Absolute directory; must exist (allowed roots are checked by the server). Default: defaults.cwd. */
+  /** Absolute, or relative to defaults.cwd; must exist and lie inside allowedRoots (FORBIDDEN_PATH). Default: defaults.cwd. */
   workingDirectory?: string;
   permissionMode?: PermissionMode;
   model?: string;
@@ -177,11 +179,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return s;
   };
 
-  const checkDirectory = async (dir: string): Promise<void> => {
-    const info = await stat(dir).catch(() => undefined);
-    if (!info?.isDirectory()) {
-      throw new CompanionError("BAD_REQUEST", { reason: `workingDirectory '${dir}' does not exist or is not a directory` }, { field: "workingDirectory" });
+  const defaultDir = path.resolve(defaultCwd);
+  /** The working-directory rule (FORBIDDEN_PATH): the default directory must exist; any other must also lie inside the allowed roots. */
+  const directoryFor = (dir: string | undefined): string => {
+    if (dir === undefined || dir === defaultDir) {
+      resolveWorkingDirectory(defaultDir, undefined, defaultDir);
+      return defaultDir;
     }
+    return resolveWorkingDirectory(dir, options.allowedRoots, defaultDir);
   };
 
   /** The one place a Session is built, for create, resume and restore: registered, fanned out, in creation order. */
@@ -193,6 +198,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       now,
       limits,
       onClosed,
+      // Checked again before every prompt and spawn: the roots may have narrowed since (a restart) or the directory gone.
+      checkDirectory: (dir) => void directoryFor(dir),
       ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
       ...(persist ? { persist } : {}),
     });
@@ -206,6 +213,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const create = async (input: CreateSessionInput = {}): Promise<Session> => {
     if (closing) throw new CompanionError("SHUTTING_DOWN");
     const prompt: PromptInput | undefined = input.prompt !== undefined ? { text: input.prompt, ...(input.images ? { images: input.images } : {}) } : undefined;
+    // The directory is checked first, whatever else the request would be refused for.
+    const requestedDir = input.workingDirectory !== undefined ? directoryFor(input.workingDirectory) : undefined;
     const resumeId = input.resume;
     if (resumeId !== undefined) {
       if (!SessionIdSchema.safeParse(resumeId).success) {
@@ -221,8 +230,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     creating++;
     let session: Session;
     try {
-      const cwd = path.resolve(input.workingDirectory ?? defaultCwd);
-      await checkDirectory(cwd);
+      const cwd = requestedDir ?? directoryFor(undefined);
       if (resumeId !== undefined) await stopping.get(resumeId);
       if (closing) throw new CompanionError("SHUTTING_DOWN");
       const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: input.permissionMode ?? defaultSpawn.permissionMode };

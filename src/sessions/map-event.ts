@@ -2,9 +2,6 @@
 import type { ClaudeEvent } from "../claude/types.js";
 import type { NewSessionEvent } from "../protocol/events.js";
 
-/** Tool result text is cut to this many characters (64 KiB) in streamToolUse events. */
-export const TOOL_RESULT_MAX_CHARS = 64 * 1024;
-
 /** ClaudeEvent kinds that map one to one; the others need session state. */
 export type StreamClaudeEvent = Extract<ClaudeEvent, { kind: "textDelta" | "assistant" | "toolUse" | "toolResult" | "init" | "other" | "warning" }>;
 
@@ -21,10 +18,6 @@ export function isStreamClaudeEvent(event: ClaudeEvent): event is StreamClaudeEv
     default:
       return false;
   }
-}
-
-export function truncate(text: string, max = TOOL_RESULT_MAX_CHARS): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… [truncated ${text.length - max} characters]`;
 }
 
 /** One session event for a stream event; optional fields are only set when Claude sent them. */
@@ -57,7 +50,8 @@ export function mapStreamEvent(event: StreamClaudeEvent): NewSessionEvent {
           phase: "result",
           toolUseId: event.toolUseId,
           isError: event.isError,
-          content: truncate(event.content),
+          // Already cut to 64 KiB by claude/ (toolResultText), the one home of that rule.
+          content: event.content,
           ...opt("structured", event.structured),
         },
       };

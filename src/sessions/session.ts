@@ -41,6 +41,8 @@ export interface SessionOptions {
   process?: ClaudeProcess;
   /** Called once when the session is closed, before its process has exited (`close()` then returns that wait). */
   onClosed?: (session: Session) => void;
+  /** Throws FORBIDDEN_PATH when the directory may no longer be used; run before every prompt and spawn. */
+  checkDirectory?: (dir: string) => void;
   /** State read back from disk after a daemon restart; the log is then given in `log`. */
   restored?: RestoredState;
 }
@@ -98,7 +100,10 @@ export class Session {
     this.slot = new ProcessSlot({
       startClaude: options.startClaude,
       logger: this.logger,
-      spawnOptions: () => ({ ...this.spawn, allowedTools: [...this.spawn.allowedTools], cwd: this.workingDirectory, sessionId: this.id, resume: this.transcriptExists }),
+      spawnOptions: () => {
+        this.options.checkDirectory?.(this.workingDirectory);
+        return { ...this.spawn, allowedTools: [...this.spawn.allowedTools], cwd: this.workingDirectory, sessionId: this.id, resume: this.transcriptExists };
+      },
       onEvent: (proc, event) => this.onClaudeEvent(proc, event),
       onReady: () => {
         if (this.currentState === "created") this.setState("ready", "ready");
@@ -207,9 +212,10 @@ export class Session {
     });
   }
 
-  /** Runs a prompt now or queues it; position 0 runs at once. Throws SESSION_CLOSED or SESSION_BUSY. */
+  /** Runs a prompt now or queues it; position 0 runs at once. Throws SESSION_CLOSED, SESSION_BUSY or FORBIDDEN_PATH. */
   send(prompt: PromptInput): SendResult {
     this.assertOpen();
+    this.options.checkDirectory?.(this.workingDirectory);
     const limit = this.options.limits.queueLimit;
     if (!this.turns.free && this.turns.queueLength >= limit) throw new CompanionError("SESSION_BUSY", { sessionId: this.id, limit });
     const promptId = randomUUID();

@@ -272,18 +272,6 @@ describe("ClaudeProcess against the fake CLI", () => {
     expect(await proc.exited).toMatchObject({ signal: "SIGKILL", requested: true });
   });
 
-  test("a missing cwd throws FORBIDDEN_PATH before spawning", () => {
-    const missing = path.join(work.dir, "does-not-exist");
-    expect(() => createClaudeProcess(options({ cwd: missing }), { logger })).toThrow(
-      expect.objectContaining({ code: "FORBIDDEN_PATH", details: { path: missing, reason: "does not exist" } }),
-    );
-    const file = path.join(work.dir, "a-file");
-    writeFileSync(file, "x");
-    expect(() => createClaudeProcess(options({ cwd: file }), { logger })).toThrow(
-      expect.objectContaining({ code: "FORBIDDEN_PATH", details: { path: file, reason: "is not a directory" } }),
-    );
-  });
-
   test("a missing CLI rejects ready() with CLAUDE_UNAVAILABLE and resolves exited", async () => {
     const cliPath = path.join(work.dir, "no-such-claude");
     const proc = spawn({ cliPath });

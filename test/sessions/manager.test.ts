@@ -1,4 +1,5 @@
 // The session manager against the fake CLI: limits, idle timeout, warm pool, ask, resume, shutdown without orphans.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { isCompanionError } from "../../src/protocol/errors.js";
@@ -36,10 +37,34 @@ describe("registry and limits", () => {
     expect(manager.list().map((s) => s.id)).toEqual([expect.any(String), c.id, a.id]);
   });
 
+  test("a directory that vanished or left the roots refuses prompts with FORBIDDEN_PATH before anything is spawned", async () => {
+    const { manager, cwd, processes } = start({ allowedRoots: [] });
+    const sub = path.join(cwd, "sub");
+    mkdirSync(sub);
+    // Outside every root (none here) but the default directory: refused, the default itself is allowed.
+    expect(await codeOf(manager.create({ workingDirectory: sub }))).toBe("FORBIDDEN_PATH");
+    expect(await codeOf(manager.create({ workingDirectory: path.join(cwd, "missing") }))).toBe("FORBIDDEN_PATH");
+    const s = await manager.create();
+    await h!.recorder.wait(s.id, "sessionUpdate", (e) => e.data.reason === "ready");
+    await manager.closeSession(s.id);
+    const gone = mkdtempSync(path.join(cwd, "gone-"));
+    const h2 = startTestManager({ defaults: { cwd: gone } });
+    try {
+      const t = await h2.manager.create();
+      rmSync(gone, { recursive: true });
+      expect(await codeOf(() => h2.manager.send(t.id, { text: "hi" }))).toBe("FORBIDDEN_PATH");
+      expect(h2.recorder.ofType(t.id, "userMessage")).toEqual([]);
+    } finally {
+      await h2.close();
+    }
+    expect(processes.length).toBe(1);
+  });
+
   test("unknown ids, closed sessions, a missing directory and a bad resume id are errors with codes", async () => {
     const { manager, cwd } = start();
     expect(await codeOf(() => manager.get("nope"))).toBe("SESSION_NOT_FOUND");
-    expect(await codeOf(manager.create({ workingDirectory: path.join(cwd, "missing") }))).toBe("BAD_REQUEST");
+    // One working-directory check with one code, the documented one (PROTOCOL.md: FORBIDDEN_PATH).
+    expect(await codeOf(manager.create({ workingDirectory: path.join(cwd, "missing") }))).toBe("FORBIDDEN_PATH");
     expect(await codeOf(manager.create({ resume: "not-a-uuid" }))).toBe("BAD_REQUEST");
     const s = await manager.create();
     await manager.closeSession(s.id);

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { ClaudeEvent } from "../../src/claude/types.js";
 import { SessionEventSchema } from "../../src/protocol/events.js";
-import { isStreamClaudeEvent, mapStreamEvent, TOOL_RESULT_MAX_CHARS } from "../../src/sessions/map-event.js";
+import { MAX_TOOL_RESULT_LENGTH, mapClaudeLine } from "../../src/claude/messages.js";
+import { isStreamClaudeEvent, mapStreamEvent } from "../../src/sessions/map-event.js";
 import { permissionKind, toPermissionAnswer, type PermissionClientAnswer, type PermissionRequest } from "../../src/sessions/permissions.js";
 
 describe("mapStreamEvent", () => {
@@ -39,11 +40,14 @@ describe("mapStreamEvent", () => {
     expect(isStreamClaudeEvent(event)).toBe(false);
   });
 
-  test("tool results are cut to 64 KiB", () => {
-    const mapped = mapStreamEvent({ kind: "toolResult", toolUseId: "t", isError: false, content: "y".repeat(TOOL_RESULT_MAX_CHARS + 10) });
-    const content = mapped.type === "streamToolUse" && mapped.data.phase === "result" ? mapped.data.content : "";
-    expect(content.startsWith("y".repeat(TOOL_RESULT_MAX_CHARS))).toBe(true);
-    expect(content).toContain("truncated 10 characters");
+  test("tool results are cut to 64 KiB (PROTOCOL.md: at most 64 KiB), once, by claude/", () => {
+    const line = { type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "y".repeat(MAX_TOOL_RESULT_LENGTH + 10) }] } };
+    const [event] = mapClaudeLine(line);
+    const mapped = event && isStreamClaudeEvent(event) ? mapStreamEvent(event) : undefined;
+    const content = mapped?.type === "streamToolUse" && mapped.data.phase === "result" ? mapped.data.content : "";
+    expect(content.startsWith("y".repeat(MAX_TOOL_RESULT_LENGTH - 100))).toBe(true);
+    expect(content.length).toBe(MAX_TOOL_RESULT_LENGTH);
+    expect(content).toMatch(/\[truncated by claude-companion\]$/);
   });
 });
 
