@@ -46,6 +46,7 @@ export const ERRORS = {
   CLAUDE_TIMEOUT: { status: 504, message: "Claude Code was silent for {timeoutMs} ms during a turn; the turn was stopped." },
   CONFIG_INVALID: { status: 400, message: "{source}={value} is not valid: expected {allowed}." },
   CONFIG_FILE_INVALID: { status: 500, message: "The config file {path} is not valid ({reason}). Fix or delete it; it was left as it is." },
+  NOT_A_DEVICE: { status: 400, message: "The master token is not a paired device, so it cannot unpair itself. Revoke devices with DELETE /api/devices/:id; replace the master token with `claude-companion token --rotate`." },
   ASK_TIMEOUT: { status: 504, message: "The ask did not finish within {timeoutMs} ms; its session was closed. Ask again with a longer timeout or use a session." },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,4 +1,4 @@
-// REST calls the page makes: pairing, the session list as a fallback, and a token probe. Same origin only.
+// REST calls the page makes: pairing and unpairing, the session list as a fallback, and a token probe. Same origin only.
 import type { ErrorBody } from "../protocol/common.js";
 import type { PairResponse } from "../protocol/pairing.js";
 import type { SessionInfo } from "../protocol/sessions.js";
@@ -49,4 +49,9 @@ export async function tokenWorks(token: string): Promise<boolean> {
     if (e instanceof ApiError && e.status === 401) return false;
     throw e;
   }
+}
+
+/** Revokes this phone's own device token on the computer (DELETE /api/devices/self). */
+export async function unpairSelf(token: string): Promise<void> {
+  await call("/api/devices/self", { method: "DELETE", token });
 }

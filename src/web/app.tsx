@@ -30,6 +30,7 @@ export function App() {
     return (
       <>
         <Header title="Claude Companion" />
+        <Notice notice={s.notice} />
         <PairingScreen pairing={s.pairing} hasStoredToken={loadToken() !== null} />
       </>
     );
@@ -79,7 +80,7 @@ export function App() {
           type="button"
           class="text-btn"
           onClick={() => {
-            if (confirm("Forget this computer's pairing on this phone?")) forgetPairing();
+            if (confirm("Unpair this phone? The computer stops accepting it; pairing again needs a new QR code.")) void forgetPairing();
           }}
         >
           Unpair this phone

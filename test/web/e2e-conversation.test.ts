@@ -72,7 +72,7 @@ describe.skipIf(!hasChromium)("conversation in Chromium", SLOW, () => {
     await card.waitFor();
     await card.getByRole("button", { name: "Allow", exact: true }).click();
     await page.locator("article.perm[data-resolved=allow]").waitFor();
-    await expect(card.textContent()).resolves.toMatch(/Allowed by master token/);
+    await expect(card.textContent()).resolves.toMatch(/Allowed by Android Chrome/);
     await waitForResults(page, 1);
     expect(existsSync(join(lab.d.workDir, "allowed.txt"))).toBe(true);
     await expect(page.locator("article.tool[data-tool=Write]").first().textContent()).resolves.toContain("allowed.txt");

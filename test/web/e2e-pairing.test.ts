@@ -1,4 +1,4 @@
-// The phone client in Chromium: the pairing screen under the CSP, #token= and #pair= links, failures, revoke, another phone answering.
+// The phone client in Chromium: the pairing screen under the CSP, #pair= links, links that must not log it out, failures, revoke, unpair, another phone answering.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -42,14 +42,40 @@ describe.skipIf(!hasChromium)("pairing in Chromium", SLOW, () => {
     await phone.context.close();
   });
 
-  test("a #token= link stores the token, clears the fragment and shows the session list; reopening needs no link", async () => {
+  test("a link from any site cannot log the phone out: #token=junk and a junk #pair= leave its pairing working", async () => {
     const phone = await lab.pairedPhone();
+    const stored = await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`);
+    expect(stored).toMatch(/^\S{20,}$/);
+    // The old `#token=` form is not a pairing any more: ignored, and removed from the address bar.
+    await phone.page.goto(`${lab.front.url}/#token=junkjunkjunkjunkjunk`);
+    await phone.page.locator("[data-screen=sessions]").waitFor();
+    await phone.page.locator("[data-conn=connected]").waitFor();
     expect(await phone.page.evaluate("location.hash")).toBe("");
-    expect(await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`)).toBe(lab.d.token);
+    expect(await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`)).toBe(stored);
+    // A pairing link with a code the daemon never issued: it fails, and nothing is stored.
+    await phone.page.goto(`${lab.front.url}/#pair=BBBBBBBBBBBBBBBBBBBBBB`);
+    await phone.page.locator("[data-screen=pairing-failed]").waitFor();
+    expect(await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`)).toBe(stored);
     // Opened again from the home screen: start_url "/" with the token in localStorage.
     await phone.page.goto(lab.front.url);
     await phone.page.locator("[data-screen=sessions]").waitFor();
     await phone.page.locator("[data-conn=connected]").waitFor();
+    await phone.context.close();
+  });
+
+  test("Unpair this phone revokes it on the computer: it leaves the device list and its token stops working", async () => {
+    const phone = await lab.pairedPhone();
+    const token = (await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`)) as string;
+    const deviceId = (await phone.page.evaluate(`localStorage.getItem("claude-companion.deviceId")`)) as string;
+    const listed = async () => (await lab.api<{ devices: { id: string }[] }>("/api/devices")).devices.map((x) => x.id);
+    expect(await listed()).toContain(deviceId);
+    await phone.page.evaluate("window.confirm = () => true");
+    await phone.page.getByRole("button", { name: "Unpair this phone" }).click();
+    await phone.page.locator("[data-screen=pair]", { hasText: "Pair this phone" }).waitFor();
+    expect(await phone.page.evaluate(`localStorage.getItem("claude-companion.token")`)).toBeNull();
+    expect(await listed()).not.toContain(deviceId);
+    expect((await fetch(`${lab.d.url}/api/info`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect(phone.errors).toEqual([]);
     await phone.context.close();
   });
 

@@ -86,7 +86,7 @@ describe.skipIf(!hasChromium)("a phone away longer than the daemon keeps events"
   test("the resubscribe gets a snapshot: the view is rebuilt from it and the retained events, in order, once", async () => {
     const phone = await openPhone(small.browser);
     const { page } = phone;
-    await page.goto(`${small.front.url}/#token=${small.d.token}`);
+    await page.goto((await small.pairingLink()).url);
     await page.locator("[data-conn=connected]").waitFor();
     const sid = await newSession(page);
     await sendPrompt(page, "reply");

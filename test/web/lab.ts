@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { expect } from "vitest";
 import type { SessionEvent } from "../../src/protocol/events.js";
+import { parsePairingFragment } from "../../src/protocol/pairing-link.js";
 import { buildView } from "../../src/web/transcript.js";
 import { ensureWebBuild, launchChromium, openPhone, REPO, startFrontServer, type FrontServer, type PhonePage } from "../helpers/browser.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
@@ -40,7 +41,9 @@ export interface Lab {
   api<T>(path: string, init?: RequestInit): Promise<T>;
   /** The session's log as REST serves it. */
   restEvents(sessionId: string): Promise<SessionEvent[]>;
-  /** A phone already holding the master token (the `#token=` link), on the session list. */
+  /** A fresh pairing link as the QR code carries it (`claude-companion pair`), read with the shared parser. */
+  pairingLink(): Promise<{ url: string; pairingToken: string }>;
+  /** A phone paired as a device by opening the QR link, on the session list and connected. */
   pairedPhone(colorScheme?: "light" | "dark"): Promise<PhonePage>;
   /** The page shows the session log exactly once: same items, same seqs, same text, every seq applied once. */
   expectTranscriptEqualsLog(page: Page, sessionId: string): Promise<SessionEvent[]>;
@@ -62,6 +65,13 @@ export async function startLab(daemon: Parameters<typeof startTestDaemon>[0] = {
     const res = await fetch(`${d.url}${path}`, { ...init, headers: { authorization: `Bearer ${d.token}`, "content-type": "application/json" } });
     return (await res.json()) as T;
   };
+  // The phone opens the daemon's own link, pointed at the front server (the phone's origin in these tests).
+  const pairingLink = async () => {
+    const code = await api<{ url: string }>("/api/pairing-codes", { method: "POST", body: "{}" });
+    const link = parsePairingFragment(new URL(code.url).hash);
+    if (!link) throw new Error("the daemon issued a pairing link its own parser refuses");
+    return { url: `${front.url}/#pair=${link.pairingToken}`, pairingToken: link.pairingToken };
+  };
   const restEvents = async (sessionId: string) => (await api<{ events: SessionEvent[] }>(`/api/sessions/${sessionId}/events?limit=5000`)).events;
 
   return {
@@ -70,9 +80,10 @@ export async function startLab(daemon: Parameters<typeof startTestDaemon>[0] = {
     d,
     api,
     restEvents,
+    pairingLink,
     async pairedPhone(colorScheme = "dark") {
       const phone = await openPhone(browser, { colorScheme });
-      await phone.page.goto(`${front.url}/#token=${d.token}`);
+      await phone.page.goto((await pairingLink()).url);
       await phone.page.locator("[data-screen=sessions]").waitFor();
       await phone.page.locator("[data-conn=connected]").waitFor();
       return phone;

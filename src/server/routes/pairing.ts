@@ -1,4 +1,4 @@
-// Pairing and devices: POST /api/pair (pairing token -> device token), pairing codes and device revocation (master token).
+// Pairing and devices: POST /api/pair (pairing token -> device token), pairing codes, device revocation (master token) and self-unpairing.
 import type { Polka } from "polka";
 import type { Logger } from "pino";
 import { CompanionError, PairRequestSchema } from "../../protocol/index.js";
@@ -50,6 +50,15 @@ export function registerPairingRoutes(app: Polka, deps: PairingRouteDeps, maxBod
   });
 
   app.get("/api/devices", (_req, res) => sendJson(res, 200, { devices: deps.listDevices() }));
+
+  // A device unpairs itself ("Unpair this phone"). Registered before /:id, which would take "self" as an id.
+  app.delete("/api/devices/self", (req, res) => {
+    const principal = (req as AuthedRequest).principal;
+    if (principal?.kind !== "device") throw new CompanionError("NOT_A_DEVICE");
+    if (!deps.revokeDevice(principal.id)) throw new CompanionError("UNAUTHORIZED");
+    deps.logger.info({ deviceId: principal.id }, "device unpaired itself");
+    sendJson(res, 200, { revoked: 1 });
+  });
 
   app.delete("/api/devices/:id", (req, res) => {
     requireMaster(req);
