@@ -1,5 +1,5 @@
 // The phone client in Chromium against a stubbed server (page.routeWebSocket): seq order, duplicates, one resubscribe on a gap, inert payloads.
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ensureWebBuild, hasChromium, launchChromium, openPhone, startFrontServer, type FrontServer } from "../helpers/browser.js";
 import { shot, shownItems, SLOW } from "./lab.js";
@@ -31,13 +31,19 @@ describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", 
     "",
     "![e](x) [f](https://example.com/ok) <details open ontoggle=alert(8)>g</details>",
   ].join("\n");
+  /** The REST side of a daemon: pairing (any code works), the token probe and the session list. */
+  const stubRest = async (page: Page, sessions: unknown[]) => {
+    await page.route("**/api/pair", (r) => r.fulfill({ json: { deviceId: "d1", deviceToken: "stub-device-token-0123456789", deviceName: "Android Chrome" } }));
+    await page.route("**/api/info", (r) => r.fulfill({ json: {} }));
+    await page.route("**/api/sessions", (r) => r.fulfill({ json: { sessions } }));
+  };
   const ev = (seq: number, type: string, data: unknown) => JSON.stringify({ seq, sessionId: SID, ts: Date.now(), type, data });
 
   test("duplicates are ignored, a gap resubscribes once from lastSeq, and the payloads stay inert", async () => {
     const phone = await openPhone(browser);
     const { page } = phone;
     const subscribes: unknown[] = [];
-    await page.route("**/api/sessions", (r) => r.fulfill({ json: { sessions: [info] } }));
+    await stubRest(page, [info]);
     await page.routeWebSocket("**/ws", (ws) => {
       ws.send(JSON.stringify({ type: "welcome", data: { serverVersion: "stub", protocolVersion: 1, connectionId: "c1", heartbeatMs: 30000 } }));
       ws.onMessage((raw) => {
@@ -62,7 +68,7 @@ describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", 
         }
       });
     });
-    await page.goto(`${front.url}/#token=stub-token-0123456789`);
+    await page.goto(`${front.url}/#pair=stub-pairing-code-0123`);
     await page.locator(`[data-session-id="${SID}"]`).click();
     await page.locator("[data-screen=conversation][data-last-seq='5']").waitFor();
     expect(subscribes).toEqual([{ lastSeq: 0 }, { lastSeq: 2 }]);
