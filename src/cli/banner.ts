@@ -2,6 +2,7 @@
 import kleur from "kleur";
 import { baseUrl } from "../daemon/addresses.js";
 import { CompanionError } from "../protocol/errors.js";
+import type { InfoResponse } from "../protocol/index.js";
 
 /** The QR code as text (qrcode-terminal is loaded only when a code is printed). */
 export async function renderQr(text: string): Promise<string> {
@@ -27,6 +28,20 @@ export interface StartBannerInput {
   loopbackUrl: string;
   pairing: { url: string; expiresAt?: number };
   fingerprint?: string | null | undefined;
+  /** Tailscale as /api/info reports it; absent in old daemons. */
+  tailscale?: InfoResponse["tailscale"] | undefined;
+}
+
+/** The tailnet part of the banner: its URLs (address and MagicDNS name), or one quiet line when it is not in use. */
+export function tailnetLines(t: InfoResponse["tailscale"] | undefined, protocol: "http" | "https", port: number): string[] {
+  if (!t) return [];
+  const warning = t.warning ? [kleur.yellow(t.warning)] : [];
+  if (t.state === "absent") return [...warning, kleur.gray("Tailscale: not installed (optional, to reach this computer from anywhere: see the README).")];
+  if (t.state !== "running") return [...warning, kleur.gray(`Tailscale: ${t.state === "error" ? "not usable" : t.state}; the phone can use it once \`tailscale up\` connects this computer.`)];
+  const urls = [...new Set([t.url, ...[t.address, t.dnsName].map((h) => (h ? baseUrl(t.url?.startsWith("https:") ? "https" : protocol, h, port) : null))])].filter(
+    (u): u is string => Boolean(u),
+  );
+  return ["", kleur.bold("On your tailnet (Tailscale, from anywhere):"), ...urls.map((u) => `  ${kleur.cyan(u)}`), ...warning];
 }
 
 /** The URLs to show, each once: one per listening address (IPv6 in brackets), then the loopback URL. */
@@ -45,7 +60,9 @@ export async function formatStartBanner(b: StartBannerInput): Promise<string> {
     claudeLine,
     "",
     kleur.bold("Open on your phone (same Wi-Fi):"),
-    ...bannerUrls(b.protocol, b.hosts, b.port, b.loopbackUrl).map((u) => `  ${kleur.cyan(u)}`),
+    // The tailnet address is an interface of this machine too: it is listed with the tailnet, not the Wi-Fi.
+    ...bannerUrls(b.protocol, b.hosts.filter((h) => h !== b.tailscale?.address), b.port, b.loopbackUrl).map((u) => `  ${kleur.cyan(u)}`),
+    ...tailnetLines(b.tailscale, b.protocol, b.port),
     "",
     await renderQr(b.pairing.url),
     `Or open: ${kleur.cyan(b.pairing.url)}`,

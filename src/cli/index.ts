@@ -9,9 +9,11 @@ Examples:
   $ claude-companion start --port 4000 --host 127.0.0.1
   $ claude-companion status --json          is it running? (exit 3 when not)
   $ claude-companion pair                   print a QR code for the running daemon
+  $ claude-companion start --tailscale      HTTPS on the Tailscale name; pair from anywhere on the tailnet
+  $ claude-companion pair --via tailscale   a QR code with the tailnet address
+  $ claude-companion doctor                 why can't my phone connect? (exit 1 when a check fails)
   $ claude-companion token --rotate         replace the master token
   $ claude-companion devices                list paired phones; devices revoke <id>
-  $ claude-companion notify add ntfy https://ntfy.sh/<topic>   notifications with Allow/Deny
   $ claude-companion stop                   stop the running daemon
 `;
 
@@ -37,6 +39,9 @@ export function buildProgram(): Command {
     .option("--tls", "serve HTTPS/WSS with a self-signed certificate (env TLS=true)")
     .option("--tls-cert <file>", "your own certificate (PEM), e.g. from Tailscale; implies --tls")
     .option("--tls-key <file>", "the private key of --tls-cert")
+    .option("--tailscale", "HTTPS on this machine's Tailscale name with a `tailscale cert` certificate; the QR carries it (env TAILSCALE=true)")
+    .option("--trust-proxy <cidr>", "a reverse proxy whose X-Forwarded-For names the client; repeat for more (env TRUST_PROXY)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--public-url <url>", "the https://name a reverse proxy serves this daemon on (env PUBLIC_URL)")
     .option("-d, --daemon", "run in the background, logging to <config dir>/daemon.log")
     .addOption(new Option("--log-format <format>", "log format on stderr").choices(["pretty", "json"]))
     .addOption(new Option("--log-file <path>", "write logs to this file, rotated by size (used by --daemon)").hideHelp())
@@ -61,6 +66,7 @@ export function buildProgram(): Command {
   program
     .command("pair")
     .description("print the QR code and URL to pair a phone with the running daemon")
+    .addOption(new Option("--via <where>", "which address the QR carries (default: tailscale with --tailscale, else lan)").choices(["lan", "tailscale", "public"]))
     .option("--json", "print JSON")
     .addOption(configDir)
     .action(async (opts) => (await import("./commands/pair.js")).pairCommand(opts));
@@ -78,35 +84,6 @@ export function buildProgram(): Command {
     .option("--json", "print JSON")
     .addOption(new Option("--config-dir <dir>", "config directory"))
     .action(async (id: string | undefined, opts) => (await import("./commands/devices.js")).revokeCommand(id, opts));
-
-  const notify = program.command("notify").description("notification channels: add | list | remove | test");
-  notify
-    .command("add <type> <url>")
-    .description("add a channel: `ntfy https://ntfy.sh/<topic>` or `webhook <url>`")
-    .option("--token <token>", "ntfy access token (for protected topics)")
-    .addOption(new Option("--content <level>", "full, or minimal (no commands, no paths; default for ntfy.sh)").choices(["full", "minimal"]))
-    .option("--no-reply-topic", "ntfy: put action URLs on this daemon's address instead of a reply topic (LAN only)")
-    .option("--json", "print JSON")
-    .addOption(new Option("--config-dir <dir>", "config directory"))
-    .action(async (type: string, url: string, opts) => (await import("./commands/notify.js")).notifyAddCommand(type, url, opts));
-  notify
-    .command("list")
-    .description("list channels and whether they fail")
-    .option("--json", "print JSON")
-    .addOption(new Option("--config-dir <dir>", "config directory"))
-    .action(async (opts) => (await import("./commands/notify.js")).notifyListCommand(opts));
-  notify
-    .command("remove <id>")
-    .description("remove a channel")
-    .option("--json", "print JSON")
-    .addOption(new Option("--config-dir <dir>", "config directory"))
-    .action(async (id: string, opts) => (await import("./commands/notify.js")).notifyRemoveCommand(id, opts));
-  notify
-    .command("test [id]")
-    .description("send a test notification to one channel or all (needs the running daemon)")
-    .option("--json", "print JSON")
-    .addOption(new Option("--config-dir <dir>", "config directory"))
-    .action(async (id: string | undefined, opts) => (await import("./commands/notify.js")).notifyTestCommand(id, opts));
 
   program
     .command("logs")

@@ -53,6 +53,31 @@ const hostList: Parse<string[]> = (raw) => {
   return items && items.every((h) => host(h) !== undefined) ? items : undefined;
 };
 
+/** An IPv4 or IPv6 address or CIDR block ("10.0.0.5", "10.0.0.0/8", "fd00::/8"). */
+function isCidr(raw: string): boolean {
+  const [addr, bits, extra] = raw.split("/");
+  if (extra !== undefined || !addr) return false;
+  const family = isIP(addr);
+  if (!family) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+const cidrList: Parse<string[]> = (raw) => {
+  const items = list(raw);
+  return items && items.length && items.every(isCidr) ? items : undefined;
+};
+const publicUrl: Parse<string> = (raw) => {
+  const v = raw.trim();
+  try {
+    const u = new URL(v);
+    const ok = (u.protocol === "https:" || u.protocol === "http:") && host(u.hostname.replace(/^\[|\]$/g, "")) !== undefined && !u.username && !u.password;
+    return ok && (u.pathname === "/" || u.pathname === "") && !u.search && !u.hash ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 export interface SettingSpec<T> {
   /** Environment variable, if any. */
   env?: string;
@@ -93,6 +118,9 @@ export const SETTINGS = {
   tls: s({ env: "TLS", flag: "--tls", default: false, allowed: "true or false", description: "Serve HTTPS and WSS with a self-signed certificate (pinned by its fingerprint in the QR).", parse: bool, storable: true }),
   tlsCert: s({ env: "TLS_CERT", flag: "--tls-cert <file>", default: "", allowed: "a PEM certificate file", description: "Use your own certificate (e.g. a Tailscale one) instead of a self-signed one; implies TLS.", parse: nonEmpty, storable: true }),
   tlsKey: s({ env: "TLS_KEY", flag: "--tls-key <file>", default: "", allowed: "a PEM private key file", description: "The private key of --tls-cert.", parse: nonEmpty, storable: true }),
+  tailscale: s({ env: "TAILSCALE", flag: "--tailscale", default: false, allowed: "true or false", description: "Serve HTTPS on this machine's Tailscale MagicDNS name with a certificate from `tailscale cert`; the QR carries the tailnet URL.", parse: bool, storable: true }),
+  trustProxy: s<string[]>({ env: "TRUST_PROXY", flag: "--trust-proxy <cidr>", default: [], allowed: "a comma-separated list of IP addresses or CIDR blocks", description: "Reverse proxies whose X-Forwarded-For names the client (rate limits, device address). Without it the header is ignored.", parse: cidrList, storable: true }),
+  publicUrl: s({ env: "PUBLIC_URL", flag: "--public-url <url>", default: "", allowed: "an http(s)://host[:port] origin, no path", description: "The address a reverse proxy serves this daemon on: its name is accepted by the Host and Origin checks, `pair --via public` puts it in the QR.", parse: publicUrl, storable: true }),
   sessionRetentionDays: s({ env: "SESSION_RETENTION_DAYS", default: 7, allowed: "an integer from 1 to 3650", description: "Closed sessions are kept on disk this many days.", parse: int(1, 3650), storable: true }),
   pairingTtlMs: s({ env: "PAIRING_TTL", default: 600_000, allowed: "milliseconds from 10000 to 86400000", description: "How long a pairing QR code can be used.", parse: int(10_000, 86_400_000), storable: true }),
   logFormat: s<"pretty" | "json">({ env: "LOG_FORMAT", flag: "--log-format <format>", default: "pretty", allowed: "pretty | json", description: "Log format on stderr.", parse: oneOf(["pretty", "json"] as const) }),

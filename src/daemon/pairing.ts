@@ -9,11 +9,22 @@ import {
   parseDeviceName,
   type DeviceRegistry,
 } from "../pairing/index.js";
+import { CompanionError, type PairingVia } from "../protocol/index.js";
 import type { Principal } from "../server/index.js";
+
+/** Where a QR points: protocol, host and port of the daemon as the phone reaches it. */
+export interface PairingTarget {
+  protocol: "http" | "https";
+  host: string;
+  port: number;
+  /** Put in the QR (`&fp=`) for a self-signed certificate; null for a publicly trusted one (it renews). */
+  fingerprint: string | null;
+}
 
 export interface PairingService {
   readonly devices: DeviceRegistry;
-  issue(): { pairingToken: string; expiresAt: number; url: string; fingerprint: string | null };
+  /** Throws PAIRING_VIA_UNAVAILABLE when `via` has no address (no tailnet, no PUBLIC_URL). */
+  issue(via?: PairingVia): { pairingToken: string; expiresAt: number; url: string; fingerprint: string | null; via: PairingVia };
   pair(pairingToken: string, deviceName: string): { deviceId: string; deviceToken: string; deviceName: string };
   verifyDevice(token: string, address?: string): Principal | null;
 }
@@ -22,8 +33,10 @@ export interface PairingServiceOptions {
   store: ConfigStore;
   logger: Logger;
   ttlMs: number;
-  /** Where the QR points: protocol, host and port of the daemon on the LAN. */
-  target: () => { protocol: "http" | "https"; host: string; port: number; fingerprint: string | null };
+  /** The address used when the caller names none. */
+  defaultVia: () => PairingVia;
+  /** Where the QR points for `via`, or why there is no such address. */
+  target: (via: PairingVia) => PairingTarget | { unavailable: string };
 }
 
 export function createPairingService(options: PairingServiceOptions): PairingService {
@@ -37,11 +50,14 @@ export function createPairingService(options: PairingServiceOptions): PairingSer
   });
   return {
     devices,
-    issue() {
+    issue(requested) {
+      const via = requested ?? options.defaultVia();
+      const t = options.target(via);
+      // Checked before a code is made: a refused request leaves no live code behind.
+      if ("unavailable" in t) throw new CompanionError("PAIRING_VIA_UNAVAILABLE", { via, reason: t.unavailable });
       const { pairingToken, expiresAt } = codes.issue();
-      const t = options.target();
       const url = buildPairingUrl({ protocol: t.protocol, host: t.host, port: t.port, pairingToken, ...(t.fingerprint ? { fingerprint: t.fingerprint } : {}) });
-      return { pairingToken, expiresAt, url, fingerprint: t.fingerprint };
+      return { pairingToken, expiresAt, url, fingerprint: t.fingerprint, via };
     },
     pair(pairingToken, deviceName) {
       // Check the name first: a bad name must not use up the one-time code.

@@ -1,20 +1,23 @@
 // Composition root: startDaemon(options) wires config, tokens, pairing, TLS, sessions, the server and discovery.
 import { hostname } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
 import { openConfigStore, processEnv, resolveMasterToken, type ResolvedConfig } from "../config/index.js";
 import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot, type ServerLimits } from "../server/index.js";
 import { CompanionError } from "../protocol/index.js";
-import { createNotifyService } from "../notify/index.js";
 import { createSessionManager, createSessionStore, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, listenAddresses, loopbackFor } from "./addresses.js";
 import { claudeStatusOf, createInfo, testClaude } from "./info.js";
 import { createPairingService, type PairingService } from "./pairing.js";
 import { processStartTime, removeStateFile, writeStateFile } from "./state-file.js";
+import { createTailscaleRunner, detectTailscale, tailscaleCommand, type TailscaleStatus } from "../tailscale/index.js";
+import { fingerprintOf } from "../tls/fingerprint.js";
+import { resolveTailnet, scheduleTailnetRenewal, type DaemonTailnet } from "./tailnet.js";
 import { loadTls, type DaemonTls } from "./tls.js";
+import type { InfoResponse, PairingVia } from "../protocol/index.js";
 
 export interface StartDaemonOptions {
   config: ResolvedConfig;
@@ -32,8 +35,8 @@ export interface StartDaemonOptions {
   logPath?: string;
   /** The built phone client (default: dist/web). */
   webRoot?: string;
-  /** Notifications: the fetch used for ntfy, webhooks and Web Push, and the waits between retries (tests). */
-  notify?: { fetch?: typeof fetch; retryDelaysMs?: readonly number[] };
+  /** A Tailscale detection already made (the CLI runs it beside the Claude check); detected here when absent. */
+  tailscale?: Promise<TailscaleStatus> | TailscaleStatus;
 }
 
 export interface Daemon {
@@ -46,14 +49,16 @@ export interface Daemon {
   readonly protocol: "http" | "https";
   readonly claude: ClaudeDetection;
   readonly tls: DaemonTls | null;
+  /** Tailscale as detected at start, the URL a phone on the tailnet opens, and why --tailscale fell back. */
+  readonly tailnet: DaemonTailnet & { url: string | null };
   readonly pairing: PairingService;
+  /** What GET /api/info reports (the banner reads its `tailscale` part). */
+  info(): InfoResponse;
   /** Bonjour state for the banner and /api/info. */
   bonjour(): { enabled: boolean; published: boolean; warning: string | null };
   /** The master token (never logged). */
   masterToken(): string;
   rotateMasterToken(): string;
-  /** Resolves when every queued notification delivery has finished (or given up). */
-  notifyIdle(): Promise<void>;
   /**
    * Stops in reverse order: discovery; sessions (clients are told, turns interrupted, processes stopped, all
    * flushed to disk, sessions kept for the next start); WS clients (1001); HTTP; state file. Idempotent.
@@ -68,8 +73,16 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   let master = resolveMasterToken(config, store);
   const serverId = store.ensureServerId();
   const claude = options.claude ?? (await detectClaude(config.claudeCliPath, { timeoutMs: 5000 }));
-  const tls = config.tls ? await loadTls(config, options.logger) : null;
+  const tailscaleRun = createTailscaleRunner(tailscaleCommand());
+  const tailnet = await resolveTailnet({ config, logger: options.logger, run: tailscaleRun, status: await (options.tailscale ?? detectTailscale(tailscaleRun)) });
+  const tls: DaemonTls | null = tailnet.cert
+    ? { cert: tailnet.cert.cert, key: tailnet.cert.key, fingerprint: fingerprintOf(tailnet.cert.cert), selfSigned: false }
+    : config.tls
+      ? await loadTls(config, options.logger)
+      : null;
   const protocol = tls ? "https" : "http";
+  // The tailnet host a phone uses: the MagicDNS name when its certificate is served, else the 100.x address.
+  const tailnetHost = tailnet.cert ? tailnet.status.dnsName : tailnet.status.ipv4;
   let port = config.port;
   let lanHost = "127.0.0.1";
   let bonjour = { enabled: config.enableBonjour, published: false, warning: null as string | null };
@@ -108,7 +121,20 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     store,
     logger: options.logger,
     ttlMs: config.pairingTtlMs,
-    target: () => ({ protocol, host: lanHost, port, fingerprint: tls?.fingerprint ?? null }),
+    defaultVia: (): PairingVia => (config.tailscale && tailnetHost ? "tailscale" : "lan"),
+    target: (via) => {
+      if (via === "tailscale") {
+        if (!tailnetHost) return { unavailable: `Tailscale is ${tailnet.status.detail}` };
+        // A Tailscale certificate is publicly trusted and renews every few months: never pin it.
+        return { protocol, host: tailnetHost, port, fingerprint: tailnet.cert ? null : (tls?.fingerprint ?? null) };
+      }
+      if (via === "public") {
+        if (!config.publicUrl) return { unavailable: "PUBLIC_URL is not set" };
+        const u = new URL(config.publicUrl);
+        return { protocol: u.protocol === "https:" ? "https" : "http", host: u.hostname, port: Number(u.port) || (u.protocol === "https:" ? 443 : 80), fingerprint: null };
+      }
+      return { protocol, host: lanHost, port, fingerprint: tls?.fingerprint ?? null };
+    },
   });
 
   const rotateMasterToken = () => {
@@ -127,36 +153,22 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     tls: () => tls,
     bonjour: () => bonjour,
     degraded: () => sessionStore.degraded,
+    tailscale: () => ({ ...tailnet.status, url: tailnetUrl(), warning: tailnet.warning }),
   });
-
-  const notify = createNotifyService({
-    configDir: config.configDir,
-    logger: options.logger,
-    onEvent: (listener) => sessions.onEvent((record) => listener(record.event)),
-    sessionTitle: (id) => {
-      try {
-        return basename(sessions.get(id).workingDirectory) || "Claude";
-      } catch {
-        return "Claude";
-      }
-    },
-    answer: (sessionId, permissionId, decision, client) => sessions.answerPermission(sessionId, permissionId, { decision }, client),
-    publicUrl: () => baseUrl(protocol, lanHost, port),
-    ...options.notify,
-  });
+  const tailnetUrl = () => (tailnetHost ? baseUrl(protocol, tailnetHost, port) : null);
 
   const server = createServer({
     logger: options.logger,
     version: VERSION,
     rotateMasterToken,
-    auth: createAuthenticator({ masterToken: () => master.token, verifyDevice: (t) => pairing.verifyDevice(t) }),
-    health: () => ({ ...health(), notify: notify.health() }),
+    auth: createAuthenticator({ masterToken: () => master.token, verifyDevice: (t, address) => pairing.verifyDevice(t, address) }),
+    health,
     info,
     sessions,
-    notify,
     origin: {
-      allowedHosts: config.allowedHosts,
-      allowedOrigins: config.allowedOrigins,
+      // The MagicDNS name and the proxy's public name are ours without configuration.
+      allowedHosts: [...config.allowedHosts, ...(tailnet.status.dnsName ? [tailnet.status.dnsName] : []), ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : [])],
+      allowedOrigins: [...config.allowedOrigins, ...(config.publicUrl ? [config.publicUrl] : [])],
       hostname: hostname(),
       port: () => port,
       addresses: () => ["127.0.0.1", "::1", ...lanAddresses()],
@@ -165,7 +177,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     claudeTest: () => testClaude(sessions, claude, config.cwd),
     pairing: {
       pair: (t, name) => pairing.pair(t, name),
-      issuePairingCode: () => pairing.issue(),
+      issuePairingCode: (via) => pairing.issue(via),
       listDevices: () => pairing.devices.list(),
       revokeDevice: (id) => pairing.devices.revoke(id),
       revokeAllDevices: () => pairing.devices.revokeAll(),
@@ -173,12 +185,12 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     // The phone client: scanning the QR opens it from this same origin.
     staticHandler: createStaticHandler({ root: options.webRoot ?? defaultWebRoot() }),
     ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+    trustProxy: config.trustProxy,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   // A revoked device loses its open sockets at once.
   pairing.devices.onRevoke((device) => {
     server.ws.closeWhere((c) => c.principal.kind === "device" && c.principal.id === device.id, new CompanionError("UNAUTHORIZED"));
-    notify.forgetDevice(device.id);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -192,6 +204,19 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const url = baseUrl(protocol, loopbackFor(config.host), port);
   const addresses = listenAddresses(config.host);
   lanHost = addresses[0] ?? "127.0.0.1";
+
+  const stopRenewal = scheduleTailnetRenewal(tailnet, {
+    config,
+    logger: options.logger,
+    run: tailscaleRun,
+    apply: (cert) => {
+      (server.server as unknown as import("node:tls").Server).setSecureContext({ cert: cert.cert, key: cert.key });
+      if (!tls) return;
+      Object.assign(tls, { cert: cert.cert, key: cert.key, fingerprint: fingerprintOf(cert.cert) });
+      // The CLI on this machine pins the fingerprint in the state file.
+      if (writeState) saveState();
+    },
+  });
 
   let advertisement: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
   if (config.enableBonjour && !["127.0.0.1", "::1", "localhost"].includes(config.host)) {
@@ -210,7 +235,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   }
 
   const writeState = options.writeState ?? true;
-  if (writeState) {
+  const saveState = () =>
     writeStateFile(config.configDir, {
       pid: process.pid,
       port,
@@ -223,7 +248,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       logPath: options.logPath ?? null,
       procStart: processStartTime(process.pid),
     });
-  }
+  if (writeState) saveState();
   logger.info({ url, host: config.host, port, tls: Boolean(tls) }, "listening");
 
   let closing: Promise<void> | undefined;
@@ -235,18 +260,21 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     protocol,
     claude,
     tls,
+    get tailnet() {
+      return { ...tailnet, url: tailnetUrl() };
+    },
     pairing,
+    info,
     bonjour: () => bonjour,
     masterToken: () => master.token,
     rotateMasterToken,
-    notifyIdle: () => notify.idle(),
     close() {
       closing ??= (async () => {
         logger.info("shutting down");
+        stopRenewal();
         await (await advertisement)?.close();
         // Sessions first, so connected clients still receive the shutdown update live.
         await sessions.suspendAll();
-        notify.close();
         await server.close();
         pairing.devices.flush();
         if (writeState) removeStateFile(config.configDir, process.pid);

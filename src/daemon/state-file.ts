@@ -1,9 +1,8 @@
 // The daemon state file (daemon.json in the config dir): written on listen, removed on close.
-import { readFileSync, rmSync } from "node:fs";
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { STATE_FILE } from "../config/index.js";
-import { writeFileAtomicSync } from "../atomic-file.js";
 
 export const DaemonStateSchema = z.object({
   pid: z.number().int().positive(),
@@ -27,7 +26,11 @@ export function stateFilePath(configDir: string): string {
 }
 
 export function writeStateFile(configDir: string, state: DaemonState): void {
-  writeFileAtomicSync(stateFilePath(configDir), JSON.stringify(state, null, 2) + "\n");
+  const path = stateFilePath(configDir);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
 }
 
 /** Reads the state file; null when absent or unreadable (a broken file counts as no daemon). */

@@ -15,6 +15,18 @@ export const PairRequestSchema = z
 export const PairResponseSchema = z.object({ deviceId: z.string(), deviceToken: z.string(), deviceName: z.string() });
 export type PairResponse = z.infer<typeof PairResponseSchema>;
 
+/** Which address a pairing QR carries: the LAN, the tailnet (MagicDNS name or 100.x address), or PUBLIC_URL. */
+export const PAIRING_VIA = ["lan", "tailscale", "public"] as const;
+export type PairingVia = (typeof PAIRING_VIA)[number];
+
+/** POST /api/pairing-codes body (optional; an empty body is `{}`). */
+export const PairingCodeRequestSchema = z
+  .object({
+    /** Default: "tailscale" when the daemon runs with --tailscale and the tailnet is up, else "lan". */
+    via: z.enum(PAIRING_VIA).optional(),
+  })
+  .strict();
+
 /** POST /api/pairing-codes (master token): a fresh pairing QR for `claude-companion pair`. */
 export const PairingCodeResponseSchema = z.object({
   pairingToken: z.string(),
@@ -23,6 +35,8 @@ export const PairingCodeResponseSchema = z.object({
   /** `<http|https>://<host>:<port>/#pair=<token>[&fp=<sha256>]`: what the QR code carries. */
   url: z.string(),
   fingerprint: z.string().nullable(),
+  /** The address the URL carries (see PairingCodeRequestSchema). */
+  via: z.enum(PAIRING_VIA),
 });
 
 export const DeviceSchema = z.object({

@@ -1,7 +1,6 @@
 // REST response bodies served by the daemon (requests are in their own schemas beside them).
 import { z } from "zod";
 import { UsageSchema } from "./common.js";
-import { NotifyHealthSchema } from "./notify.js";
 import { SessionInfoSchema } from "./sessions.js";
 
 /** GET /health (no auth). The seed's shape. */
@@ -13,8 +12,6 @@ export const HealthResponseSchema = z.object({
   uptime: z.number(),
   claude: z.object({ available: z.boolean(), version: z.string().nullable() }),
   sessions: z.object({ active: z.number().int(), max: z.number().int() }),
-  /** Notification channels that still fail after their retries. */
-  notify: NotifyHealthSchema.optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
@@ -31,6 +28,21 @@ export const InfoResponseSchema = z.object({
   capabilities: z.array(z.string()),
   tls: z.object({ enabled: z.boolean(), fingerprint: z.string().nullable() }),
   bonjour: z.object({ enabled: z.boolean(), published: z.boolean(), warning: z.string().nullable() }),
+  /** This machine on Tailscale, as detected at start. */
+  tailscale: z.object({
+    /** running | logged-out | stopped | error | absent (not installed). */
+    state: z.enum(["running", "logged-out", "stopped", "error", "absent"]),
+    /** The tailnet IPv4 address (100.x.y.z), when running. */
+    address: z.string().nullable(),
+    /** The MagicDNS name (e.g. laptop.tail1234.ts.net), when running. */
+    dnsName: z.string().nullable(),
+    /** HTTPS certificates are enabled on the tailnet for this name. */
+    httpsEnabled: z.boolean(),
+    /** The URL a phone on the tailnet opens, or null. */
+    url: z.string().nullable(),
+    /** Why --tailscale could not serve HTTPS on the MagicDNS name (and what it does instead), or null. */
+    warning: z.string().nullable(),
+  }),
   claude: z.object({
     available: z.boolean(),
     version: z.string().nullable(),

@@ -12,7 +12,8 @@ export interface Principal {
 }
 
 export interface Authenticator {
-  verify(token: string | undefined): Principal | null;
+  /** `address` is the client address (recorded as a device's last address). */
+  verify(token: string | undefined, address?: string): Principal | null;
 }
 
 export { WS_SUBPROTOCOL };
@@ -42,15 +43,15 @@ export interface AuthenticatorOptions {
   /** The current master token (read on every call so rotation applies at once). */
   masterToken: () => string;
   /** Device tokens (pairing); optional until pairing is wired. */
-  verifyDevice?: (token: string) => Principal | null;
+  verifyDevice?: (token: string, address?: string) => Principal | null;
 }
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   return {
-    verify(token) {
+    verify(token, address) {
       if (!token) return null;
       if (tokensEqual(token, options.masterToken())) return { kind: "master", id: "master", label: "master token" };
-      return options.verifyDevice?.(token) ?? null;
+      return options.verifyDevice?.(token, address) ?? null;
     },
   };
 }

@@ -4,9 +4,10 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import polka, { type Middleware } from "polka";
 import type { Logger } from "pino";
-import { CLIENT_FRAMES, CompanionError, WS_MAX_BUFFERED, type PresenceData } from "../protocol/index.js";
+import { CompanionError, WS_MAX_BUFFERED } from "../protocol/index.js";
 import type { SessionManager } from "../sessions/index.js";
 import type { Authenticator } from "./auth.js";
+import { createClientAddressResolver, tagClientAddress } from "./client-address.js";
 import { checkHost, checkOrigin, hostAndCors, type OriginPolicy } from "./guards.js";
 import { sendError } from "./http-utils.js";
 import { clientAddress, createAuthGate, rateLimit, requestLog, requireAuth, securityHeaders } from "./middleware.js";
@@ -14,7 +15,6 @@ import { createRateLimiter } from "./rate-limit.js";
 import { registerAskRoutes } from "./routes/ask.js";
 import { registerClaudeRoutes, type ClaudeRouteDeps } from "./routes/claude.js";
 import { registerHealthRoutes, type HealthDeps } from "./routes/health.js";
-import { registerNotifyRoutes, type NotifyRouteDeps } from "./routes/notify.js";
 import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./routes/pairing.js";
 import { registerPermissionRoutes } from "./routes/permission.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
@@ -22,7 +22,6 @@ import { registerTokenRoutes } from "./routes/token.js";
 import { createSessionPolicy } from "./session-policy.js";
 import { guardSlowClients, SERVER_TIMEOUT_OPTIONS } from "./timeouts.js";
 import type { FrameHandler } from "./ws/connection.js";
-import { parseInput } from "./validate.js";
 import { createSessionHub } from "./ws/session-hub.js";
 import { attachWebSocketServer, type WsServer } from "./ws/ws-server.js";
 
@@ -60,19 +59,13 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   origin: OriginPolicy;
   limits?: Partial<ServerLimits>;
   tls?: { cert: string; key: string };
+  /** Proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client (TRUST_PROXY). Default none. */
+  trustProxy?: readonly string[];
   /** Pairing and devices; without it, /api/pair is 404. */
   pairing?: Omit<PairingRouteDeps, "attempts" | "logger">;
   /** Serves the phone client for non-API GETs. */
   staticHandler?: Middleware;
   extraWsHandlers?: ReadonlyMap<string, FrameHandler>;
-  /** Notifications: channel and push routes, action URLs, and the WS `presence` frame. */
-  notify?: NotifyRouteDeps & { presence: PresenceSink };
-}
-
-/** Where `presence` frames go (the notify room's presence). */
-export interface PresenceSink {
-  set(connectionId: string, data: PresenceData): void;
-  drop(connectionId: string): void;
 }
 
 export interface CompanionServer {
@@ -80,21 +73,6 @@ export interface CompanionServer {
   readonly ws: WsServer;
   /** Closes WS clients (1001), then the HTTP server and its sockets. Idempotent. */
   close(): Promise<void>;
-}
-
-/** The WS `presence` frame: `{ visible, sessionId? }` -> ack. */
-function presenceHandlers(sink: PresenceSink | undefined): [string, FrameHandler][] {
-  if (!sink) return [];
-  return [
-    [
-      "presence",
-      (conn, frame) => {
-        const data = parseInput(CLIENT_FRAMES.presence.data, frame.data ?? {}, "data");
-        sink.set(conn.id, data);
-        conn.send({ type: "ack", requestId: frame.requestId ?? null, data: { command: "presence" } });
-      },
-    ],
-  ];
 }
 
 export function createServer(deps: ServerDeps): CompanionServer {
@@ -123,10 +101,11 @@ export function createServer(deps: ServerDeps): CompanionServer {
     const attempts = createRateLimiter(limits.authFailuresPerMinute);
     registerPairingRoutes(app, { ...deps.pairing, attempts, logger }, limits.maxBodyBytes);
   }
-  if (deps.notify) registerNotifyRoutes(app, deps.notify, createRateLimiter(limits.authFailuresPerMinute));
   if (deps.staticHandler) app.get("/*", deps.staticHandler).get("/", deps.staticHandler);
 
+  const addressOf = createClientAddressResolver(deps.trustProxy ?? []);
   const handler = (req: IncomingMessage, res: Parameters<typeof app.handler>[1]) => {
+    tagClientAddress(req, addressOf);
     void app.handler(req as never, res, undefined as never);
   };
   const server: Server = deps.tls
@@ -141,6 +120,8 @@ export function createServer(deps: ServerDeps): CompanionServer {
     s.once("close", () => sockets.delete(s));
   });
 
+  // Before the WebSocket server's own upgrade listener: it reads the tagged address.
+  server.on("upgrade", (req: IncomingMessage) => tagClientAddress(req, addressOf));
   let ws: WsServer | undefined;
   const hub = createSessionHub({
     sessions: deps.sessions,
@@ -158,13 +139,10 @@ export function createServer(deps: ServerDeps): CompanionServer {
     },
     logger: deps.logger,
     version: deps.version,
-    handlers: new Map([...hub.handlers, ...presenceHandlers(deps.notify?.presence), ...(deps.extraWsHandlers ?? [])]),
+    handlers: new Map([...hub.handlers, ...(deps.extraWsHandlers ?? [])]),
     heartbeatMs: limits.heartbeatMs,
     maxSocketsPerAddress: limits.maxSocketsPerAddress,
-    onDisconnect: (c) => {
-      hub.onDisconnect(c);
-      deps.notify?.presence.drop(c.id);
-    },
+    onDisconnect: (c) => hub.onDisconnect(c),
   });
   const wsServer = ws;
 

@@ -1,9 +1,10 @@
 // Cross-cutting HTTP middleware: request log, security headers, rate limits, authentication of /api.
 import type { Middleware, Request } from "polka";
 import type { Logger } from "pino";
-import { ACTION_PATH_PREFIX, CompanionError } from "../protocol/index.js";
+import { CompanionError } from "../protocol/index.js";
 import { extractToken, type Authenticator, type Principal } from "./auth.js";
 import { sendError } from "./http-utils.js";
+import { clientAddress } from "./client-address.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 export type AuthedRequest = Request & { principal?: Principal };
@@ -16,8 +17,6 @@ const SECRET_PARAMS = new Set(["token", "access_token"]);
  * code decodes it (`%74oken`, `tok%65n` are `token`), is a credential becomes `[redacted]`.
  */
 export function redactRequestUrl(url: string): string {
-  // An action URL's path is itself a credential.
-  if (url.startsWith(ACTION_PATH_PREFIX)) return `${ACTION_PATH_PREFIX}[redacted]`;
   const q = url.indexOf("?");
   if (q === -1) return url;
   const query = url
@@ -32,7 +31,7 @@ export function redactRequestUrl(url: string): string {
   return `${url.slice(0, q)}?${query}`;
 }
 
-export const clientAddress = (req: { socket: { remoteAddress?: string | undefined } }): string => req.socket.remoteAddress ?? "unknown";
+export { clientAddress } from "./client-address.js";
 
 export function requestLog(logger: Logger): Middleware {
   return (req, res, next) => {
@@ -77,7 +76,7 @@ export function createAuthGate(auth: Authenticator, failures: RateLimiter, logge
     check(token, address) {
       const blocked = failures.blockedFor(address);
       if (blocked > 0) throw new CompanionError("AUTH_RATE_LIMITED", { retryAfter: blocked });
-      const principal = auth.verify(token);
+      const principal = auth.verify(token, address);
       if (principal) return principal;
       failures.take(address);
       logger.warn({ address }, "authentication failed");

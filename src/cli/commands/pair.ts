@@ -5,14 +5,20 @@ import type { PairingCodeResponseSchema } from "../../protocol/index.js";
 import { renderQr } from "../banner.js";
 import { callDaemon, cliContext, EXIT, fail, printJson } from "../common.js";
 
-export async function pairCommand(flags: { json?: boolean; configDir?: string }): Promise<void> {
+export async function pairCommand(flags: { json?: boolean; configDir?: string; via?: "lan" | "tailscale" | "public" }): Promise<void> {
   const ctx = cliContext(flags);
   const { running } = ctx;
   if (!running) fail("claude-companion is not running.", EXIT.NOT_RUNNING, "Start it with: claude-companion start");
-  const res = await callDaemon<z.infer<typeof PairingCodeResponseSchema>>(running.state, "/api/pairing-codes", ctx.token, { method: "POST" });
-  if (res.status !== 201) fail(`The daemon refused to issue a pairing code (HTTP ${res.status}).`);
+  const res = await callDaemon<z.infer<typeof PairingCodeResponseSchema>>(running.state, "/api/pairing-codes", ctx.token, {
+    method: "POST",
+    ...(flags.via ? { body: { via: flags.via } } : {}),
+  });
+  if (res.status !== 201) {
+    const err = (res.body as unknown as { data?: { message?: string } } | null)?.data?.message;
+    fail(err ?? `The daemon refused to issue a pairing code (HTTP ${res.status}).`, EXIT.ERROR, flags.via && flags.via !== "lan" ? "Pair with --via lan, or run `claude-companion doctor`." : undefined);
+  }
   const code = res.body;
-  if (flags.json) return printJson({ url: code.url, expiresAt: code.expiresAt, fingerprint: code.fingerprint });
+  if (flags.json) return printJson({ url: code.url, expiresAt: code.expiresAt, fingerprint: code.fingerprint, via: code.via });
   process.stdout.write(
     [
       await renderQr(code.url),

@@ -64,6 +64,7 @@ export async function startBackground(ctx: CliContext): Promise<void> {
       loopbackUrl: state.url,
       pairing: code,
       fingerprint: state.fingerprint,
+      tailscale: info.tailscale,
     })) + `Log: ${logPath}   Stop: claude-companion stop\nListening on ${state.url}\n`,
   );
 }

@@ -34,6 +34,9 @@ export interface StartFlags {
   tls?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  tailscale?: boolean;
+  trustProxy?: string[];
+  publicUrl?: string;
   logFormat?: string;
   configDir?: string;
   daemon?: boolean;
@@ -53,6 +56,9 @@ export async function startCommand(flags: StartFlags): Promise<void> {
       tls: flags.tls ? true : undefined,
       tlsCert: flags.tlsCert,
       tlsKey: flags.tlsKey,
+      tailscale: flags.tailscale ? true : undefined,
+      trustProxy: flags.trustProxy,
+      publicUrl: flags.publicUrl,
       logFormat: flags.logFile ? "json" : flags.logFormat,
     },
   });
@@ -96,6 +102,7 @@ export async function startCommand(flags: StartFlags): Promise<void> {
         loopbackUrl: daemon.url,
         pairing: daemon.pairing.issue(),
         fingerprint: daemon.tls?.fingerprint,
+        tailscale: daemon.info().tailscale,
       }),
     );
     process.stdout.write(`Listening on ${daemon.url}\n`);

@@ -1,7 +1,7 @@
 // Pairing and devices: POST /api/pair (pairing token -> device token), pairing codes, device revocation (master token) and self-unpairing.
 import type { Polka } from "polka";
 import type { Logger } from "pino";
-import { CompanionError, PairRequestSchema } from "../../protocol/index.js";
+import { CompanionError, PairingCodeRequestSchema, PairRequestSchema, type PairingVia } from "../../protocol/index.js";
 import { readJsonBody, sendJson } from "../http-utils.js";
 import { clientAddress, type AuthedRequest } from "../middleware.js";
 import type { RateLimiter } from "../rate-limit.js";
@@ -10,7 +10,7 @@ import { parseInput } from "../validate.js";
 export interface PairingRouteDeps {
   /** Redeems the pairing token (single use) and pairs a device; throws PAIRING_TOKEN_* or BAD_REQUEST. */
   pair(pairingToken: string, deviceName: string): { deviceId: string; deviceToken: string; deviceName: string };
-  issuePairingCode(): { pairingToken: string; expiresAt: number; url: string; fingerprint: string | null };
+  issuePairingCode(via?: PairingVia): { pairingToken: string; expiresAt: number; url: string; fingerprint: string | null; via: PairingVia };
   listDevices(): unknown[];
   revokeDevice(id: string): boolean;
   revokeAllDevices(): number;
@@ -21,8 +21,7 @@ export interface PairingRouteDeps {
 
 export const PAIR_PATH = "/api/pair";
 
-/** Throws UNAUTHORIZED unless the request carries the master token. */
-export function requireMaster(req: unknown): void {
+function requireMaster(req: unknown): void {
   if ((req as AuthedRequest).principal?.kind !== "master") {
     throw new CompanionError("UNAUTHORIZED", {}, { reason: "this needs the master token (claude-companion token)" });
   }
@@ -45,9 +44,10 @@ export function registerPairingRoutes(app: Polka, deps: PairingRouteDeps, maxBod
     sendJson(res, 200, paired);
   });
 
-  app.post("/api/pairing-codes", (req, res) => {
+  app.post("/api/pairing-codes", async (req, res) => {
     requireMaster(req);
-    sendJson(res, 201, deps.issuePairingCode());
+    const body = parseInput(PairingCodeRequestSchema, (await readJsonBody(req, 1024)) ?? {}, "body");
+    sendJson(res, 201, deps.issuePairingCode(body.via));
   });
 
   app.get("/api/devices", (_req, res) => sendJson(res, 200, { devices: deps.listDevices() }));

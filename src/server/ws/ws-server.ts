@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CompanionError, PROTOCOL_VERSION, WS_MAX_PAYLOAD, WS_PATH } from "../../protocol/index.js";
 import { extractToken, WS_SUBPROTOCOL, type Principal } from "../auth.js";
+import { clientAddress } from "../client-address.js";
 import { errorBody, toCompanionError } from "../http-utils.js";
 import { closeWith, createConnection, dispatchFrame, type Connection, type FrameHandler } from "./connection.js";
 
@@ -66,7 +67,7 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
       // An unexpected failure is logged with its stack here and answered INTERNAL.
       return rejectUpgrade(socket, toCompanionError(err, logger));
     }
-    const address = req.socket.remoteAddress ?? "unknown";
+    const address = clientAddress(req);
     if ((perAddress.get(address) ?? 0) >= maxPerAddress) {
       return rejectUpgrade(socket, new CompanionError("TOO_MANY_CONNECTIONS", { limit: maxPerAddress }));
     }
@@ -75,7 +76,7 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
   options.server.on("upgrade", onUpgrade);
 
   function onConnection(ws: WebSocket, req: IncomingMessage, principal: Principal, socket: Duplex) {
-    const conn = createConnection(ws, principal, req.socket.remoteAddress ?? "unknown", logger, socket);
+    const conn = createConnection(ws, principal, clientAddress(req), logger, socket);
     connections.add(conn);
     perAddress.set(conn.address, (perAddress.get(conn.address) ?? 0) + 1);
     let alive = true;

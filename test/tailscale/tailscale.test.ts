@@ -1,0 +1,85 @@
+// The Tailscale room against the fake `tailscale` executable: status parsing, and the certificate kept, reused, renewed or refused.
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createTailscaleRunner, detectTailscale, ensureTailscaleCertificate, parseTailscaleStatus } from "../../src/tailscale/index.js";
+import { installFakeTailscale } from "../helpers/cli-process.js";
+import { createTestCa, type TestCa } from "../helpers/test-ca.js";
+import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+
+const NAME = "laptop.tail1234.ts.net";
+let ca: TestCa;
+let fake: string;
+let files: { cert: string; key: string };
+
+beforeAll(async () => {
+  ca = await createTestCa();
+  const dir = tempDir("cc-ts-unit-");
+  fake = installFakeTailscale(dir);
+  const leaf = await ca.issue(NAME, 90);
+  files = { cert: join(dir, "leaf.crt"), key: join(dir, "leaf.key") };
+  writeFileSync(files.cert, leaf.cert);
+  writeFileSync(files.key, leaf.key);
+});
+afterAll(cleanupTempDirs);
+
+/** The fake reads its mode from the environment; execFile inherits it from this process. */
+function withMode<T>(mode: string, fn: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, { FAKE_TAILSCALE_MODE: mode, FAKE_TAILSCALE_CERT: files.cert, FAKE_TAILSCALE_KEY: files.key });
+  return fn().finally(() => {
+    for (const k of ["FAKE_TAILSCALE_MODE", "FAKE_TAILSCALE_CERT", "FAKE_TAILSCALE_KEY"]) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+}
+
+describe("detectTailscale", () => {
+  test.each([
+    ["running", { state: "running", ipv4: "100.101.102.103", dnsName: NAME, httpsEnabled: true }],
+    ["no-https", { state: "running", ipv4: "100.101.102.103", dnsName: NAME, httpsEnabled: false }],
+    ["logged-out", { state: "logged-out", ipv4: null, dnsName: null, httpsEnabled: false }],
+    ["no-daemon", { state: "error", ipv4: null, dnsName: null }],
+  ])("%s", async (mode, expected) => {
+    expect(await withMode(mode, () => detectTailscale(createTailscaleRunner(fake)))).toMatchObject(expected);
+  });
+
+  test("absent: a state, not an error", async () => {
+    expect(await detectTailscale(createTailscaleRunner(join(tempDir(), "tailscale")))).toMatchObject({ state: "absent", detail: "not installed" });
+  });
+
+  test.each([
+    ["not JSON", "hello", "error"],
+    ["stopped", JSON.stringify({ BackendState: "Stopped" }), "stopped"],
+    ["wrong shape", JSON.stringify({ BackendState: 5 }), "error"],
+  ])("parse: %s", (_n, text, state) => {
+    expect(parseTailscaleStatus(text).state).toBe(state);
+  });
+});
+
+describe("ensureTailscaleCertificate", () => {
+  test("first use runs `tailscale cert` (0600 files), then reuses; a near-expiry one is renewed", async () => {
+    const dir = join(tempDir(), "tailscale");
+    const run = createTailscaleRunner(fake);
+    const first = await withMode("running", () => ensureTailscaleCertificate({ run, dir, name: NAME }));
+    expect(first.renewed).toBe(true);
+    expect(first.cert).toBe(readFileSync(files.cert, "utf8"));
+    expect(statSync(first.paths.key).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const second = await withMode("cert-fails", () => ensureTailscaleCertificate({ run, dir, name: NAME }));
+    expect(second.renewed).toBe(false);
+    // 80 days later, 10 left: inside the 14-day window.
+    const later = await withMode("running", () => ensureTailscaleCertificate({ run, dir, name: NAME, now: () => Date.now() + 80 * 86_400_000 }));
+    expect(later.renewed).toBe(true);
+  });
+
+  test("a failing `tailscale cert` is TAILSCALE_CERT_FAILED with its reason, and leaves no files", async () => {
+    const dir = join(tempDir(), "tailscale");
+    const err = await withMode("cert-fails", () => ensureTailscaleCertificate({ run: createTailscaleRunner(fake), dir, name: NAME })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "TAILSCALE_CERT_FAILED" });
+    expect((err as Error).message).toContain("does not support getting TLS certs");
+    expect(existsSync(join(dir, `${NAME}.crt`))).toBe(false);
+    expect(existsSync(join(dir, `${NAME}.crt.tmp`))).toBe(false);
+  });
+});
