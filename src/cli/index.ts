@@ -14,6 +14,7 @@ Examples:
   $ claude-companion doctor                 why can't my phone connect? (exit 1 when a check fails)
   $ claude-companion token --rotate         replace the master token
   $ claude-companion devices                list paired phones; devices revoke <id>
+  $ claude-companion notify add ntfy https://ntfy.sh/<topic>   notifications with Allow/Deny
   $ claude-companion stop                   stop the running daemon
 `;
 
@@ -84,6 +85,35 @@ export function buildProgram(): Command {
     .option("--json", "print JSON")
     .addOption(new Option("--config-dir <dir>", "config directory"))
     .action(async (id: string | undefined, opts) => (await import("./commands/devices.js")).revokeCommand(id, opts));
+
+  const notify = program.command("notify").description("notification channels: add | list | remove | test");
+  notify
+    .command("add <type> <url>")
+    .description("add a channel: `ntfy https://ntfy.sh/<topic>` or `webhook <url>`")
+    .option("--token <token>", "ntfy access token (for protected topics)")
+    .addOption(new Option("--content <level>", "full, or minimal (no commands, no paths; default for ntfy.sh)").choices(["full", "minimal"]))
+    .option("--no-reply-topic", "ntfy: put action URLs on this daemon's address instead of a reply topic (LAN only)")
+    .option("--json", "print JSON")
+    .addOption(new Option("--config-dir <dir>", "config directory"))
+    .action(async (type: string, url: string, opts) => (await import("./commands/notify.js")).notifyAddCommand(type, url, opts));
+  notify
+    .command("list")
+    .description("list channels and whether they fail")
+    .option("--json", "print JSON")
+    .addOption(new Option("--config-dir <dir>", "config directory"))
+    .action(async (opts) => (await import("./commands/notify.js")).notifyListCommand(opts));
+  notify
+    .command("remove <id>")
+    .description("remove a channel")
+    .option("--json", "print JSON")
+    .addOption(new Option("--config-dir <dir>", "config directory"))
+    .action(async (id: string, opts) => (await import("./commands/notify.js")).notifyRemoveCommand(id, opts));
+  notify
+    .command("test [id]")
+    .description("send a test notification to one channel or all (needs the running daemon)")
+    .option("--json", "print JSON")
+    .addOption(new Option("--config-dir <dir>", "config directory"))
+    .action(async (id: string | undefined, opts) => (await import("./commands/notify.js")).notifyTestCommand(id, opts));
 
   program
     .command("logs")

@@ -2,7 +2,7 @@
 import { hostname, platform } from "node:os";
 import type { ClaudeDetection } from "../claude/index.js";
 import type { ResolvedConfig } from "../config/index.js";
-import { PROTOCOL_VERSION, type HealthResponse, type InfoResponse } from "../protocol/index.js";
+import { CompanionError, PROTOCOL_VERSION, type HealthResponse, type InfoResponse } from "../protocol/index.js";
 import type { SessionManager } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { listenAddresses } from "./addresses.js";
@@ -62,7 +62,7 @@ export function claudeStatusOf(claude: ClaudeDetection): InfoResponse["claude"] 
 /** POST /api/claude/test: a minimal prompt through the CLI, timed. */
 export async function testClaude(sessions: SessionManager, claude: ClaudeDetection, cwd: string) {
   const started = Date.now();
-  if (!claude.available) return { ok: false, latencyMs: 0, version: null, error: claude.error ?? "Claude Code CLI not found" };
+  if (!claude.available) return { ok: false, latencyMs: 0, version: null, error: claude.error ?? new CompanionError("CLAUDE_UNAVAILABLE", { path: claude.path }).message };
   try {
     const r = await sessions.ask({ prompt: "Reply with the single word: ok", workingDirectory: cwd }, { timeoutMs: 60_000 });
     return { ok: !r.isError, latencyMs: Date.now() - started, version: claude.version, ...(r.isError ? { error: r.result } : {}) };

@@ -1,12 +1,13 @@
 // Composition root: startDaemon(options) wires config, tokens, pairing, TLS, sessions, the server and discovery.
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
 import { openConfigStore, processEnv, resolveMasterToken, type ResolvedConfig } from "../config/index.js";
 import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot, type ServerLimits } from "../server/index.js";
 import { CompanionError } from "../protocol/index.js";
+import { createNotifyService } from "../notify/index.js";
 import { createSessionManager, createSessionStore, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, listenAddresses, loopbackFor } from "./addresses.js";
@@ -35,6 +36,8 @@ export interface StartDaemonOptions {
   logPath?: string;
   /** The built phone client (default: dist/web). */
   webRoot?: string;
+  /** Notifications: the fetch used for ntfy, webhooks and Web Push, and the waits between retries (tests). */
+  notify?: { fetch?: typeof fetch; retryDelaysMs?: readonly number[] };
   /** A Tailscale detection already made (the CLI runs it beside the Claude check); detected here when absent. */
   tailscale?: Promise<TailscaleStatus> | TailscaleStatus;
 }
@@ -59,6 +62,8 @@ export interface Daemon {
   /** The master token (never logged). */
   masterToken(): string;
   rotateMasterToken(): string;
+  /** Resolves when every queued notification delivery has finished (or given up). */
+  notifyIdle(): Promise<void>;
   /**
    * Stops in reverse order: discovery; sessions (clients are told, turns interrupted, processes stopped, all
    * flushed to disk, sessions kept for the next start); WS clients (1001); HTTP; state file. Idempotent.
@@ -157,14 +162,31 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   });
   const tailnetUrl = () => (tailnetHost ? baseUrl(protocol, tailnetHost, port) : null);
 
+  const notify = createNotifyService({
+    configDir: config.configDir,
+    logger: options.logger,
+    onEvent: (listener) => sessions.onEvent((record) => listener(record.event)),
+    sessionTitle: (id) => {
+      try {
+        return basename(sessions.get(id).workingDirectory) || "Claude";
+      } catch {
+        return "Claude";
+      }
+    },
+    answer: (sessionId, permissionId, decision, client) => sessions.answerPermission(sessionId, permissionId, { decision }, client),
+    publicUrl: () => baseUrl(protocol, lanHost, port),
+    ...options.notify,
+  });
+
   const server = createServer({
     logger: options.logger,
     version: VERSION,
     rotateMasterToken,
     auth: createAuthenticator({ masterToken: () => master.token, verifyDevice: (t, address) => pairing.verifyDevice(t, address) }),
-    health,
+    health: () => ({ ...health(), notify: notify.health() }),
     info,
     sessions,
+    notify,
     origin: {
       // The MagicDNS name and the proxy's public name are ours without configuration.
       allowedHosts: [...config.allowedHosts, ...(tailnet.status.dnsName ? [tailnet.status.dnsName] : []), ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : [])],
@@ -191,6 +213,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   // A revoked device loses its open sockets at once.
   pairing.devices.onRevoke((device) => {
     server.ws.closeWhere((c) => c.principal.kind === "device" && c.principal.id === device.id, new CompanionError("UNAUTHORIZED"));
+    notify.forgetDevice(device.id);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -268,6 +291,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     bonjour: () => bonjour,
     masterToken: () => master.token,
     rotateMasterToken,
+    notifyIdle: () => notify.idle(),
     close() {
       closing ??= (async () => {
         logger.info("shutting down");
@@ -275,6 +299,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
         await (await advertisement)?.close();
         // Sessions first, so connected clients still receive the shutdown update live.
         await sessions.suspendAll();
+        notify.close();
         await server.close();
         pairing.devices.flush();
         if (writeState) removeStateFile(config.configDir, process.pid);

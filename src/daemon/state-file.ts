@@ -1,8 +1,9 @@
 // The daemon state file (daemon.json in the config dir): written on listen, removed on close.
-import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { STATE_FILE } from "../config/index.js";
+import { writeFileAtomicSync } from "../atomic-file.js";
 
 export const DaemonStateSchema = z.object({
   pid: z.number().int().positive(),
@@ -26,11 +27,7 @@ export function stateFilePath(configDir: string): string {
 }
 
 export function writeStateFile(configDir: string, state: DaemonState): void {
-  const path = stateFilePath(configDir);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+  writeFileAtomicSync(stateFilePath(configDir), JSON.stringify(state, null, 2) + "\n");
 }
 
 /** Reads the state file; null when absent or unreadable (a broken file counts as no daemon). */

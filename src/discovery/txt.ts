@@ -1,7 +1,7 @@
 // The Bonjour TXT record and service names of the daemon. Pure. TXT is public on the LAN: it must
 // never hold a secret, so exactly these keys are allowed and anything else is refused.
 import { z } from "zod";
-import { FINGERPRINT256_PATTERN } from "../tls/fingerprint.js";
+import { FINGERPRINT256_PATTERN } from "../protocol/constants.js";
 
 /** DNS-SD service type: advertised as `_claude-companion._tcp.local`. */
 export const SERVICE_TYPE = "claude-companion";

@@ -1,7 +1,7 @@
 // Where paired devices are kept: the storage seam of the device registry, with in-memory, JSON-file
 // and key-value (conf store) implementations. Writes files atomically with mode 0600.
 import { readFileSync } from "node:fs";
-import { writeFileAtomic } from "./atomic-file.js";
+import { writeFileAtomicSync } from "../atomic-file.js";
 
 /** One paired device as stored. Times are ms since epoch. Never sent to clients (see PublicDevice). */
 export interface DeviceRecord {
@@ -101,7 +101,7 @@ export function createJsonFileDeviceStorage(path: string): DeviceStorage {
     },
     save(records) {
       const body: DeviceFile = { version: 1, devices: records };
-      writeFileAtomic(path, JSON.stringify(body, null, 2) + "\n");
+      writeFileAtomicSync(path, JSON.stringify(body, null, 2) + "\n");
     },
   };
 }

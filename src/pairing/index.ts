@@ -7,6 +7,5 @@ export { createDeviceRegistry } from "./devices.js";
 export type { DeviceRegistry, DeviceRegistryOptions, PairedDevice, PublicDevice, RevokeListener } from "./devices.js";
 export { createJsonFileDeviceStorage, createKeyValueDeviceStorage, createMemoryDeviceStorage } from "./device-storage.js";
 export type { DeviceRecord, DeviceStorage, KeyValueStore, MemoryDeviceStorage } from "./device-storage.js";
-export { writeFileAtomic } from "./atomic-file.js";
 export { buildPairingUrl, parsePairingFragment } from "./qr.js";
 export type { PairingFragment, PairingUrlInput } from "./qr.js";

@@ -9,3 +9,4 @@ export * from "./requests.js";
 export * from "./pairing.js";
 export * from "./constants.js";
 export * from "./pairing-link.js";
+export * from "./notify.js";

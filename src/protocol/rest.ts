@@ -1,6 +1,7 @@
 // REST response bodies served by the daemon (requests are in their own schemas beside them).
 import { z } from "zod";
 import { UsageSchema } from "./common.js";
+import { NotifyHealthSchema } from "./notify.js";
 import { SessionInfoSchema } from "./sessions.js";
 
 /** GET /health (no auth). The seed's shape. */
@@ -12,6 +13,8 @@ export const HealthResponseSchema = z.object({
   uptime: z.number(),
   claude: z.object({ available: z.boolean(), version: z.string().nullable() }),
   sessions: z.object({ active: z.number().int(), max: z.number().int() }),
+  /** Notification channels that still fail after their retries. */
+  notify: NotifyHealthSchema.optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 

@@ -11,6 +11,7 @@ import {
 } from "./requests.js";
 import { AskResponseSchema } from "./rest.js";
 import { PermissionRequestData, SessionUpdateData } from "./events.js";
+import { PresenceDataSchema } from "./notify.js";
 import { SessionInfoSchema } from "./sessions.js";
 
 /** Every frame, both ways: `{ type, requestId?, sessionId?, seq?, data }`. */
@@ -46,6 +47,8 @@ export const CLIENT_FRAMES = {
   sessions: { data: empty, session: false },
   setPermissionMode: { data: SetPermissionModeSchema, session: true },
   setModel: { data: SetModelSchema, session: true },
+  /** Page visibility for notifications: `{ visible, sessionId? }`; replies `ack`. */
+  presence: { data: PresenceDataSchema, session: false },
 } as const satisfies Record<string, { data: z.ZodType; session: boolean }>;
 export type ClientFrameType = keyof typeof CLIENT_FRAMES;
 export type ClientFrameData<T extends ClientFrameType> = z.infer<(typeof CLIENT_FRAMES)[T]["data"]>;

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import polka, { type Middleware } from "polka";
 import type { Logger } from "pino";
-import { CompanionError, WS_MAX_BUFFERED } from "../protocol/index.js";
+import { CLIENT_FRAMES, CompanionError, WS_MAX_BUFFERED, type PresenceData } from "../protocol/index.js";
 import type { SessionManager } from "../sessions/index.js";
 import type { Authenticator } from "./auth.js";
 import { createClientAddressResolver, tagClientAddress } from "./client-address.js";
@@ -15,6 +15,7 @@ import { createRateLimiter } from "./rate-limit.js";
 import { registerAskRoutes } from "./routes/ask.js";
 import { registerClaudeRoutes, type ClaudeRouteDeps } from "./routes/claude.js";
 import { registerHealthRoutes, type HealthDeps } from "./routes/health.js";
+import { registerNotifyRoutes, type NotifyRouteDeps } from "./routes/notify.js";
 import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./routes/pairing.js";
 import { registerPermissionRoutes } from "./routes/permission.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
@@ -22,6 +23,7 @@ import { registerTokenRoutes } from "./routes/token.js";
 import { createSessionPolicy } from "./session-policy.js";
 import { guardSlowClients, SERVER_TIMEOUT_OPTIONS } from "./timeouts.js";
 import type { FrameHandler } from "./ws/connection.js";
+import { parseInput } from "./validate.js";
 import { createSessionHub } from "./ws/session-hub.js";
 import { attachWebSocketServer, type WsServer } from "./ws/ws-server.js";
 
@@ -66,6 +68,14 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   /** Serves the phone client for non-API GETs. */
   staticHandler?: Middleware;
   extraWsHandlers?: ReadonlyMap<string, FrameHandler>;
+  /** Notifications: channel and push routes, action URLs, and the WS `presence` frame. */
+  notify?: NotifyRouteDeps & { presence: PresenceSink };
+}
+
+/** Where `presence` frames go (the notify room's presence). */
+export interface PresenceSink {
+  set(connectionId: string, data: PresenceData): void;
+  drop(connectionId: string): void;
 }
 
 export interface CompanionServer {
@@ -73,6 +83,21 @@ export interface CompanionServer {
   readonly ws: WsServer;
   /** Closes WS clients (1001), then the HTTP server and its sockets. Idempotent. */
   close(): Promise<void>;
+}
+
+/** The WS `presence` frame: `{ visible, sessionId? }` -> ack. */
+function presenceHandlers(sink: PresenceSink | undefined): [string, FrameHandler][] {
+  if (!sink) return [];
+  return [
+    [
+      "presence",
+      (conn, frame) => {
+        const data = parseInput(CLIENT_FRAMES.presence.data, frame.data ?? {}, "data");
+        sink.set(conn.id, data);
+        conn.send({ type: "ack", requestId: frame.requestId ?? null, data: { command: "presence" } });
+      },
+    ],
+  ];
 }
 
 export function createServer(deps: ServerDeps): CompanionServer {
@@ -101,6 +126,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
     const attempts = createRateLimiter(limits.authFailuresPerMinute);
     registerPairingRoutes(app, { ...deps.pairing, attempts, logger }, limits.maxBodyBytes);
   }
+  if (deps.notify) registerNotifyRoutes(app, deps.notify, createRateLimiter(limits.authFailuresPerMinute));
   if (deps.staticHandler) app.get("/*", deps.staticHandler).get("/", deps.staticHandler);
 
   const addressOf = createClientAddressResolver(deps.trustProxy ?? []);
@@ -139,10 +165,13 @@ export function createServer(deps: ServerDeps): CompanionServer {
     },
     logger: deps.logger,
     version: deps.version,
-    handlers: new Map([...hub.handlers, ...(deps.extraWsHandlers ?? [])]),
+    handlers: new Map([...hub.handlers, ...presenceHandlers(deps.notify?.presence), ...(deps.extraWsHandlers ?? [])]),
     heartbeatMs: limits.heartbeatMs,
     maxSocketsPerAddress: limits.maxSocketsPerAddress,
-    onDisconnect: (c) => hub.onDisconnect(c),
+    onDisconnect: (c) => {
+      hub.onDisconnect(c);
+      deps.notify?.presence.drop(c.id);
+    },
   });
   const wsServer = ws;
 

@@ -1,7 +1,7 @@
 // Cross-cutting HTTP middleware: request log, security headers, rate limits, authentication of /api.
 import type { Middleware, Request } from "polka";
 import type { Logger } from "pino";
-import { CompanionError } from "../protocol/index.js";
+import { ACTION_PATH_PREFIX, CompanionError } from "../protocol/index.js";
 import { extractToken, type Authenticator, type Principal } from "./auth.js";
 import { sendError } from "./http-utils.js";
 import { clientAddress } from "./client-address.js";
@@ -17,6 +17,8 @@ const SECRET_PARAMS = new Set(["token", "access_token"]);
  * code decodes it (`%74oken`, `tok%65n` are `token`), is a credential becomes `[redacted]`.
  */
 export function redactRequestUrl(url: string): string {
+  // An action URL's path is itself a credential.
+  if (url.startsWith(ACTION_PATH_PREFIX)) return `${ACTION_PATH_PREFIX}[redacted]`;
   const q = url.indexOf("?");
   if (q === -1) return url;
   const query = url

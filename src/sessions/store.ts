@@ -1,8 +1,9 @@
 // Sessions on disk: an append-only JSONL event file and a small meta file per session, under <config dir>/sessions.
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { writeFileAtomicSync } from "../atomic-file.js";
 import { PermissionModeSchema } from "../protocol/common.js";
 import { SessionEventSchema, type SessionEvent } from "../protocol/events.js";
 import type { LogRecord } from "./event-log.js";
@@ -123,8 +124,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const writeMetaFile = (meta: SessionMeta) => {
     ensureDir();
     const path = join(dir, meta.sessionId + META);
-    writeFileSync(path + ".tmp", JSON.stringify(meta) + "\n", { mode: 0o600 });
-    renameSync(path + ".tmp", path);
+    writeFileAtomicSync(path, JSON.stringify(meta) + "\n");
   };
   const withLastSeq = (st: FileState, meta: SessionMeta): SessionMeta => ({ ...meta, lastSeq: Math.max(meta.lastSeq ?? 0, st.lastSeq) });
 

@@ -7,7 +7,7 @@ import { isIP } from "node:net";
 import { join } from "node:path";
 import { domainToASCII } from "node:url";
 import type { Logger } from "../log.js";
-import { writeFileAtomic } from "../pairing/atomic-file.js";
+import { writeFileAtomicSync } from "../atomic-file.js";
 import { CompanionError } from "../protocol/errors.js";
 import { leafCertificatePem } from "./fingerprint.js";
 
@@ -152,8 +152,8 @@ export async function ensureCertificate(options: EnsureCertificateOptions): Prom
 
   const pems = await generateCertificate(want, now, validityDays);
   // Key first: a crash between the two writes leaves a mismatch, which the next start repairs.
-  writeFileAtomic(paths.key, pems.private, 0o600);
-  writeFileAtomic(paths.cert, pems.cert, 0o600);
+  writeFileAtomicSync(paths.key, pems.private, 0o600);
+  writeFileAtomicSync(paths.cert, pems.cert, 0o600);
   const x509 = new X509Certificate(pems.cert);
   const info = describe(x509);
   log.info({ fingerprint256: x509.fingerprint256, altNames: info.altNames, validTo: new Date(info.validTo).toISOString() }, "Generated a self-signed TLS certificate");

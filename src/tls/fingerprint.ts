@@ -1,8 +1,5 @@
-// SHA-256 certificate fingerprints in Node's format ("AB:CD:..."): compute, recognise, normalise. Pure.
+// SHA-256 certificate fingerprints of PEM certificates; the format itself is protocol/constants.ts's. Pure.
 import { X509Certificate } from "node:crypto";
-
-// The format itself is part of the protocol (the phone reads it from the QR link).
-export { FINGERPRINT256_PATTERN, isFingerprint256, normalizeFingerprint } from "../protocol/constants.js";
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 

@@ -5,7 +5,8 @@ import { Agent, type AgentOptions } from "node:https";
 import type { Duplex } from "node:stream";
 import { type ConnectionOptions, type PeerCertificate, type TLSSocket, connect as tlsConnect } from "node:tls";
 import { isIP } from "node:net";
-import { fingerprintOf, normalizeFingerprint } from "./fingerprint.js";
+import { normalizeFingerprint } from "../protocol/constants.js";
+import { fingerprintOf } from "./fingerprint.js";
 
 /** error.code of a refused connection. */
 export const PIN_MISMATCH_CODE = "ERR_TLS_PINNED_FINGERPRINT_MISMATCH";

@@ -46,8 +46,10 @@ function childScript(): Promise<string> {
       target: "node20",
       outfile,
       logLevel: "error",
-      // Bundled CommonJS dependencies call require(): give the ESM bundle one.
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      // Bundled CommonJS dependencies call require() and read __filename (write-file-atomic): give the ESM bundle both.
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url);",
+      },
     });
     chmodSync(outfile, 0o644);
     return outfile;

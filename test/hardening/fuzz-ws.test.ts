@@ -226,6 +226,7 @@ const dataByType: Record<keyof typeof CLIENT_FRAMES, fc.Arbitrary<string>> = {
   sessions: empty,
   setPermissionMode: shapedObject({ mode: permissionMode }),
   setModel: shapedObject({ model: fc.oneof(model, fc.constant("null")) }),
+  presence: shapedObject({ visible: field(fc.constantFrom("true", "false", "1", "null")), sessionId: field(quoted(fc.oneof(uuidText, anyString))) }),
 };
 
 const unknownType = fc.oneof(

@@ -31,6 +31,7 @@ export async function startTestDaemon(
     childEnv?: Record<string, string | undefined>;
     limits?: StartDaemonOptions["limits"];
     eventLogLimits?: StartDaemonOptions["eventLogLimits"];
+    notify?: StartDaemonOptions["notify"];
   } = {},
 ): Promise<TestDaemon> {
   const configDir = overrides.configDir ?? tempDir("cc-daemon-");
@@ -55,6 +56,7 @@ export async function startTestDaemon(
     childEnv: overrides.childEnv ?? { ...process.env, FAKE_CLAUDE_STATE_DIR: tempDir("cc-fake-state-") },
     ...(overrides.limits ? { limits: overrides.limits } : {}),
     ...(overrides.eventLogLimits ? { eventLogLimits: overrides.eventLogLimits } : {}),
+    ...(overrides.notify ? { notify: overrides.notify } : {}),
   });
   return {
     daemon,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { isFingerprint256, normalizeFingerprint } from "../../src/tls/fingerprint.js";
+import { isFingerprint256, normalizeFingerprint } from "../../src/protocol/constants.js";
 
 const FP = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
 

@@ -32,6 +32,7 @@ export async function statusCommand(flags: { json?: boolean; configDir?: string 
     uptime: health?.uptime ?? Math.round((Date.now() - state.startedAt) / 1000),
     claude: health?.claude ?? null,
     sessions: health?.sessions ?? null,
+    notify: health?.notify ?? null,
     addresses: info?.addresses ?? [],
     logPath: state.logPath,
     ...(error ? { error } : {}),
@@ -44,6 +45,7 @@ export async function statusCommand(flags: { json?: boolean; configDir?: string 
       `claude    ${result.claude ? (result.claude.available ? result.claude.version ?? "available" : kleur.yellow("not found")) : "unknown"}`,
       `sessions  ${result.sessions ? `${result.sessions.active} of ${result.sessions.max}` : "unknown"}`,
       ...(state.logPath ? [`log       ${state.logPath}`] : []),
+      ...(result.notify?.failing.map((f) => kleur.yellow(`notify    channel ${f.id} (${f.type}) failing: ${f.error}`)) ?? []),
       ...(error ? [kleur.yellow(error)] : []),
     ];
     process.stdout.write(lines.join("\n") + "\n");

@@ -21,7 +21,8 @@ export interface PairingRouteDeps {
 
 export const PAIR_PATH = "/api/pair";
 
-function requireMaster(req: unknown): void {
+/** Throws UNAUTHORIZED unless the request carries the master token. */
+export function requireMaster(req: unknown): void {
   if ((req as AuthedRequest).principal?.kind !== "master") {
     throw new CompanionError("UNAUTHORIZED", {}, { reason: "this needs the master token (claude-companion token)" });
   }
