@@ -3,13 +3,13 @@ import type { ClaudeSpawnOptions } from "./types.js";
 
 export type ClaudeArgsOptions = Pick<
   ClaudeSpawnOptions,
-  "sessionId" | "resume" | "permissionMode" | "model" | "allowedTools" | "skipPermissions" | "includePartialMessages"
+  "sessionId" | "resume" | "forkFrom" | "permissionMode" | "model" | "allowedTools" | "skipPermissions" | "includePartialMessages"
 >;
 
 /**
  * `-p --input-format stream-json --output-format stream-json --verbose --permission-prompt-tool stdio
  * --permission-mode X [--include-partial-messages] [--model M] [--allowedTools a,b]
- * [--dangerously-skip-permissions] (--session-id ID | --resume ID)`.
+ * [--dangerously-skip-permissions] (--session-id ID [--resume FROM --fork-session] | --resume ID)`.
  * No prompt argument: user messages go on stdin.
  */
 export function buildClaudeArgs(options: ClaudeArgsOptions): string[] {
@@ -35,5 +35,7 @@ export function buildClaudeArgs(options: ClaudeArgsOptions): string[] {
   // As root the CLI refuses this flag unless IS_SANDBOX=1 is in its environment.
   if (options.skipPermissions) args.push("--dangerously-skip-permissions");
   args.push(options.resume ? "--resume" : "--session-id", options.sessionId);
+  // Verified with 2.1.332: --session-id with --resume needs --fork-session; the new id gets a copy of the history.
+  if (!options.resume && options.forkFrom !== undefined) args.push("--resume", options.forkFrom, "--fork-session");
   return args;
 }

@@ -9,6 +9,8 @@ export interface ClaudeSpawnOptions {
   /** Our session id, which is also Claude's: `--session-id` when new, `--resume` when resume=true. */
   sessionId: string;
   resume: boolean;
+  /** A new session (resume=false) that starts from this one's history: `--session-id <sessionId> --resume <forkFrom> --fork-session`. */
+  forkFrom?: string;
   permissionMode: PermissionMode;
   model?: string;
   /** `--allowedTools` (CLAUDE_ALLOWED_TOOLS); empty = flag omitted. */

@@ -1,7 +1,7 @@
 // Resolves flags > environment > conf store > defaults into one frozen, validated ResolvedConfig.
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
-import { resolve as resolvePath } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
 import { configInvalid, SETTINGS, type SettingKey, type Settings, type SettingSpec } from "./settings.js";
 
 export type RawValue = string | string[] | number | boolean | undefined;
@@ -75,6 +75,8 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
   const home = env.HOME || homedir();
   const roots = (out.allowedRoots as string[]).length ? (out.allowedRoots as string[]) : [home];
   out.allowedRoots = roots.map((r) => resolvePath(inputs.processCwd, r));
+
+  out.claudeConfigDir = resolvePath(inputs.processCwd, (out.claudeConfigDir as string) || join(home, ".claude"));
 
   if (Boolean(out.tlsCert) !== Boolean(out.tlsKey)) {
     throw configInvalid(out.tlsCert ? "--tls-key" : "--tls-cert", "", "both --tls-cert and --tls-key, or neither");

@@ -8,6 +8,7 @@ import { openConfigStore, processEnv, resolveMasterToken, type ResolvedConfig } 
 import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot, type ServerLimits } from "../server/index.js";
 import { CompanionError } from "../protocol/index.js";
 import { createNotifyService } from "../notify/index.js";
+import { createHistory } from "../history/index.js";
 import { createSessionManager, createSessionStore, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, listenAddresses, loopbackFor } from "./addresses.js";
@@ -122,6 +123,18 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
   });
 
+  // The transcripts the daemon's own Claude children write are in the same place as the terminal's.
+  const history = createHistory({
+    claudeConfigDir: options.childEnv?.CLAUDE_CONFIG_DIR ?? config.claudeConfigDir,
+    allowedRoots: config.allowedRoots,
+    defaultCwd: config.cwd,
+    logger: options.logger,
+    companion: {
+      has: (id) => sessions.list().some((s) => s.id === id),
+      pids: () => new Set(sessions.list().flatMap((s) => (s.state === "closed" ? [] : [s.info().process?.pid ?? -1]))),
+    },
+  });
+
   const pairing = createPairingService({
     store,
     logger: options.logger,
@@ -187,6 +200,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     info,
     sessions,
     notify,
+    history,
     origin: {
       // The MagicDNS name and the proxy's public name are ours without configuration.
       allowedHosts: [...config.allowedHosts, ...(tailnet.status.dnsName ? [tailnet.status.dnsName] : []), ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : [])],
@@ -301,6 +315,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
         await sessions.suspendAll();
         notify.close();
         await server.close();
+        history.close();
         pairing.devices.flush();
         if (writeState) removeStateFile(config.configDir, process.pid);
         logger.info("stopped");

@@ -10,3 +10,4 @@ export * from "./pairing.js";
 export * from "./constants.js";
 export * from "./pairing-link.js";
 export * from "./notify.js";
+export * from "./history.js";

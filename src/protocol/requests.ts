@@ -55,6 +55,8 @@ export const StreamStartRequestSchema = z
     model: ModelSchema.optional(),
     /** Resume an earlier conversation by its session id. */
     resume: SessionIdSchema.optional(),
+    /** With `resume`: continue under a new session id (`--fork-session`), leaving the original untouched. */
+    fork: z.boolean().optional(),
   })
   .strict();
 export type StreamStartRequest = z.infer<typeof StreamStartRequestSchema>;

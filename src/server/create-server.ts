@@ -5,6 +5,7 @@ import type { Socket } from "node:net";
 import polka, { type Middleware } from "polka";
 import type { Logger } from "pino";
 import { CLIENT_FRAMES, CompanionError, WS_MAX_BUFFERED, type PresenceData } from "../protocol/index.js";
+import type { History } from "../history/index.js";
 import type { SessionManager } from "../sessions/index.js";
 import type { Authenticator } from "./auth.js";
 import { createClientAddressResolver, tagClientAddress } from "./client-address.js";
@@ -14,8 +15,10 @@ import { clientAddress, createAuthGate, rateLimit, requestLog, requireAuth, secu
 import { createRateLimiter } from "./rate-limit.js";
 import { registerAskRoutes } from "./routes/ask.js";
 import { registerClaudeRoutes, type ClaudeRouteDeps } from "./routes/claude.js";
+import { createHistoryPolicy } from "./history-policy.js";
 import { registerHealthRoutes, type HealthDeps } from "./routes/health.js";
 import { registerNotifyRoutes, type NotifyRouteDeps } from "./routes/notify.js";
+import { registerHistoryRoutes } from "./routes/history.js";
 import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./routes/pairing.js";
 import { registerPermissionRoutes } from "./routes/permission.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
@@ -24,6 +27,7 @@ import { createSessionPolicy } from "./session-policy.js";
 import { guardSlowClients, SERVER_TIMEOUT_OPTIONS } from "./timeouts.js";
 import type { FrameHandler } from "./ws/connection.js";
 import { parseInput } from "./validate.js";
+import { createHistoryHub } from "./ws/history-hub.js";
 import { createSessionHub } from "./ws/session-hub.js";
 import { attachWebSocketServer, type WsServer } from "./ws/ws-server.js";
 
@@ -70,6 +74,8 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   extraWsHandlers?: ReadonlyMap<string, FrameHandler>;
   /** Notifications: channel and push routes, action URLs, and the WS `presence` frame. */
   notify?: NotifyRouteDeps & { presence: PresenceSink };
+  /** Claude Code's transcripts (GET /api/history, live mirrors, resume of terminal sessions). */
+  history?: History;
 }
 
 /** Where `presence` frames go (the notify room's presence). */
@@ -115,13 +121,15 @@ export function createServer(deps: ServerDeps): CompanionServer {
   app.use("/api", requireAuth(gate, logger, new Set(deps.pairing ? [PAIR_PATH] : [])));
 
   const policy = createSessionPolicy();
-  const routeDeps = { sessions: deps.sessions, policy, maxBodyBytes: limits.maxBodyBytes };
+  const historyPolicy = createHistoryPolicy(deps.history, deps.sessions, policy);
+  const routeDeps = { sessions: deps.sessions, policy, historyPolicy, maxBodyBytes: limits.maxBodyBytes };
   registerHealthRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerSessionRoutes(app, routeDeps);
   registerAskRoutes(app, routeDeps);
   registerPermissionRoutes(app, routeDeps);
   registerClaudeRoutes(app, deps);
+  if (deps.history) registerHistoryRoutes(app, deps.history);
   if (deps.pairing) {
     const attempts = createRateLimiter(limits.authFailuresPerMinute);
     registerPairingRoutes(app, { ...deps.pairing, attempts, logger }, limits.maxBodyBytes);
@@ -155,6 +163,8 @@ export function createServer(deps: ServerDeps): CompanionServer {
     logger: deps.logger,
     connections: () => ws?.connections ?? [],
     maxBuffered: limits.maxBufferedBytes,
+    historyPolicy,
+    ...(deps.history ? { historyHub: createHistoryHub(deps.history) } : {}),
   });
   ws = attachWebSocketServer({
     server,

@@ -16,6 +16,7 @@ export function createSessionPolicy(): SessionPolicy {
         ...(body.prompt ? { prompt: body.prompt } : {}),
         ...(body.images ? { images: body.images } : {}),
         ...(body.resume ? { resume: body.resume } : {}),
+        ...(body.fork ? { fork: true } : {}),
       };
     },
   };

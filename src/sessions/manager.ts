@@ -70,6 +70,8 @@ export interface CreateSessionInput {
   images?: PromptImage[];
   /** Resume this existing conversation (its id) instead of starting a new one. */
   resume?: string;
+  /** With resume: a new session (new id) that starts from the resumed one's history (`--fork-session`). */
+  fork?: boolean;
 }
 
 /** What differs between a created, a resumed and a restored session; the rest is the manager's. */
@@ -215,7 +217,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const prompt: PromptInput | undefined = input.prompt !== undefined ? { text: input.prompt, ...(input.images ? { images: input.images } : {}) } : undefined;
     // The directory is checked first, whatever else the request would be refused for.
     const requestedDir = input.workingDirectory !== undefined ? directoryFor(input.workingDirectory) : undefined;
-    const resumeId = input.resume;
+    const forkFrom = input.fork === true ? input.resume : undefined;
+    const resumeId = forkFrom === undefined ? input.resume : undefined;
+    if (forkFrom !== undefined && !SessionIdSchema.safeParse(forkFrom).success) {
+      throw new CompanionError("BAD_REQUEST", { reason: "resume must be a session id (UUID)" }, { field: "resume" });
+    }
     if (resumeId !== undefined) {
       if (!SessionIdSchema.safeParse(resumeId).success) {
         throw new CompanionError("BAD_REQUEST", { reason: "resume must be a session id (UUID)" }, { field: "resume" });
@@ -234,10 +240,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       if (resumeId !== undefined) await stopping.get(resumeId);
       if (closing) throw new CompanionError("SHUTTING_DOWN");
       const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: input.permissionMode ?? defaultSpawn.permissionMode };
+      if (forkFrom !== undefined) spawn.forkFrom = forkFrom;
       const model = input.model ?? defaultSpawn.model;
       if (model !== undefined) spawn.model = model;
       else delete spawn.model;
-      const pooled = resumeId === undefined && pool.matches(cwd, spawn) ? pool.take() : undefined;
+      const pooled = resumeId === undefined && forkFrom === undefined && pool.matches(cwd, spawn) ? pool.take() : undefined;
       const id = resumeId ?? pooled?.sessionId ?? randomUUID();
       const previous = sessions.get(id);
       const keptLog: EventLog | undefined = previous?.state === "closed" ? previous.log : undefined;

@@ -17,6 +17,8 @@ describe("buildClaudeArgs", () => {
   test.each<[string, Partial<ClaudeArgsOptions>, string[]]>([
     ["a new session", {}, ["--permission-mode", "default", "--session-id", ID]],
     ["a resumed session", { resume: true }, ["--permission-mode", "default", "--resume", ID]],
+    ["a fork: a new id starting from another's history", { forkFrom: "0733f2b1-3ce2-4ed6-a52e-be9d653bba27" }, ["--permission-mode", "default", "--session-id", ID, "--resume", "0733f2b1-3ce2-4ed6-a52e-be9d653bba27", "--fork-session"]],
+    ["a fork once its own transcript exists is a plain resume", { resume: true, forkFrom: "0733f2b1-3ce2-4ed6-a52e-be9d653bba27" }, ["--permission-mode", "default", "--resume", ID]],
     ["partial messages", { includePartialMessages: true }, ["--permission-mode", "default", "--include-partial-messages", "--session-id", ID]],
     ["a model", { model: "sonnet" }, ["--permission-mode", "default", "--model", "sonnet", "--session-id", ID]],
     ["an empty model is omitted", { model: "" }, ["--permission-mode", "default", "--session-id", ID]],

@@ -9,22 +9,24 @@ import {
 import type { SessionManager } from "../../sessions/index.js";
 import { readJsonBody, sendJson } from "../http-utils.js";
 import { parseInput } from "../validate.js";
+import type { HistoryPolicy } from "../history-policy.js";
 import type { SessionPolicy } from "../session-policy.js";
 
 export interface SessionRouteDeps {
   sessions: SessionManager;
   policy: SessionPolicy;
+  historyPolicy: HistoryPolicy;
   maxBodyBytes: number;
 }
 
 const sessionId = (raw: string | undefined) => parseInput(SessionIdSchema, raw, "params");
 
 export function registerSessionRoutes(app: Polka, deps: SessionRouteDeps): void {
-  const { sessions, policy } = deps;
+  const { sessions } = deps;
 
   app.post("/api/stream/start", async (req, res) => {
     const body = parseInput(StreamStartRequestSchema, (await readJsonBody(req, deps.maxBodyBytes)) ?? {}, "body");
-    const session = await sessions.create(policy.createInput(body));
+    const session = await sessions.create(await deps.historyPolicy.startInput(body));
     sendJson(res, 201, session.info());
   });
 
@@ -38,7 +40,7 @@ export function registerSessionRoutes(app: Polka, deps: SessionRouteDeps): void 
   app.post("/api/stream/:id", async (req, res) => {
     const id = sessionId(req.params.id);
     const body = parseInput(StreamSendRequestSchema, await readJsonBody(req, deps.maxBodyBytes), "body");
-    const r = sessions.send(id, { text: body.prompt, ...(body.images ? { images: body.images } : {}) });
+    const r = await deps.historyPolicy.write(id, () => sessions.send(id, { text: body.prompt, ...(body.images ? { images: body.images } : {}) }));
     sendJson(res, 202, { accepted: true, ...r });
   });
 

@@ -11,7 +11,9 @@ import {
   type Envelope,
 } from "../../protocol/index.js";
 import type { LogRecord, Session, SessionManager } from "../../sessions/index.js";
+import type { HistoryPolicy } from "../history-policy.js";
 import { runAskRequest, type SessionPolicy } from "../session-policy.js";
+import type { HistoryHub } from "./history-hub.js";
 import { parseInput } from "../validate.js";
 import { closeWith, type Connection, type FrameHandler } from "./connection.js";
 
@@ -22,6 +24,9 @@ export interface SessionHubOptions {
   /** Every open connection (for broadcasts of sessionUpdate). */
   connections: () => Iterable<Connection>;
   maxBuffered?: number;
+  /** Claude Code transcripts: resume in the recorded directory, read-only refusals, live mirrors. */
+  historyPolicy: HistoryPolicy;
+  historyHub?: HistoryHub;
 }
 
 export interface SessionHub {
@@ -38,7 +43,7 @@ const subsOf = (conn: Connection): Set<string> => {
 };
 
 export function createSessionHub(options: SessionHubOptions): SessionHub {
-  const { sessions, policy } = options;
+  const { sessions, policy, historyPolicy, historyHub } = options;
   const logger = options.logger.child({ room: "ws" });
   const maxBuffered = options.maxBuffered ?? WS_MAX_BUFFERED;
   const subscribers = new Map<string, Set<Connection>>();
@@ -156,13 +161,13 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   });
 
   on("streamStart", async (conn, data, ctx) => {
-    const session = await sessions.create(policy.createInput(data));
+    const session = await sessions.create(await historyPolicy.startInput(data));
     conn.send({ type: "streamStarted", requestId: ctx.requestId, sessionId: session.id, data: session.info() });
     subscribe(conn, session, 0, ctx.requestId);
   });
 
-  on("streamSend", (conn, data, ctx) => {
-    const r = sessions.send(ctx.sessionId, { text: data.prompt, ...(data.images ? { images: data.images } : {}) });
+  on("streamSend", async (conn, data, ctx) => {
+    const r = await historyPolicy.write(ctx.sessionId, () => sessions.send(ctx.sessionId, { text: data.prompt, ...(data.images ? { images: data.images } : {}) }));
     ack(conn, "streamSend", ctx, r);
   });
 
@@ -172,12 +177,18 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     ack(conn, "streamClose", ctx);
   });
 
-  on("subscribe", (conn, data, ctx) => {
+  on("subscribe", async (conn, data, ctx) => {
+    const own = sessions.list().find((s) => s.id === ctx.sessionId);
+    // A transcript no daemon session runs (a terminal's, or ours handed to a terminal) is followed from its file.
+    if (historyHub && (!own || (own.state === "closed" && (await historyPolicy.isTerminalLive(ctx.sessionId))))) {
+      return historyHub.subscribe(conn, ctx.sessionId, data?.lastSeq ?? 0, ctx.requestId);
+    }
     subscribe(conn, sessions.get(ctx.sessionId), data?.lastSeq ?? 0, ctx.requestId);
   });
 
   on("unsubscribe", (conn, _data, ctx) => {
     unsubscribe(conn, ctx.sessionId);
+    historyHub?.unsubscribe(conn, ctx.sessionId);
     ack(conn, "unsubscribe", ctx);
   });
 
@@ -216,10 +227,12 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     handlers,
     onDisconnect(conn) {
       for (const id of [...subsOf(conn)]) unsubscribe(conn, id);
+      historyHub?.onDisconnect(conn);
     },
     close() {
       unsubscribeFromEvents();
       subscribers.clear();
+      historyHub?.close();
     },
   };
 }
