@@ -38,11 +38,13 @@ export function createHistoryPolicy(history: History | undefined, sessions: Sess
       try {
         return await fn();
       } catch (err) {
-        if (!history || !isCompanionError(err) || err.code !== "SESSION_NOT_FOUND") throw err;
+        // One of ours that is closed, or a transcript only: a terminal writing it now owns it.
+        if (!history || !isCompanionError(err) || (err.code !== "SESSION_NOT_FOUND" && err.code !== "SESSION_CLOSED")) throw err;
         const entry = await history.find(sessionId);
         if (!entry) throw err;
         const live = await history.liveProcess(entry.sessionId);
         if (live) throw new CompanionError("TERMINAL_OWNS_SESSION", { sessionId: entry.sessionId, pid: live.pid }, { fork: true, resume: false });
+        if (err.code === "SESSION_CLOSED") throw err;
         throw new CompanionError("SESSION_READ_ONLY", { sessionId: entry.sessionId }, { resume: true });
       }
     },
