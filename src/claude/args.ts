@@ -1,14 +1,15 @@
 // The argv of a Claude Code child, built from ClaudeSpawnOptions. Pure.
+import { toolRulesFor } from "./tool-rules.js";
 import type { ClaudeSpawnOptions } from "./types.js";
 
 export type ClaudeArgsOptions = Pick<
   ClaudeSpawnOptions,
-  "sessionId" | "resume" | "forkFrom" | "permissionMode" | "model" | "allowedTools" | "skipPermissions" | "includePartialMessages"
->;
+  "sessionId" | "resume" | "forkFrom" | "permissionMode" | "model" | "allowedTools" | "toolsInCwdOnly" | "protectedPaths" | "skipPermissions" | "includePartialMessages"
+> & { cwd?: string };
 
 /**
  * `-p --input-format stream-json --output-format stream-json --verbose --permission-prompt-tool stdio
- * --permission-mode X [--include-partial-messages] [--model M] [--allowedTools a,b]
+ * --permission-mode X [--include-partial-messages] [--model M] [--allowedTools a,b] [--disallowedTools c,d]
  * [--dangerously-skip-permissions] (--session-id ID [--resume FROM --fork-session] | --resume ID)`.
  * No prompt argument: user messages go on stdin.
  */
@@ -30,8 +31,15 @@ export function buildClaudeArgs(options: ClaudeArgsOptions): string[] {
   ];
   if (options.includePartialMessages) args.push("--include-partial-messages");
   if (options.model !== undefined && options.model !== "") args.push("--model", options.model);
-  const tools = options.allowedTools.map((t) => t.trim()).filter((t) => t !== "");
-  if (tools.length > 0) args.push("--allowedTools", tools.join(","));
+  const rules = toolRulesFor({
+    allowedTools: options.allowedTools,
+    cwd: options.cwd ?? "/",
+    ...(options.toolsInCwdOnly !== undefined ? { toolsInCwdOnly: options.toolsInCwdOnly } : {}),
+    ...(options.protectedPaths ? { protectedPaths: options.protectedPaths } : {}),
+  });
+  // One argument each, comma-separated: commas and spaces inside a rule's parentheses are kept (verified with 2.1.332).
+  if (rules.allow.length > 0) args.push("--allowedTools", rules.allow.join(","));
+  if (rules.deny.length > 0) args.push("--disallowedTools", rules.deny.join(","));
   // As root the CLI refuses this flag unless IS_SANDBOX=1 is in its environment.
   if (options.skipPermissions) args.push("--dangerously-skip-permissions");
   args.push(options.resume ? "--resume" : "--session-id", options.sessionId);

@@ -1,5 +1,6 @@
 // The contract between the claude/ room (one Claude Code process) and the sessions/ room.
 import type { PermissionMode } from "../protocol/common.js";
+import type { ProtectedPaths } from "./tool-rules.js";
 
 export interface ClaudeSpawnOptions {
   /** Path or command name of the Claude Code CLI (CLAUDE_CLI_PATH). */
@@ -13,8 +14,12 @@ export interface ClaudeSpawnOptions {
   forkFrom?: string;
   permissionMode: PermissionMode;
   model?: string;
-  /** `--allowedTools` (CLAUDE_ALLOWED_TOOLS); empty = flag omitted. */
+  /** CLAUDE_ALLOWED_TOOLS, sent as `--allowedTools` (see tool-rules.ts); empty = flag omitted. */
   allowedTools: string[];
+  /** Bare Read, Write and Edit are allowed inside `cwd` only (the default setting). Default false. */
+  toolsInCwdOnly?: boolean;
+  /** Never readable or editable by Claude (`--disallowedTools`), whatever is allowed. */
+  protectedPaths?: ProtectedPaths;
   /** `--dangerously-skip-permissions` (CLAUDE_SKIP_PERMISSIONS). */
   skipPermissions: boolean;
   /** `--include-partial-messages` for token-level streaming. Default true. */

@@ -29,6 +29,8 @@ export interface ResolvedConfig extends Readonly<Settings> {
   readonly home: string;
   /** The PATH the CLI runs with (for the service file); empty when unset. */
   readonly searchPath: string;
+  /** CLAUDE_ALLOWED_TOOLS came from a flag, the environment or the config file (else the default, kept inside each session's directory). */
+  readonly allowedToolsGiven: boolean;
 }
 
 function toRaw(v: unknown): string | undefined {
@@ -50,6 +52,7 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
   const flags = inputs.flags ?? {};
   const store = inputs.store ?? {};
   const out: Record<string, unknown> = {};
+  const given = new Set<SettingKey>();
 
   for (const [key, spec] of Object.entries(SETTINGS) as [SettingKey, SettingSpec<unknown>][]) {
     const candidates: [string, string | undefined][] = [
@@ -58,6 +61,7 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
       [`config.json:${key}`, spec.storable ? toRaw(store[key]) : undefined],
     ];
     const found = candidates.find(([source, raw]) => source && raw !== undefined);
+    if (found) given.add(key);
     if (!found) {
       out[key] = spec.default;
       continue;
@@ -97,5 +101,6 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     noColor,
     home,
     searchPath: env.PATH ?? "",
+    allowedToolsGiven: given.has("allowedTools"),
   });
 }

@@ -42,7 +42,8 @@ const nonEmpty: Parse<string> = (raw) => (raw.trim() ? raw.trim() : undefined);
 const token: Parse<string> = (raw) => (/^[A-Za-z0-9._~+/=-]{16,512}$/.test(raw) ? raw : undefined);
 const toolList: Parse<string[]> = (raw) => {
   const tools = list(raw);
-  return tools && tools.every((t) => /^[A-Za-z0-9_*:().\s-]+$/.test(t)) ? tools : undefined;
+  // A tool name or a Claude Code rule (paths allowed, e.g. Edit(//home/me/app/**)); never a leading "-" (it would read as a flag).
+  return tools && tools.every((t) => /^[A-Za-z][A-Za-z0-9_*-]*(\([^()\0\r\n]*\))?$/.test(t)) ? tools : undefined;
 };
 const origins: Parse<string[]> = (raw) => {
   const items = list(raw);
@@ -103,7 +104,7 @@ export const SETTINGS = {
   claudeCliPath: s({ env: "CLAUDE_CLI_PATH", default: "claude", allowed: "a command name or path", description: "The Claude Code CLI to run.", parse: nonEmpty, storable: true }),
   claudeTimeoutMs: s({ env: "CLAUDE_TIMEOUT", default: 300_000, allowed: "milliseconds from 1000 to 86400000", description: "Silence from Claude during a turn before it is interrupted.", parse: int(1000, 86_400_000), storable: true }),
   permissionMode: s<PermissionMode>({ env: "CLAUDE_PERMISSION_MODE", default: "default", allowed: PERMISSION_MODES.join(" | "), description: "Permission mode for new sessions.", parse: oneOf(PERMISSION_MODES), storable: true }),
-  allowedTools: s<string[]>({ env: "CLAUDE_ALLOWED_TOOLS", default: ["Read", "Write", "Edit"], allowed: "a comma-separated list of tool names or rules", description: "Tools Claude may use without asking (--allowedTools).", parse: toolList, storable: true }),
+  allowedTools: s<string[]>({ env: "CLAUDE_ALLOWED_TOOLS", default: ["Read", "Write", "Edit"], allowed: "a comma-separated list of tool names or rules", description: "Tools Claude may use without asking (--allowedTools). The default means inside the session's directory only; a bare name you give allows that tool everywhere (start warns).", parse: toolList, storable: true }),
   skipPermissions: s({ env: "CLAUDE_SKIP_PERMISSIONS", default: false, allowed: "true or false", description: "Run Claude with --dangerously-skip-permissions (no prompts at all).", parse: bool, storable: true }),
   claudeMaxRetries: s({ env: "CLAUDE_MAX_RETRIES", default: 2, allowed: "an integer from 0 to 10", description: "API retries the CLI makes before reporting an error (CLAUDE_CODE_MAX_RETRIES).", parse: int(0, 10), storable: true }),
   enableBonjour: s({ env: "ENABLE_BONJOUR", flag: "--no-bonjour", default: true, allowed: "true or false", description: "Advertise the daemon on the LAN with Bonjour/mDNS.", parse: bool, storable: true }),

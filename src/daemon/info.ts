@@ -1,12 +1,13 @@
 // What /health, /api/info and /api/claude/test report about the running daemon.
 import { hostname, platform } from "node:os";
-import type { ClaudeDetection } from "../claude/index.js";
+import { toolRulesFor, type ClaudeDetection } from "../claude/index.js";
 import type { ResolvedConfig } from "../config/index.js";
 import { CompanionError, PROTOCOL_VERSION, type HealthResponse, type InfoResponse } from "../protocol/index.js";
 import type { SessionManager } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { listenAddresses } from "./addresses.js";
 import type { DaemonTls } from "./tls.js";
+import type { SessionToolPolicy } from "./tool-policy.js";
 
 export interface InfoSources {
   config: ResolvedConfig;
@@ -20,6 +21,7 @@ export interface InfoSources {
   /** Why persistence fails, or null: /health then says "degraded". */
   degraded(): string | null;
   tailscale(): { state: InfoResponse["tailscale"]["state"]; ipv4: string | null; dnsName: string | null; httpsEnabled: boolean; url: string | null; warning: string | null };
+  toolPolicy: SessionToolPolicy;
 }
 
 export function createInfo(src: InfoSources): { health(): HealthResponse; info(): InfoResponse } {
@@ -45,6 +47,7 @@ export function createInfo(src: InfoSources): { health(): HealthResponse; info()
       bonjour: src.bonjour(),
       tailscale: (({ state, ipv4, dnsName, httpsEnabled, url, warning }) => ({ state, address: ipv4, dnsName, httpsEnabled, url, warning }))(src.tailscale()),
       claude: claudeStatusOf(src.claude),
+      toolRules: { workingDirectory: src.config.cwd, ...toolRulesFor({ ...src.toolPolicy, cwd: src.config.cwd }) },
     }),
   };
 }

@@ -20,6 +20,7 @@ import { fingerprintOf } from "../tls/fingerprint.js";
 import { resolveTailnet, scheduleTailnetRenewal, type DaemonTailnet } from "./tailnet.js";
 import { loadTls, type DaemonTls } from "./tls.js";
 import type { InfoResponse, PairingVia } from "../protocol/index.js";
+import { sessionToolPolicy } from "./tool-policy.js";
 
 export interface StartDaemonOptions {
   config: ResolvedConfig;
@@ -93,8 +94,11 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   let lanHost = "127.0.0.1";
   let bonjour = { enabled: config.enableBonjour, published: false, warning: null as string | null };
 
+  const sessionsDir = join(config.configDir, "sessions");
+  const childEnv = options.childEnv ?? processEnv();
+  const toolPolicy = sessionToolPolicy(config, sessionsDir, childEnv);
   const sessionStore = createSessionStore({
-    dir: join(config.configDir, "sessions"),
+    dir: sessionsDir,
     logger: options.logger,
     retentionMs: config.sessionRetentionDays * 24 * 3600 * 1000,
   });
@@ -106,10 +110,10 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       cliPath: config.claudeCliPath,
       cwd: config.cwd,
       permissionMode: config.permissionMode,
-      allowedTools: [...config.allowedTools],
+      ...toolPolicy,
       skipPermissions: config.skipPermissions,
       includePartialMessages: true,
-      env: options.childEnv ?? processEnv(),
+      env: childEnv,
       maxRetries: config.claudeMaxRetries,
     },
     allowedRoots: config.allowedRoots,
@@ -172,6 +176,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     bonjour: () => bonjour,
     degraded: () => sessionStore.degraded,
     tailscale: () => ({ ...tailnet.status, url: tailnetUrl(), warning: tailnet.warning }),
+    toolPolicy,
   });
   const tailnetUrl = () => (tailnetHost ? baseUrl(protocol, tailnetHost, port) : null);
 

@@ -52,6 +52,17 @@ export const InfoResponseSchema = z.object({
     path: z.string().nullable(),
     error: z.string().optional(),
   }),
+  /**
+   * The Claude Code permission rules a session in the default directory runs with; a session elsewhere gets
+   * the same with its own directory in place of `workingDirectory`.
+   */
+  toolRules: z.object({
+    workingDirectory: z.string(),
+    /** `--allowedTools`: used without asking. */
+    allow: z.array(z.string()),
+    /** `--disallowedTools`: always refused, whatever is allowed. */
+    deny: z.array(z.string()),
+  }),
 });
 export type InfoResponse = z.infer<typeof InfoResponseSchema>;
 

@@ -23,6 +23,11 @@ describe("buildClaudeArgs", () => {
     ["a model", { model: "sonnet" }, ["--permission-mode", "default", "--model", "sonnet", "--session-id", ID]],
     ["an empty model is omitted", { model: "" }, ["--permission-mode", "default", "--session-id", ID]],
     ["allowed tools, trimmed and joined", { allowedTools: [" Write", "Bash(git:*)", ""] }, ["--permission-mode", "default", "--allowedTools", "Write,Bash(git:*)", "--session-id", ID]],
+    [
+      "the default tools in the session's directory, the protected paths denied",
+      { allowedTools: ["Read", "Write", "Edit"], toolsInCwdOnly: true, cwd: "/w/a b,c", protectedPaths: { directories: ["/cfg"], files: ["/c/.credentials.json"] } },
+      ["--permission-mode", "default", "--allowedTools", "Read(//w/a b,c/**),Edit(//w/a b,c/**)", "--disallowedTools", "Read(//cfg/**),Edit(//cfg/**),Read(//c/.credentials.json),Edit(//c/.credentials.json)", "--session-id", ID],
+    ],
     ["skip permissions", { skipPermissions: true, permissionMode: "bypassPermissions" }, ["--permission-mode", "bypassPermissions", "--dangerously-skip-permissions", "--session-id", ID]],
     [
       "everything",

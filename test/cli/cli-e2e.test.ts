@@ -130,6 +130,22 @@ describe("claude-companion CLI", () => {
     expect(cli(["stop"], env).stdout).toContain("not running");
   }, 90_000);
 
+  test("a bare tool name the user gives starts with a warning naming the rule and what it allows; the default starts without", async () => {
+    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], { ...env, CLAUDE_ALLOWED_TOOLS: "Read,Edit(//tmp/x/**),Bash" });
+    await proc.ready;
+    const { stderr } = proc.output();
+    expect(stderr).toContain("⚠ CLAUDE_ALLOWED_TOOLS has the bare rule 'Read': Claude may read any file this user can read, outside the session's directory");
+    expect(stderr).toContain("bare rule 'Bash': Claude may run any command");
+    expect(stderr).not.toContain("bare rule 'Edit");
+    proc.child.kill("SIGINT");
+    expect(await proc.exited).toBe(0);
+    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], env);
+    await proc.ready;
+    expect(proc.output().stderr).not.toContain("bare rule");
+    proc.child.kill("SIGINT");
+    expect(await proc.exited).toBe(0);
+  });
+
   test("a Claude CLI that is missing is a warning, not a failed start", async () => {
     proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], { ...env, CLAUDE_CLI_PATH: "/nonexistent/claude" });
     const url = await proc.ready;

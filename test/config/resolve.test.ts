@@ -34,12 +34,16 @@ describe("precedence: flag > env > store > default", () => {
       maxSessions: 5,
       sessionTimeoutMs: 1_800_000,
       allowedRoots: ["/home/someone"],
+      // Left at the default: kept inside each session's directory.
+      allowedToolsGiven: false,
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
   test.each([
     ["CLAUDE_ALLOWED_TOOLS", "Read, Bash(git status)", "allowedTools", ["Read", "Bash(git status)"]],
+    ["CLAUDE_ALLOWED_TOOLS", "Edit(//home/me/app/**),Read(~/notes/**)", "allowedTools", ["Edit(//home/me/app/**)", "Read(~/notes/**)"]],
+    ["CLAUDE_ALLOWED_TOOLS", "Read", "allowedToolsGiven", true],
     ["CLAUDE_SKIP_PERMISSIONS", "true", "skipPermissions", true],
     ["ENABLE_BONJOUR", "false", "enableBonjour", false],
     ["CLAUDE_PERMISSION_MODE", "plan", "permissionMode", "plan"],
@@ -69,6 +73,7 @@ describe("bad values stop start with the variable, the value and what is allowed
     ["AUTH_TOKEN", "short", "16 to 512"],
     ["ALLOWED_ORIGINS", "evil", "origins"],
     ["LOG_LEVEL", "loud", "trace"],
+    ["CLAUDE_ALLOWED_TOOLS", "-x", "tool names or rules"],
   ])("%s=%j", (name, value, allowed) => {
     let err: unknown;
     try {

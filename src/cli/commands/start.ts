@@ -5,6 +5,7 @@
 // only light modules are imported statically (the daemon, the logger, ora and the QR code load on demand).
 import kleur from "kleur";
 import { detectClaude } from "../../claude/detect.js";
+import { bareToolWarnings } from "../../claude/tool-rules.js";
 import { CompanionError } from "../../protocol/errors.js";
 import { VERSION } from "../../version.js";
 import { claudeUnavailableLine } from "../banner.js";
@@ -77,6 +78,11 @@ export async function startCommand(flags: StartFlags): Promise<void> {
   if (claude.available) spinner.succeed(`Claude Code ${claude.version ?? "(unknown version)"}`);
   else spinner.warn(kleur.yellow(claudeUnavailableLine(config.claudeCliPath)));
   if (!claude.available) logger.warn({ cliPath: config.claudeCliPath, error: claude.error }, "Claude Code CLI not found; sessions cannot start until it is installed");
+  // The default is kept inside each session's directory; a bare name the user gave is not, and says so.
+  for (const warning of config.allowedToolsGiven ? bareToolWarnings(config.allowedTools) : []) {
+    if (logFile) logger.warn(warning);
+    else process.stderr.write(`${kleur.yellow(`⚠ ${warning}`)}\n`);
+  }
 
   let daemon;
   try {
