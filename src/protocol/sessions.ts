@@ -23,5 +23,9 @@ export const SessionInfoSchema = z.object({
     .object({ pid: z.number().int(), cpu: z.number(), rssBytes: z.number() })
     .nullable(),
   lastResult: StreamCompleteData.nullable(),
+  /** The first line of the session's first prompt (at most 80 characters); absent before any prompt. */
+  title: z.string().optional(),
+  /** The first line of the last prompt or answer (at most 120 characters). */
+  lastMessage: z.string().optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;

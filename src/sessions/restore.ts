@@ -1,6 +1,7 @@
 // What a session was when the daemon stopped or died, read from its persisted events. Pure.
 import type { SessionState } from "../protocol/common.js";
 import type { LogRecord } from "./event-log.js";
+import { nextHeadline, type Headline } from "./headline.js";
 import type { StreamComplete } from "./session-events.js";
 
 export interface RestoredState {
@@ -8,6 +9,7 @@ export interface RestoredState {
   lastActivity: number;
   messageCount: number;
   lastResult: StreamComplete | null;
+  headline: Headline;
   closed: boolean;
   /** Claude has a transcript for this id (it took a user message): the next spawn uses --resume. */
   transcript: boolean;
@@ -23,7 +25,9 @@ export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt
   let lastResult: StreamComplete | null = null;
   let lastState: SessionState | undefined;
   const open = new Set<string>();
+  let headline: Headline = {};
   for (const { event } of records) {
+    headline = nextHeadline(headline, event);
     switch (event.type) {
       case "userMessage":
         messageCount++;
@@ -52,6 +56,7 @@ export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt
     lastActivity: records.at(-1)?.event.ts ?? meta.createdAt,
     messageCount,
     lastResult,
+    headline,
     closed: meta.closed,
     transcript,
     openPermissions: [...open],

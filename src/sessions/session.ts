@@ -14,6 +14,7 @@ import { ProcessSlot, type ProcessExitInfo } from "./process-slot.js";
 import { ResourceMonitor, type ProcessSample } from "./resource-monitor.js";
 import { errorEvent, fromCompanionError, toStreamComplete, updateEvent, type StreamComplete } from "./session-events.js";
 import type { RestoredState } from "./restore.js";
+import { nextHeadline, type Headline } from "./headline.js";
 import { transition, type SessionTransitionEvent } from "./state-machine.js";
 import { TurnRunner, type Turn } from "./turns.js";
 import type { PromptInput, SendResult, SessionLimits, SpawnSettings } from "./types.js";
@@ -59,6 +60,7 @@ export class Session {
   private transcriptExists: boolean;
   private stats: ProcessSample | null = null;
   private lastResult: StreamComplete | null = null;
+  private headline: Headline = {};
   private closing: Promise<void> | undefined;
   private readonly logger: Logger;
   private readonly permissions: PendingPermissions;
@@ -78,6 +80,7 @@ export class Session {
     if (options.restored) {
       this.messageCount = options.restored.messageCount;
       this.lastResult = options.restored.lastResult;
+      this.headline = options.restored.headline;
       this.currentState = options.restored.closed ? "closed" : "idle";
     }
     this.logger = options.logger.child({ room: "sessions", sessionId: options.id });
@@ -280,6 +283,7 @@ export class Session {
       pendingPermissions: this.permissions.list(),
       process: pid === undefined ? null : this.stats?.pid === pid ? this.stats : { pid, cpu: 0, rssBytes: 0 },
       lastResult: this.lastResult,
+      ...this.headline,
     };
   }
 
@@ -430,5 +434,6 @@ export class Session {
 
   private emit(event: NewSessionEvent): void {
     this.log.append(event);
+    this.headline = nextHeadline(this.headline, event);
   }
 }

@@ -4,7 +4,11 @@ import { Conversation } from "./components/conversation.js";
 import { NewSession } from "./components/new-session.js";
 import { PairingScreen } from "./components/pairing-screen.js";
 import { SessionList } from "./components/session-list.js";
-import { baseName } from "./format.js";
+import { useState } from "preact/hooks";
+import type { SessionInfo } from "../protocol/sessions.js";
+import { ModeChip, SessionSheet } from "./components/session-controls.js";
+import { baseName, cost } from "./format.js";
+import { waitingForYou, type SessionView } from "./transcript.js";
 import { loadToken } from "./pairing.js";
 import { closeSession } from "./commands.js";
 import { forgetPairing } from "./pairing-flow.js";
@@ -21,6 +25,36 @@ function Notice({ notice }: { notice: AppState["notice"] }) {
         ×
       </button>
     </div>
+  );
+}
+
+function SessionScreen({ id, info, view, state, online, back }: { id: string; info: SessionInfo | undefined; view: SessionView | undefined; state: AppState; online: boolean; back(): void }) {
+  const [sheet, setSheet] = useState(false);
+  const waiting = !!view && waitingForYou(view);
+  const total = view && view.totalCostUsd > 0 ? cost(view.totalCostUsd) : null;
+  const where = info ? baseName(info.workingDirectory) : undefined;
+  const subtitle = [waiting ? null : where, total].filter(Boolean).join(" · ");
+  return (
+    <>
+      <Header title={info?.title ?? where ?? "Session"} subtitle={subtitle || undefined} back={back} conn={state.conn} status={waiting ? "waiting for you" : undefined}>
+        {info && <ModeChip info={info} open={sheet} onToggle={() => setSheet(!sheet)} />}
+        {info && info.state !== "closed" && (
+          <button
+            type="button"
+            class="text-btn"
+            aria-label="Close session"
+            onClick={() => {
+              if (confirm("Close this session? Claude Code stops on the computer.")) void closeSession(id);
+            }}
+          >
+            Close
+          </button>
+        )}
+      </Header>
+      {sheet && info && <SessionSheet info={info} view={view} online={online} />}
+      <Notice notice={state.notice} />
+      <Conversation view={view} info={info} online={online} missing={!!state.missing[id]} />
+    </>
   );
 }
 
@@ -48,27 +82,7 @@ export function App() {
   }
   if (s.route.name === "session") {
     const id = s.route.id;
-    const info = s.sessions[id];
-    return (
-      <>
-        <Header title={info ? baseName(info.workingDirectory) : "Session"} subtitle={info?.workingDirectory} back={back} conn={s.conn}>
-          {info && info.state !== "closed" && (
-            <button
-              type="button"
-              class="text-btn"
-              aria-label="Close session"
-              onClick={() => {
-                if (confirm("Close this session? Claude Code stops on the computer.")) void closeSession(id);
-              }}
-            >
-              Close
-            </button>
-          )}
-        </Header>
-        <Notice notice={s.notice} />
-        <Conversation view={s.views[id]} info={info} online={online} missing={!!s.missing[id]} />
-      </>
-    );
+    return <SessionScreen id={id} info={s.sessions[id]} view={s.views[id]} state={s} online={online} back={back} />;
   }
   return (
     <>

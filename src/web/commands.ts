@@ -103,9 +103,13 @@ export async function command<T extends ClientFrameType>(
   }
 }
 
-export async function startSession(input: { workingDirectory: string; permissionMode: PermissionMode }): Promise<boolean> {
+export async function startSession(input: { workingDirectory: string; permissionMode: PermissionMode; model?: string }): Promise<boolean> {
   const dir = input.workingDirectory.trim();
-  const reply = await command("streamStart", { ...(dir ? { workingDirectory: dir } : {}), permissionMode: input.permissionMode });
+  const reply = await command("streamStart", {
+    ...(dir ? { workingDirectory: dir } : {}),
+    permissionMode: input.permissionMode,
+    ...(input.model ? { model: input.model } : {}),
+  });
   if (reply?.type !== "streamStarted") return false;
   if (dir) rememberDir(dir);
   navigate({ name: "session", id: reply.data.sessionId });
@@ -151,4 +155,14 @@ export async function resumeSession(sessionId: string): Promise<void> {
 
 export async function closeSession(sessionId: string): Promise<void> {
   await command("streamClose", undefined, sessionId);
+}
+
+/** Switches the session's permission mode live (the CLI's set_permission_mode). */
+export async function setPermissionMode(sessionId: string, mode: PermissionMode): Promise<boolean> {
+  return (await command("setPermissionMode", { mode }, sessionId)) !== null;
+}
+
+/** Switches the model for the next turns; null returns to the CLI's default. */
+export async function setModel(sessionId: string, model: string | null): Promise<boolean> {
+  return (await command("setModel", { model }, sessionId)) !== null;
 }

@@ -13,10 +13,13 @@ export type ToolResult = Extract<SessionEventData<"streamToolUse">, { phase: "re
 export type Item =
   | { kind: "user"; key: string; seq: number; promptId: string; text: string; images: number }
   | { kind: "assistant"; key: string; seq: number; messageId?: string; text: string; done: boolean; aborted?: boolean }
-  | { kind: "tool"; key: string; seq: number; toolUseId: string; name: string; input: unknown; result?: ToolResult }
+  /** A tool use; while Claude asks to run it, the same card carries the request (and later its answer). */
+  | { kind: "tool"; key: string; seq: number; toolUseId: string; name: string; input: unknown; result?: ToolResult; request?: PermissionRequest; resolved?: PermissionResolved }
   | { kind: "permission"; key: string; seq: number; request: PermissionRequest; resolved?: PermissionResolved }
-  | { kind: "result"; key: string; seq: number; data: StreamComplete }
-  | { kind: "error"; key: string; seq: number; code: string; message: string }
+  /** `turnCostUsd`: this turn's own cost (the CLI reports a running total per process). `failed`: the turn's error is shown above. */
+  | { kind: "result"; key: string; seq: number; data: StreamComplete; turnCostUsd?: number; errorShown?: boolean }
+  /** `stderrTail`: what Claude Code printed before it exited; `again`: the same failure as the previous one (it cannot start). */
+  | { kind: "error"; key: string; seq: number; code: string; message: string; stderrTail?: string; again?: boolean }
   | { kind: "notice"; key: string; seq: number; text: string };
 
 export interface SessionView {
@@ -30,10 +33,26 @@ export interface SessionView {
   open: number;
   /** Prompts sent and not finished, oldest first: the first runs while `state` is active, the rest wait. */
   pendingPrompts: string[];
+  /** Sum of the turns' own costs, and the CLI's running total at the last result (it restarts with each process). */
+  totalCostUsd: number;
+  lastCumulativeCostUsd: number | null;
+  /** The last failure (code and reason), to tell a session that fails the same way again; cleared by a good turn. */
+  lastFailure: string | null;
 }
 
 export function emptyView(sessionId: string, state?: SessionState): SessionView {
-  return { sessionId, items: [], cursor: initialCursor(0), applied: 0, open: -1, pendingPrompts: [], ...(state ? { state } : {}) };
+  return {
+    sessionId,
+    items: [],
+    cursor: initialCursor(0),
+    applied: 0,
+    open: -1,
+    pendingPrompts: [],
+    totalCostUsd: 0,
+    lastCumulativeCostUsd: null,
+    lastFailure: null,
+    ...(state ? { state } : {}),
+  };
 }
 
 /** The view after a `sessionSnapshot`: older events are gone; what follows the snapshot is applied as it comes. */
@@ -47,14 +66,13 @@ export function viewFromSnapshot(info: SessionInfo): SessionView {
 
 /** Adds the permission cards the server says are still open and the view does not show (after a replay). */
 export function withPendingPermissions(view: SessionView, pending: PermissionRequest[]): SessionView {
-  const known = new Set(view.items.flatMap((i) => (i.kind === "permission" ? [i.request.permissionId] : [])));
+  const known = new Set(view.items.flatMap((i) => (i.kind === "permission" || (i.kind === "tool" && i.request) ? [i.request!.permissionId] : [])));
   const missing = pending.filter((p) => !known.has(p.permissionId));
   if (missing.length === 0) return view;
   const seq = view.cursor.lastSeq ?? 0;
-  return {
-    ...view,
-    items: [...view.items, ...missing.map((request): Item => ({ kind: "permission", key: `perm-${request.permissionId}`, seq, request }))],
-  };
+  let v = view;
+  for (const request of missing) v = withRequest(v, request, `perm-${request.permissionId}`, seq);
+  return v;
 }
 
 const findLast = (items: Item[], pred: (i: Item) => boolean): number => {
@@ -67,6 +85,35 @@ function replaceAt(items: Item[], index: number, item: Item): Item[] {
   copy[index] = item;
   return copy;
 }
+
+/**
+ * Adds an item of the running turn. Prompts queued behind it stay below it (and below its result), where
+ * they will run: the turn's output is inserted above the trailing queued prompts. Returns the index.
+ */
+function push(v: SessionView, item: Item): number {
+  const queued = queuedPrompts(v);
+  let at = v.items.length;
+  while (v.state === "active" && at > 0) {
+    const prev = v.items[at - 1]!;
+    if (prev.kind !== "user" || !queued.has(prev.promptId)) break;
+    at--;
+  }
+  v.items = [...v.items.slice(0, at), item, ...v.items.slice(at)];
+  if (v.open >= at) v.open++;
+  return at;
+}
+
+/** A permission request joins the card of its tool use when there is one; else it is a card of its own. */
+function withRequest(view: SessionView, request: PermissionRequest, key: string, seq: number): SessionView {
+  const v = { ...view };
+  const at = request.toolUseId ? findLast(v.items, (i) => i.kind === "tool" && i.toolUseId === request.toolUseId) : -1;
+  const tool = at >= 0 ? v.items[at] : undefined;
+  if (tool?.kind === "tool") v.items = replaceAt(v.items, at, { ...tool, request });
+  else push(v, { kind: "permission", key, seq, request });
+  return v;
+}
+
+const failureOf = (code: string, message: string, stderrTail?: string) => `${code}\n${stderrTail ?? message}`;
 
 /** Applies one event (already sequenced by the caller) and returns the new view; the old one is not changed. */
 export function applyEvent(view: SessionView, event: SessionEvent): SessionView {
@@ -86,8 +133,7 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
         if (open?.kind === "assistant" && sameMessage) {
           v.items = replaceAt(v.items, v.open, { ...open, text: open.text + d.text });
         } else {
-          v.items = [...v.items, { kind: "assistant", key, seq, ...(d.messageId ? { messageId: d.messageId } : {}), text: d.text, done: false }];
-          v.open = v.items.length - 1;
+          v.open = push(v, { kind: "assistant", key, seq, ...(d.messageId ? { messageId: d.messageId } : {}), text: d.text, done: false });
         }
         return v;
       }
@@ -96,7 +142,7 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
         v.items = replaceAt(v.items, v.open, { ...open, text: d.text || open.text, done: true, ...(d.aborted ? { aborted: true } : {}) });
         v.open = -1;
       } else if (d.text) {
-        v.items = [...v.items, { kind: "assistant", key, seq, ...(d.messageId ? { messageId: d.messageId } : {}), text: d.text, done: true, ...(d.aborted ? { aborted: true } : {}) }];
+        push(v, { kind: "assistant", key, seq, ...(d.messageId ? { messageId: d.messageId } : {}), text: d.text, done: true, ...(d.aborted ? { aborted: true } : {}) });
         v.open = -1;
       }
       return v;
@@ -105,31 +151,44 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
       const d = event.data;
       closeOpen(v);
       if (d.phase === "use") {
-        v.items = [...v.items, { kind: "tool", key, seq, toolUseId: d.toolUseId, name: d.name, input: d.input }];
+        push(v, { kind: "tool", key, seq, toolUseId: d.toolUseId, name: d.name, input: d.input });
         return v;
       }
       const at = findLast(v.items, (i) => i.kind === "tool" && i.toolUseId === d.toolUseId);
       const tool = at >= 0 ? v.items[at] : undefined;
       if (tool?.kind === "tool") v.items = replaceAt(v.items, at, { ...tool, result: d });
-      else v.items = [...v.items, { kind: "tool", key, seq, toolUseId: d.toolUseId, name: "Tool", input: undefined, result: d }];
+      else push(v, { kind: "tool", key, seq, toolUseId: d.toolUseId, name: "Tool", input: undefined, result: d });
       return v;
     }
     case "permissionRequest": {
-      const at = findLast(v.items, (i) => i.kind === "permission" && i.request.permissionId === event.data.permissionId);
-      if (at < 0) v.items = [...v.items, { kind: "permission", key, seq, request: event.data }];
-      return v;
+      const id = event.data.permissionId;
+      const at = findLast(v.items, (i) => (i.kind === "permission" || i.kind === "tool") && i.request?.permissionId === id);
+      return at < 0 ? withRequest(v, event.data, key, seq) : v;
     }
     case "permissionResolved": {
-      const at = findLast(v.items, (i) => i.kind === "permission" && i.request.permissionId === event.data.permissionId);
+      const id = event.data.permissionId;
+      const at = findLast(v.items, (i) => (i.kind === "permission" || i.kind === "tool") && i.request?.permissionId === id);
       const card = at >= 0 ? v.items[at] : undefined;
-      if (card?.kind === "permission") v.items = replaceAt(v.items, at, { ...card, resolved: event.data });
+      if (card?.kind === "permission" || card?.kind === "tool") v.items = replaceAt(v.items, at, { ...card, resolved: event.data });
       return v;
     }
     case "streamComplete": {
       closeOpen(v);
-      const done = new Set(event.data.promptIds);
-      v.pendingPrompts = v.pendingPrompts.filter((p) => !done.has(p));
-      v.items = [...v.items, { kind: "result", key, seq, data: event.data }];
+      const d = event.data;
+      const running = new Set(d.promptIds);
+      // The CLI's costUsd is the process's running total: the turn's own cost is the difference (a new process starts again at 0).
+      let turnCostUsd: number | undefined;
+      if (d.costUsd !== undefined) {
+        const prev = v.lastCumulativeCostUsd;
+        turnCostUsd = prev !== null && d.costUsd >= prev ? d.costUsd - prev : d.costUsd;
+        v.lastCumulativeCostUsd = d.costUsd;
+        v.totalCostUsd += turnCostUsd;
+      }
+      const lastUser = findLast(v.items, (i) => i.kind === "user" && running.has(i.promptId));
+      const errorShown = d.isError && findLast(v.items, (i) => i.kind === "error") > lastUser;
+      push(v, { kind: "result", key, seq, data: d, ...(turnCostUsd !== undefined ? { turnCostUsd } : {}), ...(errorShown ? { errorShown } : {}) });
+      v.pendingPrompts = v.pendingPrompts.filter((p) => !running.has(p));
+      if (!d.isError) v.lastFailure = null;
       return v;
     }
     case "sessionUpdate": {
@@ -153,11 +212,27 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
       }
       return v;
     }
-    case "sessionError":
-      v.items = [...v.items, { kind: "error", key, seq, code: event.data.code, message: event.data.message }];
+    case "sessionError": {
+      const { code, message, details } = event.data;
+      const reason = typeof details.reason === "string" ? details.reason.trim() : "";
+      const stderrTail = typeof details.stderrTail === "string" && details.stderrTail.trim() ? details.stderrTail.trim() : undefined;
+      // An API error also arrives as an assistant message with the same text: one block says it, not two.
+      if (reason) {
+        const lastUser = findLast(v.items, (i) => i.kind === "user");
+        const dup = findLast(v.items, (i) => i.kind === "assistant" && i.text.trim() === reason);
+        if (dup > lastUser) {
+          closeOpen(v);
+          v.items = v.items.filter((_, n) => n !== dup);
+        }
+      }
+      const failure = failureOf(code, message, stderrTail);
+      const again = v.lastFailure === failure;
+      v.lastFailure = failure;
+      push(v, { kind: "error", key, seq, code, message, ...(stderrTail ? { stderrTail } : {}), ...(again ? { again } : {}) });
       return v;
+    }
     case "warning":
-      v.items = [...v.items, { kind: "notice", key, seq, text: event.data.message }];
+      push(v, { kind: "notice", key, seq, text: event.data.message });
       return v;
     case "claudeEvent":
       return v;
@@ -174,6 +249,10 @@ function closeOpen(v: SessionView): void {
 export function queuedPrompts(view: SessionView): Set<string> {
   return new Set(view.state === "active" ? view.pendingPrompts.slice(1) : view.pendingPrompts);
 }
+
+/** Claude is waiting for an answer: a permission request (tool, question, plan) is open. */
+export const waitingForYou = (view: SessionView): boolean =>
+  view.items.some((i) => (i.kind === "permission" || (i.kind === "tool" && i.request)) && !i.resolved);
 
 /** True while a turn runs (interrupt is offered). */
 export const isRunning = (view: SessionView): boolean => view.state === "active";

@@ -1,6 +1,6 @@
 // The phone client in Chromium: new session, streaming, Markdown, tool and permission cards, questions, queue, interrupt, resume, XSS.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
 import { cleanupTempDirs } from "../helpers/tmp.js";
@@ -45,11 +45,13 @@ describe.skipIf(!hasChromium)("conversation in Chromium", SLOW, () => {
     await shot(page, "conversation");
     // Nothing is fetched from anywhere but the daemon (no CDN, no fonts, no images from Claude's text).
     expect(phone.requests.filter((u) => !u.startsWith(`${lab.front.url}/`))).toEqual([]);
-    // The list shows the session with its directory and state.
+    // The list shows the session with its title (the first prompt, from the daemon's SessionInfo), last message, directory and state.
     await page.getByRole("button", { name: "Back to sessions" }).click();
     const row = page.locator(`[data-session-id="${sid}"]`);
     await row.waitFor();
-    await expect(row.textContent()).resolves.toContain(lab.d.workDir);
+    await expect(row.locator(".row-title").textContent()).resolves.toBe("slow");
+    await expect(row.locator(".row-last").textContent()).resolves.toBe("echo this back:");
+    await expect(row.locator(".row-meta").textContent()).resolves.toContain(basename(lab.d.workDir));
     await expect(row.getAttribute("data-state")).resolves.toBe("idle");
     expect(phone.errors).toEqual([]);
     await phone.context.close();

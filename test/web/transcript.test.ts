@@ -93,3 +93,60 @@ describe("applyEvent", () => {
     expect(emptyView(SID).items).toEqual([]);
   });
 });
+
+describe("issue 17: what the phone shows", () => {
+  const write = { toolUseId: "t1", name: "Write", input: { file_path: "/w/a.txt", content: "x" } };
+  test("one card per tool use: the request joins its tool card and keeps the answer", () => {
+    const v = buildView(SID, events(
+      { type: "streamToolUse", data: { phase: "use", ...write } },
+      { type: "permissionRequest", data: { ...perm, toolUseId: "t1" } },
+      { type: "permissionResolved", data: { permissionId: "p1", decision: "deny", by: "client", client: "phone", message: "not now" } },
+      { type: "streamToolUse", data: { phase: "result", toolUseId: "t1", isError: true, content: "not now" } },
+    ));
+    expect(v.items.map((i) => i.kind)).toEqual(["tool"]);
+    expect(v.items[0]).toMatchObject({ request: { permissionId: "p1" }, resolved: { decision: "deny", message: "not now" }, result: { isError: true } });
+  });
+
+  test("a prompt queued during a turn stays below that turn's output and result", () => {
+    const v = buildView(SID, events(
+      { type: "userMessage", data: { promptId: "a", text: "first", images: 0 } },
+      { type: "sessionUpdate", data: { state: "active", reason: "turn-started", queueLength: 0 } },
+      { type: "streamData", data: { kind: "delta", messageId: "m1", text: "Hel" } },
+      { type: "userMessage", data: { promptId: "b", text: "second", images: 0 } },
+      { type: "streamToolUse", data: { phase: "use", ...write } },
+      { type: "streamComplete", data: { result: "", isError: false, subtype: "success", promptIds: ["a"] } },
+    ));
+    expect(v.items.map((i) => (i.kind === "user" ? i.text : i.kind))).toEqual(["first", "assistant", "tool", "result", "second"]);
+  });
+
+  test("each result carries its turn's own cost; the session total is their sum (a new process restarts the CLI's total)", () => {
+    const done = (costUsd: number) => ({ type: "streamComplete" as const, data: { result: "", isError: false, subtype: "success", promptIds: [], costUsd } });
+    const v = buildView(SID, events(done(0.01), done(0.03), done(0.002)));
+    const costs = v.items.map((i) => (i.kind === "result" ? Number(i.turnCostUsd?.toFixed(4)) : null));
+    expect(costs).toEqual([0.01, 0.02, 0.002]);
+    expect(v.totalCostUsd).toBeCloseTo(0.032, 6);
+  });
+
+  test("an API error is one block: the assistant message with the same text goes, the result line does not repeat it", () => {
+    const text = "API Error: 500 Internal server error";
+    const v = buildView(SID, events(
+      { type: "userMessage", data: { promptId: "a", text: "hi", images: 0 } },
+      { type: "sessionUpdate", data: { state: "active", reason: "turn-started", queueLength: 0 } },
+      { type: "streamData", data: { kind: "message", messageId: "m1", text, content: [] } },
+      { type: "sessionError", data: { code: "CLAUDE_ERROR", message: `Claude Code reported an error: ${text}`, details: { reason: text } } },
+      { type: "streamComplete", data: { result: text, isError: true, subtype: "success", promptIds: ["a"] } },
+    ));
+    expect(v.items.map((i) => i.kind)).toEqual(["user", "error", "result"]);
+    expect(v.items[2]).toMatchObject({ errorShown: true });
+  });
+
+  test("a crash shows the stderr tail; the same failure twice says it cannot start", () => {
+    const crash = { type: "sessionError" as const, data: { code: "CLAUDE_EXITED", message: "exited (code 1)", details: { exitCode: 1, stderrTail: "--dangerously-skip-permissions cannot be used with root/sudo" } } };
+    const v = buildView(SID, events(crash, crash));
+    expect(v.items).toMatchObject([
+      { kind: "error", stderrTail: "--dangerously-skip-permissions cannot be used with root/sudo" },
+      { kind: "error", again: true },
+    ]);
+    expect(v.items[0]).not.toHaveProperty("again");
+  });
+});

@@ -3,21 +3,28 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { SessionInfo } from "../../protocol/sessions.js";
 import { cost, duration } from "../format.js";
 import { interrupt, resumeSession, sendPrompt } from "../commands.js";
-import { isRunning, queuedPrompts, type Item, type SessionView } from "../transcript.js";
+import { isRunning, queuedPrompts, waitingForYou, type Item, type SessionView } from "../transcript.js";
 import { Markdown } from "./markdown-view.js";
 import { memo } from "./memo.js";
 import { PermissionCard } from "./permission-card.js";
 import { ToolCard } from "./tool-card.js";
+
+const FAILURE_WORDS: Record<string, string> = {
+  error_max_turns: "Stopped: the turn limit was reached",
+  error_max_budget_usd: "Stopped: the budget was reached",
+  error_during_execution: "Failed",
+};
 
 function ResultLine({ item }: { item: Extract<Item, { kind: "result" }> }) {
   const d = item.data;
   const interrupted = d.terminalReason === "aborted_streaming" || d.terminalReason === "aborted_tools" || d.subtype === "interrupted";
   const parts = [
     d.durationMs !== undefined ? duration(d.durationMs) : null,
-    d.costUsd !== undefined ? cost(d.costUsd) : null,
+    item.turnCostUsd !== undefined ? cost(item.turnCostUsd) : null,
     d.numTurns !== undefined ? `${d.numTurns} turn${d.numTurns === 1 ? "" : "s"}` : null,
   ].filter(Boolean);
-  const label = interrupted ? "Interrupted" : d.isError ? `Failed (${d.subtype})` : "Done";
+  // A failed turn's reason is in the error block above it: the line does not say it again.
+  const label = interrupted ? "Interrupted" : d.isError ? (FAILURE_WORDS[d.subtype] ?? "Failed") : "Done";
   return (
     <p class={`result${d.isError ? " err" : ""}`} data-kind="result" data-seq={item.seq}>
       <span>{label}</span>
@@ -44,16 +51,24 @@ const ItemView = memo(function ItemView({ item, sessionId, queued }: { item: Ite
         </div>
       );
     case "tool":
-      return <ToolCard item={item} />;
+      return <ToolCard item={item} sessionId={sessionId} />;
     case "permission":
       return <PermissionCard item={item} sessionId={sessionId} />;
     case "result":
       return <ResultLine item={item} />;
     case "error":
       return (
-        <p class="error-line" role="alert" data-kind="error" data-seq={item.seq}>
-          <strong>{item.code}</strong> {item.message}
-        </p>
+        <div class="error-line" role="alert" data-kind="error" data-seq={item.seq} data-code={item.code}>
+          {item.again && <p><strong>Claude Code cannot start in this session.</strong> It failed the same way twice; the reason is below.</p>}
+          <p>
+            <strong>{item.code}</strong> {item.message}
+          </p>
+          {item.stderrTail && (
+            <pre class="out err" aria-label="What Claude Code printed">
+              <code>{item.stderrTail}</code>
+            </pre>
+          )}
+        </div>
       );
     case "notice":
       return (
@@ -84,7 +99,7 @@ function Composer({ sessionId, online, running }: { sessionId: string; online: b
     >
       <textarea
         aria-label="Prompt"
-        placeholder={online ? (running ? "Queue another prompt…" : "Ask Claude…") : "Offline: waiting for the computer…"}
+        placeholder={online ? (running ? "Queue another prompt…" : "Ask Claude…") : "Offline: reconnecting…"}
         value={text}
         rows={Math.min(6, Math.max(1, text.split("\n").length))}
         disabled={disabled}
@@ -133,6 +148,7 @@ export function Conversation({ view, info, online, missing }: { view: SessionVie
   if (!view) return <main class="center" data-screen="conversation" />;
   const queued = queuedPrompts(view);
   const running = isRunning(view);
+  const waiting = waitingForYou(view);
   const state = view.state ?? info?.state;
   return (
     <>
@@ -148,7 +164,12 @@ export function Conversation({ view, info, online, missing }: { view: SessionVie
         {view.items.map((item) => (
           <ItemView key={item.key} item={item} sessionId={view.sessionId} queued={item.kind === "user" && queued.has(item.promptId)} />
         ))}
-        {running && (
+        {running && waiting && (
+          <p class="working waiting small" aria-live="polite" data-waiting="true">
+            Waiting for you: answer Claude's request above{queued.size > 0 ? ` · ${queued.size} queued` : ""}
+          </p>
+        )}
+        {running && !waiting && (
           <p class="working muted small" aria-live="polite">
             <span class="spinner small" aria-hidden="true" /> Claude is working{queued.size > 0 ? ` · ${queued.size} queued` : ""}
           </p>

@@ -1,4 +1,4 @@
-// The top bar: back button, title, and the connection state pill.
+// The top bar: back button, title (and a state such as "waiting for you"), actions, and the connection state pill.
 import type { ComponentChildren } from "preact";
 import type { ConnState } from "../reducer.js";
 
@@ -18,9 +18,9 @@ export function ConnectionPill({ state }: { state: ConnState }) {
   );
 }
 
-export function Header(props: { title: string; subtitle?: string; back?: () => void; conn?: ConnState; children?: ComponentChildren }) {
+export function Header(props: { title: string; subtitle?: string; status?: string; back?: () => void; conn?: ConnState; children?: ComponentChildren }) {
   return (
-    <header class="bar">
+    <header class={`bar${props.children ? " compact" : ""}`}>
       {props.back && (
         <button type="button" class="icon-btn" aria-label="Back to sessions" onClick={props.back}>
           ‹
@@ -28,6 +28,7 @@ export function Header(props: { title: string; subtitle?: string; back?: () => v
       )}
       <div class="bar-title">
         <h1>{props.title}</h1>
+        {props.status && <p class="bar-state" data-bar-state={props.status}>{props.status}</p>}
         {props.subtitle && <p class="muted mono ellipsis">{props.subtitle}</p>}
       </div>
       {props.children}

@@ -1,25 +1,22 @@
-// "New session": a working directory (recent ones offered) and a permission mode -> streamStart.
+// "New session": a working directory (recent ones offered), a permission mode and a model -> streamStart.
 import { useState } from "preact/hooks";
 import type { PermissionMode } from "../../protocol/common.js";
 import { loadRecentDirs } from "../pairing.js";
 import { startSession } from "../commands.js";
+import { BYPASS_WARNING, MODEL_CHOICES, MODES } from "./session-controls.js";
 
-const MODES: { value: PermissionMode; label: string }[] = [
-  { value: "default", label: "Ask before tools (default)" },
-  { value: "acceptEdits", label: "Accept file edits" },
-  { value: "plan", label: "Plan only" },
-  { value: "bypassPermissions", label: "Bypass permissions" },
-];
 
 export function NewSession({ online }: { online: boolean }) {
   const recent = loadRecentDirs();
   const [dir, setDir] = useState(recent[0] ?? "");
   const [mode, setMode] = useState<PermissionMode>("default");
+  const [model, setModel] = useState("");
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
-    await startSession({ workingDirectory: dir, permissionMode: mode });
+    const m = model.trim();
+    await startSession({ workingDirectory: dir, permissionMode: mode, ...(m && m !== "default" ? { model: m } : {}) });
     setBusy(false);
   };
   return (
@@ -60,6 +57,14 @@ export function NewSession({ online }: { online: boolean }) {
             </option>
           ))}
         </select>
+        {mode === "bypassPermissions" && <p class="warn small">{BYPASS_WARNING}</p>}
+        <label for="model">Model</label>
+        <input id="model" name="model" class="mono" list="new-model-choices" value={model} placeholder="default" onInput={(e) => setModel(e.currentTarget.value)} autoComplete="off" autoCapitalize="off" spellcheck={false} />
+        <datalist id="new-model-choices">
+          {MODEL_CHOICES.map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
         <button type="submit" class="btn primary wide" disabled={!online || busy}>
           {busy ? "Starting…" : "Start session"}
         </button>

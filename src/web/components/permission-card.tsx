@@ -1,7 +1,8 @@
-// Permission prompts: a tool (Allow / Always allow / Deny with a message), a question (option buttons), a plan.
+// Permission prompts: a tool (Allow / Always allow, saying what it grants / Deny with a message), a question, a plan.
 import { useState } from "preact/hooks";
 import { answerPermission } from "../commands.js";
-import type { Item, PermissionResolved } from "../transcript.js";
+import { grantLines } from "../grants.js";
+import type { Item, PermissionRequest, PermissionResolved } from "../transcript.js";
 import { ToolInput } from "./tool-card.js";
 import { Markdown } from "./markdown-view.js";
 
@@ -16,7 +17,7 @@ function questionsOf(input: unknown): Question[] {
 
 const DECISION: Record<PermissionResolved["decision"], string> = { allow: "Allowed", allowAlways: "Always allowed", deny: "Denied" };
 
-function resolvedText(r: PermissionResolved): string {
+export function resolvedText(r: PermissionResolved): string {
   switch (r.by) {
     case "client":
       return `${DECISION[r.decision]} by ${r.client ?? "a client"}`;
@@ -29,13 +30,36 @@ function resolvedText(r: PermissionResolved): string {
   }
 }
 
-function QuestionForm({ card, sessionId, disabled }: { card: Card; sessionId: string; disabled: boolean }) {
-  const questions = questionsOf(card.request.input);
+/** The answers a question got: from the tool's result (what Claude Code received), else what this page sent. */
+export function answersOf(structured: unknown): Record<string, string> | null {
+  const a = (structured as { answers?: unknown } | null)?.answers;
+  if (!a || typeof a !== "object") return null;
+  const out = Object.fromEntries(Object.entries(a).filter((e): e is [string, string] => typeof e[1] === "string"));
+  return Object.keys(out).length ? out : null;
+}
+
+function Answers({ answers }: { answers: Record<string, string> }) {
+  return (
+    <dl class="answers" aria-label="Answers">
+      {Object.entries(answers).map(([q, a]) => (
+        <div key={q}>
+          <dt class="muted small">{q}</dt>
+          <dd>{a}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function QuestionForm({ request, sessionId, disabled, onSent }: { request: PermissionRequest; sessionId: string; disabled: boolean; onSent(a: Record<string, string>): void }) {
+  const questions = questionsOf(request.input);
   const [picked, setPicked] = useState<Record<string, string[]>>({});
   const [other, setOther] = useState<Record<string, string>>({});
-  const id = card.request.permissionId;
-  const send = (answers: Record<string, string>) =>
-    answerPermission(sessionId, id, "allow", { updatedInput: { ...(card.request.input as object), answers } });
+  const id = request.permissionId;
+  const send = (answers: Record<string, string>) => {
+    onSent(answers);
+    return answerPermission(sessionId, id, "allow", { updatedInput: { ...(request.input as object), answers } });
+  };
   const collect = (): Record<string, string> | null => {
     const answers: Record<string, string> = {};
     for (const q of questions) {
@@ -99,18 +123,105 @@ function QuestionForm({ card, sessionId, disabled }: { card: Card; sessionId: st
   );
 }
 
-export function PermissionCard({ item, sessionId }: { item: Card; sessionId: string }) {
-  const { request, resolved } = item;
+const planOf = (input: unknown): string | undefined => {
+  const plan = (input as { plan?: unknown } | null)?.plan;
+  return typeof plan === "string" && plan.trim() ? plan : undefined;
+};
+
+/**
+ * The question and the answer buttons of a request, in its own card or in its tool's card. `toolInput`:
+ * the tool use's input when the tool card shows it (then it is not shown twice; a plan may only be there).
+ */
+export function PermissionBody(props: { request: PermissionRequest; resolved?: PermissionResolved; sessionId: string; toolInput?: unknown; answers?: Record<string, string> | null }) {
+  const { request, resolved, sessionId } = props;
   const [message, setMessage] = useState("");
   const [sent, setSent] = useState(false);
+  const [mine, setMine] = useState<Record<string, string> | null>(null);
   const disabled = !!resolved || sent;
   const answer = async (decision: "allow" | "allowAlways" | "deny") => {
     setSent(true);
     await answerPermission(sessionId, request.permissionId, decision, decision === "deny" && message.trim() ? { message: message.trim() } : {});
     setSent(false);
   };
-  const title =
-    request.kind === "question" ? "Claude asks" : request.kind === "plan" ? "Approve Claude's plan?" : `Allow ${request.toolName}?`;
+  const inCard = props.toolInput !== undefined;
+  const grants = grantLines(request.suggestions);
+  const answers = props.answers ?? (resolved?.decision === "allow" ? mine : null);
+  if (request.kind === "question") {
+    return (
+      <>
+        {resolved && answers ? <Answers answers={answers} /> : <QuestionForm request={request} sessionId={sessionId} disabled={disabled} onSent={setMine} />}
+        {resolved && <p class={`verdict ${resolved.decision}`}>{resolvedText(resolved)}</p>}
+      </>
+    );
+  }
+  if (request.kind === "plan") {
+    const plan = planOf(request.input) ?? planOf(props.toolInput);
+    return (
+      <>
+        {plan ? <Markdown text={plan} /> : <p class="muted small">Claude did not send the plan's text.</p>}
+        {resolved ? (
+          <p class={`verdict ${resolved.decision}`}>{resolvedText(resolved)}</p>
+        ) : (
+          <div class="actions">
+            <button type="button" class="btn primary" disabled={disabled} onClick={() => void answer("allow")}>
+              Approve plan
+            </button>
+            <button type="button" class="btn" disabled={disabled} onClick={() => void answer("deny")}>
+              Keep planning
+            </button>
+          </div>
+        )}
+      </>
+    );
+  }
+  return (
+    <>
+      {request.description && !inCard && <p class="small">{request.description}</p>}
+      {request.blockedPath && <p class="mono small path">Outside the allowed directories: {request.blockedPath}</p>}
+      {!inCard && <ToolInput name={request.toolName} input={request.input} />}
+      {resolved ? (
+        <p class={`verdict ${resolved.decision}`}>{resolvedText(resolved)}</p>
+      ) : (
+        <>
+          <input
+            class="deny-msg"
+            aria-label="Message for Claude when denying (optional)"
+            placeholder="Message for Claude if you deny (optional)"
+            value={message}
+            onInput={(e) => setMessage(e.currentTarget.value)}
+          />
+          <div class="actions">
+            <button type="button" class="btn primary" disabled={disabled} onClick={() => void answer("allow")}>
+              Allow
+            </button>
+            {grants.length > 0 && (
+              <button type="button" class="btn" disabled={disabled} onClick={() => void answer("allowAlways")} aria-describedby={`grants-${request.permissionId}`}>
+                Always allow
+              </button>
+            )}
+            <button type="button" class="btn danger" disabled={disabled} onClick={() => void answer("deny")}>
+              Deny
+            </button>
+          </div>
+          {grants.length > 0 && (
+            <p class="muted small grants" id={`grants-${request.permissionId}`}>
+              Always allow will {grants.join("; ")}.
+            </p>
+          )}
+        </>
+      )}
+      {resolved?.message && <p class="muted small">“{resolved.message}”</p>}
+    </>
+  );
+}
+
+export const requestTitle = (request: PermissionRequest): string =>
+  request.kind === "question" ? "Claude asks" : request.kind === "plan" ? "Approve Claude's plan?" : `Allow ${request.toolName}?`;
+
+/** A request with no tool card to join (no toolUseId, or its tool use was not seen). */
+export function PermissionCard({ item, sessionId }: { item: Card; sessionId: string }) {
+  const { request, resolved } = item;
+  const title = requestTitle(request);
   return (
     <article
       class={`perm${resolved ? " resolved" : ""}`}
@@ -122,54 +233,8 @@ export function PermissionCard({ item, sessionId }: { item: Card; sessionId: str
     >
       <header>
         <strong>{title}</strong>
-        {resolved && <span class={`verdict ${resolved.decision}`}>{resolvedText(resolved)}</span>}
       </header>
-      {request.description && request.kind !== "question" && <p class="small">{request.description}</p>}
-      {request.blockedPath && <p class="mono small path">Outside the allowed directories: {request.blockedPath}</p>}
-      {request.kind === "question" ? (
-        <QuestionForm card={item} sessionId={sessionId} disabled={disabled} />
-      ) : request.kind === "plan" ? (
-        <>
-          <Markdown text={String((request.input as { plan?: unknown } | null)?.plan ?? "")} />
-          {!resolved && (
-            <div class="actions">
-              <button type="button" class="btn primary" disabled={disabled} onClick={() => void answer("allow")}>
-                Approve plan
-              </button>
-              <button type="button" class="btn" disabled={disabled} onClick={() => void answer("deny")}>
-                Keep planning
-              </button>
-            </div>
-          )}
-        </>
-      ) : (
-        <>
-          <ToolInput name={request.toolName} input={request.input} />
-          {!resolved && (
-            <>
-              <input
-                class="deny-msg"
-                aria-label="Message for Claude when denying (optional)"
-                placeholder="Message for Claude if you deny (optional)"
-                value={message}
-                onInput={(e) => setMessage(e.currentTarget.value)}
-              />
-              <div class="actions">
-                <button type="button" class="btn primary" disabled={disabled} onClick={() => void answer("allow")}>
-                  Allow
-                </button>
-                <button type="button" class="btn" disabled={disabled} onClick={() => void answer("allowAlways")}>
-                  Always allow
-                </button>
-                <button type="button" class="btn danger" disabled={disabled} onClick={() => void answer("deny")}>
-                  Deny
-                </button>
-              </div>
-            </>
-          )}
-        </>
-      )}
-      {resolved?.message && <p class="muted small">“{resolved.message}”</p>}
+      <PermissionBody request={request} resolved={resolved} sessionId={sessionId} />
     </article>
   );
 }

@@ -1,4 +1,4 @@
-// The session list: state, working directory, last activity, a badge for pending permissions; "New session".
+// The session list: title, last message, directory, mode, state ("waiting for you" when a request is open), a badge; "New session".
 import type { SessionInfo } from "../../protocol/sessions.js";
 import { baseName, relativeTime } from "../format.js";
 import { useEffect } from "preact/hooks";
@@ -9,10 +9,22 @@ import type { SessionView } from "../transcript.js";
 /** Open permission cards: from the live view when this page follows the session, else from the list. */
 export function pendingCount(info: SessionInfo, view: SessionView | undefined): number {
   if (!view) return info.pendingPermissions.length;
-  return view.items.filter((i) => i.kind === "permission" && !i.resolved).length;
+  return view.items.filter((i) => (i.kind === "permission" || (i.kind === "tool" && i.request)) && !i.resolved).length;
 }
 
 const STATE_LABEL: Record<SessionInfo["state"], string> = { created: "starting", active: "working", idle: "idle", closed: "closed" };
+export const MODE_LABEL: Record<SessionInfo["permissionMode"], string> = {
+  default: "asks first",
+  acceptEdits: "accepts edits",
+  plan: "plan",
+  bypassPermissions: "bypass",
+};
+
+/** The state a user should see: a session with an open request is waiting for them, not working. */
+export function shownState(info: SessionInfo, pending: number): { key: string; label: string } {
+  if (pending > 0 && info.state !== "closed") return { key: "waiting", label: "waiting for you" };
+  return { key: info.state, label: STATE_LABEL[info.state] };
+}
 
 export function SessionList(props: { sessions: SessionInfo[]; views: Record<string, SessionView>; loaded: boolean; online: boolean }) {
   // Badges of sessions this page does not follow change without a state change: refresh now and then.
@@ -31,13 +43,18 @@ export function SessionList(props: { sessions: SessionInfo[]; views: Record<stri
       <ul class="sessions" aria-label="Sessions">
         {sorted.map((s) => {
           const pending = pendingCount(s, props.views[s.sessionId]);
+          const state = shownState(s, pending);
           return (
             <li key={s.sessionId}>
-              <a class="session-row" href={`#/s/${s.sessionId}`} data-session-id={s.sessionId} data-state={s.state}>
-                <span class={`state state-${s.state}`}>{STATE_LABEL[s.state]}</span>
+              <a class="session-row" href={`#/s/${s.sessionId}`} data-session-id={s.sessionId} data-state={s.state} data-shown-state={state.key}>
+                <span class={`state state-${state.key}`}>{state.label}</span>
                 <span class="row-main">
-                  <strong class="ellipsis">{baseName(s.workingDirectory)}</strong>
-                  <span class="muted mono ellipsis small">{s.workingDirectory}</span>
+                  <strong class="ellipsis row-title">{s.title ?? "New session"}</strong>
+                  {s.lastMessage && s.lastMessage !== s.title && <span class="ellipsis small row-last">{s.lastMessage}</span>}
+                  <span class="muted ellipsis small row-meta">
+                    <span class="mono" title={s.workingDirectory}>{baseName(s.workingDirectory)}</span> · {MODE_LABEL[s.permissionMode]}
+                    {s.model ? ` · ${s.model}` : ""}
+                  </span>
                 </span>
                 <span class="row-side">
                   {pending > 0 && (

@@ -1,6 +1,7 @@
 // Compact cards for tool uses: Bash (command and output), Edit/Write (file and change), others folded.
 import type { Item, ToolResult } from "../transcript.js";
 import { preview } from "../format.js";
+import { answersOf, PermissionBody, requestTitle } from "./permission-card.js";
 
 type Rec = Record<string, unknown>;
 const asRec = (v: unknown): Rec => (v && typeof v === "object" ? (v as Rec) : {});
@@ -99,16 +100,39 @@ function ResultView({ name, result }: { name: string; result: ToolResult }) {
   );
 }
 
-export function ToolCard({ item }: { item: Extract<Item, { kind: "tool" }> }) {
-  const status = item.result ? (item.result.isError ? "failed" : "done") : "running";
+/** What a card's status line says: running, waiting for you (a request is open), denied, failed or done. */
+export function toolStatus(item: Extract<Item, { kind: "tool" }>): "running" | "waiting" | "denied" | "failed" | "done" {
+  if (item.request && !item.resolved) return "waiting";
+  if (item.resolved?.decision === "deny") return "denied";
+  if (!item.result) return "running";
+  return item.result.isError ? "failed" : "done";
+}
+
+const STATUS_TEXT = { running: "running…", waiting: "waiting for you", denied: "denied", failed: "failed", done: "done" } as const;
+
+/** One card per tool use; while Claude asks to run it, the card is the approval (and keeps the answer). */
+export function ToolCard({ item, sessionId }: { item: Extract<Item, { kind: "tool" }>; sessionId: string }) {
+  const status = toolStatus(item);
+  const req = item.request;
+  const answers = req?.kind === "question" ? answersOf(item.result?.structured) : null;
   return (
-    <article class={`tool tool-${status}`} data-kind="tool" data-seq={item.seq} data-tool={item.name} aria-label={`Tool ${item.name}`}>
+    <article
+      class={`tool tool-${status}${req ? " perm" : ""}${item.resolved ? " resolved" : ""}`}
+      data-kind="tool"
+      data-seq={item.seq}
+      data-tool={item.name}
+      data-status={status}
+      data-permission-id={req?.permissionId}
+      data-resolved={item.resolved?.decision}
+      aria-label={req && !item.resolved ? requestTitle(req) : `Tool ${item.name}`}
+    >
       <header>
-        <span class="tool-name">{item.name}</span>
-        <span class={`tool-status ${status}`}>{status === "running" ? "running…" : status}</span>
+        <span class="tool-name">{req && !item.resolved ? requestTitle(req) : item.name}</span>
+        <span class={`tool-status ${status}`}>{STATUS_TEXT[status]}</span>
       </header>
-      {item.input !== undefined && <ToolInput name={item.name} input={item.input} />}
-      {item.result && <ResultView name={item.name} result={item.result} />}
+      {item.input !== undefined && req?.kind !== "question" && req?.kind !== "plan" && <ToolInput name={item.name} input={item.input} />}
+      {req && <PermissionBody request={req} resolved={item.resolved} sessionId={sessionId} toolInput={item.input ?? null} answers={answers} />}
+      {item.result && status !== "denied" && req?.kind !== "question" && <ResultView name={item.name} result={item.result} />}
     </article>
   );
 }

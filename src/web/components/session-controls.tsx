@@ -1,0 +1,107 @@
+// The session header's chip: permission mode and model, switched live; what "always allow" granted, with a way back.
+import { useState } from "preact/hooks";
+import type { PermissionMode } from "../../protocol/common.js";
+import type { SessionInfo } from "../../protocol/sessions.js";
+import { setModel, setPermissionMode } from "../commands.js";
+import { cost } from "../format.js";
+import { grantLines } from "../grants.js";
+import type { SessionView } from "../transcript.js";
+import { MODE_LABEL } from "./session-list.js";
+
+export const MODES: { value: PermissionMode; label: string }[] = [
+  { value: "default", label: "Ask before tools (default)" },
+  { value: "acceptEdits", label: "Accept file edits" },
+  { value: "plan", label: "Plan only" },
+  { value: "bypassPermissions", label: "Bypass permissions" },
+];
+
+export const BYPASS_WARNING = "Bypass runs every tool, shell commands included, without asking you.";
+
+/** Model names offered; any other alias or id can be typed. */
+export const MODEL_CHOICES = ["default", "sonnet", "opus", "haiku"];
+
+/** What "Always allow" answers granted in this session, oldest first. */
+export function grantsOf(view: SessionView | undefined): string[] {
+  if (!view) return [];
+  return view.items.flatMap((i) =>
+    (i.kind === "tool" || i.kind === "permission") && i.request && i.resolved?.decision === "allowAlways" ? grantLines(i.request.suggestions) : [],
+  );
+}
+
+export function ModeChip({ info, open, onToggle }: { info: SessionInfo; open: boolean; onToggle(): void }) {
+  const bypass = info.permissionMode === "bypassPermissions";
+  return (
+    <button type="button" class={`mode-chip${bypass ? " bypass" : ""}`} aria-expanded={open} aria-label="Mode and model" onClick={onToggle} data-mode={info.permissionMode}>
+      {MODE_LABEL[info.permissionMode]}
+      {info.model ? ` · ${info.model}` : ""}
+    </button>
+  );
+}
+
+export function SessionSheet({ info, view, online }: { info: SessionInfo; view: SessionView | undefined; online: boolean }) {
+  const [model, setModelText] = useState(info.model ?? "");
+  const grants = grantsOf(view);
+  const id = info.sessionId;
+  return (
+    <section class="sheet" aria-label="Session settings" data-sheet="session">
+      <label for="live-mode">Permission mode</label>
+      <select
+        id="live-mode"
+        value={info.permissionMode}
+        disabled={!online}
+        onChange={(e) => {
+          const mode = e.currentTarget.value as PermissionMode;
+          if (mode === "bypassPermissions" && !confirm(`${BYPASS_WARNING} Switch to bypass?`)) {
+            e.currentTarget.value = info.permissionMode;
+            return;
+          }
+          void setPermissionMode(id, mode);
+        }}
+      >
+        {MODES.map((m) => (
+          <option key={m.value} value={m.value}>
+            {m.label}
+          </option>
+        ))}
+      </select>
+      {info.permissionMode === "bypassPermissions" && <p class="warn">{BYPASS_WARNING}</p>}
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const m = model.trim();
+          void setModel(id, m && m !== "default" ? m : null);
+        }}
+      >
+        <label for="live-model">Model</label>
+        <input id="live-model" class="mono" list="model-choices" value={model} placeholder="default" onInput={(e) => setModelText(e.currentTarget.value)} autoComplete="off" autoCapitalize="off" spellcheck={false} />
+        <datalist id="model-choices">
+          {MODEL_CHOICES.map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
+        <button type="submit" class="btn" disabled={!online}>
+          Use model
+        </button>
+      </form>
+      <div aria-label="Granted by Always allow">
+        <strong class="small">Granted by “Always allow”</strong>
+        {grants.length === 0 ? (
+          <p class="muted small">Nothing: every tool outside the mode asks first.</p>
+        ) : (
+          <ul class="small grants-list">
+            {grants.map((g, n) => (
+              <li key={n}>{g}</li>
+            ))}
+          </ul>
+        )}
+        {info.permissionMode !== "default" && (
+          <button type="button" class="btn" disabled={!online} onClick={() => void setPermissionMode(id, "default")}>
+            Revoke: ask before tools again
+          </button>
+        )}
+      </div>
+      {view && view.totalCostUsd > 0 && <p class="muted small">Session cost so far: {cost(view.totalCostUsd)}</p>}
+    </section>
+  );
+}
