@@ -237,7 +237,7 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
     await page.locator("article[data-tool=Write] .deny-msg").waitFor();
     const small = await page.$$eval("button, summary, input, select, textarea, a.session-row", (els) =>
       els
-        .filter((e) => (e as HTMLElement).offsetParent !== null)
+        .filter((e) => (e as unknown as { offsetParent: unknown }).offsetParent !== null)
         .map((e) => ({ what: `${e.tagName.toLowerCase()} ${e.getAttribute("aria-label") ?? e.textContent?.trim().slice(0, 20)}`, h: Math.round(e.getBoundingClientRect().height) }))
         .filter((x) => x.h < 44),
     );
