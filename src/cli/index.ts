@@ -15,6 +15,8 @@ Examples:
   $ claude-companion token --rotate         replace the master token
   $ claude-companion devices                list paired phones; devices revoke <id>
   $ claude-companion notify add ntfy https://ntfy.sh/<topic>   notifications with Allow/Deny
+  $ claude-companion sessions               every Claude Code session here, with its resume command
+  $ claude-companion resume <id>            continue a session in this terminal; the phone follows
   $ claude-companion stop                   stop the running daemon
 `;
 
@@ -85,6 +87,21 @@ export function buildProgram(): Command {
     .option("--json", "print JSON")
     .addOption(new Option("--config-dir <dir>", "config directory"))
     .action(async (id: string | undefined, opts) => (await import("./commands/devices.js")).revokeCommand(id, opts));
+
+  program
+    .command("sessions")
+    .description("list every Claude Code session on this computer (terminal ones too), each with the command that resumes it")
+    .option("--search <text>", "only sessions whose title or prompts contain this text")
+    .option("--json", "print JSON")
+    .addOption(configDir)
+    .action(async (opts) => (await import("./commands/sessions.js")).sessionsCommand(opts));
+
+  program
+    .command("resume <id>")
+    .description("continue a session in this terminal (claude --resume in its directory); the daemon lets go of it first and the phone follows")
+    .argument("[claudeArgs...]", "more arguments for claude, after --")
+    .addOption(configDir)
+    .action(async (id: string, claudeArgs: string[], opts) => (await import("./commands/resume.js")).resumeCommand(id, claudeArgs, opts));
 
   const notify = program.command("notify").description("notification channels: add | list | remove | test");
   notify

@@ -129,7 +129,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
   registerAskRoutes(app, routeDeps);
   registerPermissionRoutes(app, routeDeps);
   registerClaudeRoutes(app, deps);
-  if (deps.history) registerHistoryRoutes(app, deps.history);
+  if (deps.history) registerHistoryRoutes(app, deps.history, deps.sessions, limits.maxBodyBytes);
   if (deps.pairing) {
     const attempts = createRateLimiter(limits.authFailuresPerMinute);
     registerPairingRoutes(app, { ...deps.pairing, attempts, logger }, limits.maxBodyBytes);

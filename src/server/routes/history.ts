@@ -2,10 +2,25 @@
 import type { Polka } from "polka";
 import { EventsQuerySchema, HistoryQuerySchema, SessionIdSchema } from "../../protocol/index.js";
 import type { History } from "../../history/index.js";
+import type { SessionManager } from "../../sessions/index.js";
+import { readJsonBody } from "../http-utils.js";
 import { sendJson } from "../http-utils.js";
 import { parseInput } from "../validate.js";
 
-export function registerHistoryRoutes(app: Polka, history: History): void {
+/** Why a daemon session closes when a terminal takes it over (its sessionUpdate reason). */
+export const HANDOFF_REASON = "terminal";
+
+export function registerHistoryRoutes(app: Polka, history: History, sessions: SessionManager, maxBodyBytes: number): void {
+  // `claude-companion resume <id>`: the daemon stops its own process for the session before the terminal resumes it.
+  app.post("/api/history/:id/handoff", async (req, res) => {
+    const id = parseInput(SessionIdSchema, req.params.id, "params");
+    await readJsonBody(req, maxBodyBytes);
+    const entry = await history.get(id);
+    const own = sessions.list().find((s) => s.id === entry.sessionId && s.state !== "closed");
+    if (own) await own.close(HANDOFF_REASON);
+    sendJson(res, 200, { sessionId: entry.sessionId, released: own !== undefined, workingDirectory: entry.workingDirectory, resumeCommand: (await history.describe(entry)).resumeCommand });
+  });
+
   app.get("/api/history", async (req, res) => {
     const q = parseInput(HistoryQuerySchema, { ...req.query }, "query");
     sendJson(res, 200, await history.list(q));

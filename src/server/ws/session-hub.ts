@@ -13,6 +13,7 @@ import {
 import type { LogRecord, Session, SessionManager } from "../../sessions/index.js";
 import type { HistoryPolicy } from "../history-policy.js";
 import { runAskRequest, type SessionPolicy } from "../session-policy.js";
+import { HANDOFF_REASON } from "../routes/history.js";
 import type { HistoryHub } from "./history-hub.js";
 import { parseInput } from "../validate.js";
 import { closeWith, type Connection, type FrameHandler } from "./connection.js";
@@ -136,6 +137,12 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     ctx: { requestId?: string; sessionId: string },
   ) => void | Promise<void>;
 
+  /** A session closed by `claude-companion resume` (reason "terminal"): its story goes on in the transcript. */
+  const handedToTerminal = (s: Session): boolean => {
+    const last = s.log.after(Math.max(0, s.log.lastSeq - 1)).records.at(-1)?.event;
+    return last?.type === "sessionUpdate" && last.data.reason === HANDOFF_REASON;
+  };
+
   const handlers = new Map<string, FrameHandler>();
   const on = <T extends ClientFrameType>(type: T, fn: Handler<T>) => {
     const spec = CLIENT_FRAMES[type];
@@ -180,7 +187,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   on("subscribe", async (conn, data, ctx) => {
     const own = sessions.list().find((s) => s.id === ctx.sessionId);
     // A transcript no daemon session runs (a terminal's, or ours handed to a terminal) is followed from its file.
-    if (historyHub && (!own || (own.state === "closed" && (await historyPolicy.isTerminalLive(ctx.sessionId))))) {
+    if (historyHub && (!own || (own.state === "closed" && (handedToTerminal(own) || (await historyPolicy.isTerminalLive(ctx.sessionId)))))) {
       return historyHub.subscribe(conn, ctx.sessionId, data?.lastSeq ?? 0, ctx.requestId);
     }
     subscribe(conn, sessions.get(ctx.sessionId), data?.lastSeq ?? 0, ctx.requestId);
