@@ -25,6 +25,8 @@ export interface PairingService {
   readonly devices: DeviceRegistry;
   /** Throws PAIRING_VIA_UNAVAILABLE when `via` has no address (no tailnet, no PUBLIC_URL). */
   issue(via?: PairingVia): { pairingToken: string; expiresAt: number; url: string; fingerprint: string | null; via: PairingVia };
+  /** Forgets every outstanding pairing code (after the master token was rotated). */
+  dropCodes(): void;
   pair(pairingToken: string, deviceName: string): { deviceId: string; deviceToken: string; deviceName: string };
   verifyDevice(token: string, address?: string): Principal | null;
 }
@@ -59,11 +61,20 @@ export function createPairingService(options: PairingServiceOptions): PairingSer
       const url = buildPairingUrl({ protocol: t.protocol, host: t.host, port: t.port, pairingToken, ...(t.fingerprint ? { fingerprint: t.fingerprint } : {}) });
       return { pairingToken, expiresAt, url, fingerprint: t.fingerprint, via };
     },
+    dropCodes: () => codes.clear(),
     pair(pairingToken, deviceName) {
       // Check the name first: a bad name must not use up the one-time code.
       const name = parseDeviceName(deviceName);
-      codes.redeem(pairingToken);
-      const paired = devices.pair(name);
+      // The code is used up only once the device is saved: a full disk leaves it valid for another try.
+      const paired = codes.redeemWith(pairingToken, () => {
+        try {
+          return devices.pair(name);
+        } catch (e) {
+          if (e instanceof CompanionError) throw e;
+          options.logger.error({ err: e }, "a paired device could not be saved");
+          throw new CompanionError("DEVICE_NOT_SAVED", { reason: (e as NodeJS.ErrnoException).code ?? "write failed" });
+        }
+      });
       return { deviceId: paired.deviceId, deviceToken: paired.deviceToken, deviceName: paired.device.name };
     },
     verifyDevice(token, address) {

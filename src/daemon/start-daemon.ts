@@ -160,8 +160,12 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   });
 
   const rotateMasterToken = () => {
+    if (master.fromEnv) throw new CompanionError("TOKEN_FROM_ENV");
     master = { token: store.rotateToken(), fromEnv: false };
-    logger.info("master token rotated");
+    // Rotation cuts what the old token opened: its sockets (4401) and the pairing codes issued with it.
+    pairing.dropCodes();
+    const closed = server.ws.closeWhere((c) => c.principal.kind === "master", new CompanionError("UNAUTHORIZED"));
+    logger.info({ closedSockets: closed }, "master token rotated");
     return master.token;
   };
   const startedAt = Date.now();

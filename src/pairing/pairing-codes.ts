@@ -39,6 +39,12 @@ export interface PairingCodes {
    * or PAIRING_TOKEN_EXPIRED. Synchronous check-and-mark: of two concurrent redeems exactly one wins.
    */
   redeem(pairingToken: string): RedeemedPairingCode;
+  /**
+   * Checks the token like redeem(), runs `use` and marks the token used only when `use` returns: a
+   * pairing that could not be completed (e.g. the device could not be saved) leaves the code valid.
+   * Synchronous from check to mark, so of two concurrent calls at most one runs `use`.
+   */
+  redeemWith<T>(pairingToken: string, use: (redeemed: RedeemedPairingCode) => T): T;
   /** Forgets every outstanding token (they become unknown), e.g. after the master token was rotated. */
   clear(): void;
   /** Tokens that can still be redeemed now. */
@@ -76,6 +82,19 @@ export function createPairingCodes(options: PairingCodesOptions = {}): PairingCo
     }
   }
 
+  function redeemWith<T>(pairingToken: string, use: (redeemed: RedeemedPairingCode) => T): T {
+    const t = now();
+    prune(t);
+    const entry = typeof pairingToken === "string" ? entries.get(hashToken(pairingToken)) : undefined;
+    if (!entry) throw new CompanionError("PAIRING_TOKEN_UNKNOWN");
+    if (entry.usedAt !== undefined) throw new CompanionError("PAIRING_TOKEN_USED");
+    if (t >= entry.expiresAt) throw new CompanionError("PAIRING_TOKEN_EXPIRED");
+    // No await between the checks above and this mark (use is synchronous): JavaScript runs it to completion.
+    const result = use({ issuedAt: entry.issuedAt, redeemedAt: t });
+    entry.usedAt = t;
+    return result;
+  }
+
   return {
     issue() {
       const t = now();
@@ -85,17 +104,8 @@ export function createPairingCodes(options: PairingCodesOptions = {}): PairingCo
       prune(t);
       return { pairingToken, expiresAt: entry.expiresAt };
     },
-    redeem(pairingToken) {
-      const t = now();
-      prune(t);
-      const entry = typeof pairingToken === "string" ? entries.get(hashToken(pairingToken)) : undefined;
-      if (!entry) throw new CompanionError("PAIRING_TOKEN_UNKNOWN");
-      if (entry.usedAt !== undefined) throw new CompanionError("PAIRING_TOKEN_USED");
-      if (t >= entry.expiresAt) throw new CompanionError("PAIRING_TOKEN_EXPIRED");
-      // No await between the checks above and this mark: JavaScript runs it to completion.
-      entry.usedAt = t;
-      return { issuedAt: entry.issuedAt, redeemedAt: t };
-    },
+    redeem: (pairingToken) => redeemWith(pairingToken, (r) => r),
+    redeemWith,
     clear() {
       entries.clear();
     },

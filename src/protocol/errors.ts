@@ -55,6 +55,8 @@ export const ERRORS = {
   CONFIG_INVALID: { status: 400, message: "{source}={value} is not valid: expected {allowed}." },
   CONFIG_FILE_INVALID: { status: 500, message: "The config file {path} is not valid ({reason}). Fix or delete it; it was left as it is." },
   NOT_A_DEVICE: { status: 400, message: "The master token is not a paired device, so it cannot unpair itself. Revoke devices with DELETE /api/devices/:id; replace the master token with `claude-companion token --rotate`." },
+  TOKEN_FROM_ENV: { status: 409, message: "The master token comes from AUTH_TOKEN, so it cannot be rotated here. Change AUTH_TOKEN and restart the daemon." },
+  DEVICE_NOT_SAVED: { status: 503, message: "The paired device could not be saved ({reason}); the pairing code was not used up. Free disk space or fix the config directory and pair again with the same code." },
   ASK_TIMEOUT: { status: 504, message: "The ask did not finish within {timeoutMs} ms; its session was closed. Ask again with a longer timeout or use a session." },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -8,6 +8,7 @@ export * from "./ws.js";
 export * from "./requests.js";
 export * from "./pairing.js";
 export * from "./constants.js";
+export * from "./depth.js";
 export * from "./pairing-link.js";
 export * from "./notify.js";
 export * from "./history.js";

@@ -30,7 +30,12 @@ export const ImagesSchema = z
   });
 
 /** Model alias or id; passed to `--model`. */
-export const ModelSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:\-[\]]+$/, { message: "must be a model alias or id" });
+export const ModelSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  // It goes after `--model` on Claude's command line: a leading '-' would read as another option.
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/\-[\]]*$/, { message: "must be a model alias or id (letters, digits and . _ : @ / - [ ], starting with a letter or digit)" });
 /** A working directory; must exist and lie inside the allowed roots (else FORBIDDEN_PATH). */
 export const WorkingDirectorySchema = z.string().min(1).max(4096);
 

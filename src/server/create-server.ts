@@ -9,7 +9,7 @@ import type { History } from "../history/index.js";
 import type { SessionManager } from "../sessions/index.js";
 import type { Authenticator } from "./auth.js";
 import { createClientAddressResolver, tagClientAddress } from "./client-address.js";
-import { checkHost, checkOrigin, hostAndCors, type OriginPolicy } from "./guards.js";
+import { checkFetchSite, checkHost, checkOrigin, hostAndCors, type OriginPolicy } from "./guards.js";
 import { sendError } from "./http-utils.js";
 import { clientAddress, createAuthGate, rateLimit, requestLog, requireAuth, securityHeaders } from "./middleware.js";
 import { createRateLimiter } from "./rate-limit.js";
@@ -170,6 +170,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
     server,
     authorize: (req, token) => {
       checkHost(req, deps.origin);
+      checkFetchSite(req, deps.origin);
       checkOrigin(req, deps.origin);
       return gate.check(token, clientAddress(req));
     },

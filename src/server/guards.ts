@@ -65,17 +65,30 @@ export function checkOrigin(req: IncomingMessage, policy: OriginPolicy): string 
   return origin;
 }
 
+/**
+ * Fetch Metadata: a request the browser marks `Sec-Fetch-Site: cross-site` (an <img>, a form or a fetch
+ * from a foreign page) is refused with FORBIDDEN_ORIGIN before authentication, unless its Origin is
+ * allowed, so a foreign page can neither use a token nor spend the address's failed-attempt budget.
+ */
+export function checkFetchSite(req: IncomingMessage, policy: OriginPolicy): void {
+  if (req.headers["sec-fetch-site"] !== "cross-site") return;
+  const origin = req.headers.origin;
+  if (origin !== undefined && isAllowedOrigin(origin, policy)) return;
+  throw new CompanionError("FORBIDDEN_ORIGIN", { origin: (origin ?? "(cross-site, no Origin header)").slice(0, 255) }, { fetchSite: "cross-site" });
+}
+
 const CORS_HEADERS = {
   "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
   "Access-Control-Allow-Headers": "Authorization, Content-Type",
   "Access-Control-Max-Age": "600",
 };
 
-/** Host check on every request; CORS for allowed origins (never `*`); preflights answered before auth. */
+/** Host and Fetch-Metadata checks on every request; CORS for allowed origins (never `*`); preflights answered before auth. */
 export function hostAndCors(policy: OriginPolicy, onError: (res: ServerResponse, err: unknown) => void): Middleware {
   return (req, res, next) => {
     try {
       checkHost(req, policy);
+      checkFetchSite(req, policy);
       const origin = checkOrigin(req, policy);
       if (origin) {
         res.setHeader("Access-Control-Allow-Origin", origin);

@@ -4,6 +4,8 @@ export interface RateLimiter {
   take(key: string): number;
   /** Seconds until `key` may act again without taking a token (0 when it may). */
   blockedFor(key: string): number;
+  /** Returns one token taken by `key` (an attempt that turned out legitimate); never above the bucket size. */
+  giveBack(key: string): void;
 }
 
 /**
@@ -38,6 +40,10 @@ export function createRateLimiter(perMinute: number, now: () => number = () => p
     blockedFor(key) {
       const b = refill(key);
       return b.tokens >= 1 ? 0 : wait(b.tokens);
+    },
+    giveBack(key) {
+      const b = refill(key);
+      b.tokens = Math.min(perMinute, b.tokens + 1);
     },
   };
 }

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { connectWs } from "../helpers/ws-client.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/claude-companion.js");
 const FAKE_CLAUDE = resolve(import.meta.dirname, "../fixtures/fake-claude.mjs");
@@ -117,8 +118,15 @@ describe("claude-companion CLI", () => {
     proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], env);
     const url = await proc.ready;
     const before = cli(["token"], env).stdout.trim();
+    const ws = await connectWs(url.replace(/^http/, "ws") + "/ws", { headers: { authorization: `Bearer ${before}` } });
+    await ws.next("welcome");
+    const code = new URL(JSON.parse(cli(["pair", "--json"], env).stdout).url as string).hash.slice("#pair=".length);
     const rotated = cli(["token", "--rotate", "--json"], env);
     expect(rotated.code).toBe(0);
+    // The old token's socket is closed and its pairing code no longer pairs.
+    expect((await ws.closed).code).toBe(4401);
+    const late = await fetch(`${url}/api/pair`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pairingToken: code, deviceName: "late" }) });
+    expect(late.status).toBe(401);
     const after = JSON.parse(rotated.stdout).token as string;
     expect(after).not.toBe(before);
     expect((await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${before}` } })).status).toBe(401);

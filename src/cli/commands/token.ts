@@ -7,8 +7,8 @@ export async function tokenCommand(flags: { rotate?: boolean; json?: boolean; co
   if (flags.rotate) {
     if (ctx.tokenFromEnv) fail("The token comes from AUTH_TOKEN; change that variable instead.", 2);
     if (running) {
-      const res = await callDaemon(running.state, "/api/token/rotate", token, { method: "POST" });
-      if (res.status !== 200) fail(`The daemon refused to rotate the token (HTTP ${res.status}).`);
+      const res = await callDaemon<{ data?: { message?: string } } | null>(running.state, "/api/token/rotate", token, { method: "POST" });
+      if (res.status !== 200) fail(`The daemon refused to rotate the token (HTTP ${res.status}): ${res.body?.data?.message ?? "no reason given"}`);
     } else {
       store.rotateToken();
     }

@@ -14,7 +14,7 @@ export interface PairingRouteDeps {
   listDevices(): unknown[];
   revokeDevice(id: string): boolean;
   revokeAllDevices(): number;
-  /** Limits failed pairing attempts per address (a brute-force guard; successes are free). */
+  /** Limits pairing attempts per address, counted when they start (a brute-force guard; a success gives its attempt back). */
   attempts: RateLimiter;
   logger: Logger;
 }
@@ -31,16 +31,12 @@ export function requireMaster(req: unknown): void {
 export function registerPairingRoutes(app: Polka, deps: PairingRouteDeps, maxBodyBytes: number): void {
   app.post(PAIR_PATH, async (req, res) => {
     const address = clientAddress(req);
-    const wait = deps.attempts.blockedFor(address);
+    // Counted before the body is read: concurrent attempts cannot all pass a check made before any was counted.
+    const wait = deps.attempts.take(address);
     if (wait > 0) throw new CompanionError("RATE_LIMITED", { retryAfter: wait });
     const body = parseInput(PairRequestSchema, await readJsonBody(req, Math.min(maxBodyBytes, 4096)), "body");
-    let paired: ReturnType<PairingRouteDeps["pair"]>;
-    try {
-      paired = deps.pair(body.pairingToken, body.deviceName);
-    } catch (e) {
-      if (e instanceof CompanionError && e.status === 401) deps.attempts.take(address);
-      throw e;
-    }
+    const paired = deps.pair(body.pairingToken, body.deviceName);
+    deps.attempts.giveBack(address);
     deps.logger.info({ deviceId: paired.deviceId, deviceName: paired.deviceName, address }, "device paired");
     sendJson(res, 200, paired);
   });

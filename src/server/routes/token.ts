@@ -1,4 +1,5 @@
-// POST /api/token/rotate: replace the master token at once (master token only; paired devices keep working).
+// POST /api/token/rotate: replace the master token at once (master token only; paired devices keep working;
+// TOKEN_FROM_ENV when it comes from AUTH_TOKEN).
 import type { Polka } from "polka";
 import { CompanionError } from "../../protocol/index.js";
 import { sendJson } from "../http-utils.js";
