@@ -24,3 +24,5 @@ export {
   type ClaudeDetection,
   type DetectClaudeOptions,
 } from "./detect.js";
+export { createProcessTree, treeEntries, type ProcessTree, type StopReport, type StopTreeOptions, type TreeMember, type TreeSample } from "./process-tree.js";
+export { isSameProcess, SESSION_MARKER_ENV, startTimeOf } from "./proc-table.js";

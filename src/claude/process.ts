@@ -5,6 +5,7 @@ import type { PermissionMode } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import { buildClaudeArgs } from "./args.js";
 import { buildChildEnv } from "./env.js";
+import { SESSION_MARKER_ENV, startTimeOf } from "./proc-table.js";
 import { createLineParser, type ParsedLine } from "./line-parser.js";
 import { mapClaudeLine } from "./messages.js";
 import { ControlRequestSchema, ControlResponseSchema, type ControlResponseLine } from "./schemas.js";
@@ -58,6 +59,7 @@ class ClaudeChildProcess implements ClaudeProcess {
   private readonly pending = new Map<string, PendingRequest>();
   private readonly readyPromise: Promise<ClaudeReadyInfo>;
   private readonly childPid: number | undefined;
+  readonly startTime: string | undefined;
   private stderrTail = "";
   private exitSeen = false;
   private exitInfo: ClaudeExit | undefined;
@@ -71,9 +73,11 @@ class ClaudeChildProcess implements ClaudeProcess {
     this.log = deps.logger.child({ room: "claude", sessionId: options.sessionId });
 
     const args = buildClaudeArgs(options);
-    const env = buildChildEnv(options.env, { maxRetries: options.maxRetries });
+    // The marker is inherited by every tool subprocess: it is how the session finds what its Claude started.
+    const env = { ...buildChildEnv(options.env, { maxRetries: options.maxRetries }), [SESSION_MARKER_ENV]: options.sessionId };
     this.child = spawnChild(options.cliPath, args, options.cwd, env);
     this.childPid = this.child.pid;
+    this.startTime = this.childPid !== undefined ? (startTimeOf(this.childPid) ?? undefined) : undefined;
     this.child.on("exit", () => {
       this.exitSeen = true;
     });

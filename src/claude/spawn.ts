@@ -8,9 +8,13 @@ export { INSTALL_SUGGESTION };
 /** Last stderr characters kept for error details (16 KiB). */
 export const STDERR_TAIL_LENGTH = 16 * 1024;
 
-/** Starts the child with exactly `env` (extendEnv:false) and every stdio piped, unbuffered. */
+/**
+ * Starts the child with exactly `env` (extendEnv:false) and every stdio piped, unbuffered, as the leader of
+ * its own process group (detached: setsid), so that the group can be signalled as one and a survivor of a
+ * killed daemon can be found and stopped by pid, start time and group.
+ */
 export function spawnChild(cliPath: string, args: string[], cwd: string, env: Record<string, string>) {
-  return execa(cliPath, args, {
+  const child = execa(cliPath, args, {
     cwd,
     env,
     extendEnv: false,
@@ -19,12 +23,37 @@ export function spawnChild(cliPath: string, args: string[], cwd: string, env: Re
     stderr: "pipe",
     buffer: false,
     reject: false,
-    cleanup: true,
+    // execa's cleanup does not apply to a detached child: the exit hook below does its job.
+    detached: true,
     // stop() escalates itself (SIGTERM, then SIGKILL on its own schedule).
     forceKillAfterDelay: false,
   });
+  const pid = child.pid;
+  if (pid !== undefined) {
+    liveGroups.add(pid);
+    installExitHook();
+    void child.finally(() => liveGroups.delete(pid)).catch(() => undefined);
+  }
+  return child;
 }
 export type Child = ReturnType<typeof spawnChild>;
+
+// Groups of children still running: if this process exits without stopping them (a crash), they get SIGTERM.
+const liveGroups = new Set<number>();
+let hooked = false;
+function installExitHook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once("exit", () => {
+    for (const pid of liveGroups) {
+      try {
+        process.kill(-pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
 
 /** The error for a child that never started (ENOENT, EACCES, …), read from execa's failed result. */
 export function spawnFailure(result: unknown, cliPath: string): CompanionError {

@@ -100,6 +100,8 @@ export interface ClaudeReadyInfo {
 /** One live Claude Code process. */
 export interface ClaudeProcess {
   readonly pid: number | undefined;
+  /** /proc/<pid>/stat start time (Linux): with the pid, the identity recorded in the session's meta. */
+  readonly startTime?: string;
   readonly sessionId: string;
   readonly options: Readonly<ClaudeSpawnOptions>;
   /** Resolves on the `initialize` control_response; rejects (CompanionError) if the process dies first. */

@@ -101,6 +101,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     dir: sessionsDir,
     logger: options.logger,
     retentionMs: config.sessionRetentionDays * 24 * 3600 * 1000,
+    maxBytes: config.sessionsMaxMb * 1024 * 1024,
   });
   const sessions = createSessionManager({
     store: sessionStore,
@@ -124,6 +125,9 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     // No spares when the CLI is missing: they could only fail.
     warmPool: claude.available ? config.warmPool : 0,
     memoryLimitMb: config.memoryLimitMb,
+    cpuLimitPercent: config.cpuLimitPercent,
+    cpuLimitWindowMs: config.cpuLimitWindowMs,
+    cpuLimitAction: config.cpuLimitAction,
     ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
   });
 

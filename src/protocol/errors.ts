@@ -48,7 +48,7 @@ export const ERRORS = {
   CLAUDE_EXITED: { status: 502, message: "Claude Code exited unexpectedly (code {exitCode}, signal {signal}). Send a prompt to resume the conversation." },
   CLAUDE_ERROR: { status: 502, message: "Claude Code reported an error: {reason}" },
   CLAUDE_UNAVAILABLE: { status: 503, message: "Claude Code CLI is not available at '{path}'.", hint: "Install it with `npm install -g @anthropic-ai/claude-code` or set CLAUDE_CLI_PATH." },
-  RESOURCE_LIMIT: { status: 503, message: "Claude Code used {rssMb} MB, over the limit of {limitMb} MB; the process was stopped." },
+  RESOURCE_LIMIT: { status: 503, message: "{reason} Stopped: {stopped}." },
   SHUTTING_DOWN: { status: 503, wsClose: 1001, message: "The server is shutting down." },
   SLOW_CONSUMER: { status: 503, wsClose: 1013, message: "This connection fell too far behind ({buffered} bytes queued). Reconnect and subscribe with your last seq." },
   CLAUDE_TIMEOUT: { status: 504, message: "Claude Code was silent for {timeoutMs} ms during a turn; the turn was stopped." },

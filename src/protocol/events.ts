@@ -101,7 +101,19 @@ export const ClaudeEventData = z.object({
   raw: z.unknown(),
 });
 
-export const WarningData = z.object({ message: z.string(), line: z.string().optional() });
+/** A process named by a warning (e.g. a CPU runaway). */
+export const WarningProcess = z.object({ pid: z.number().int(), command: z.string(), cpu: z.number() });
+
+export const WarningData = z.object({
+  message: z.string(),
+  line: z.string().optional(),
+  /** What the warning is about: absent for a bad stdout line, "cpu" for a runaway (CPU_LIMIT_ACTION=warn). */
+  kind: z.string().optional(),
+  /** The busiest process (kind "cpu"). */
+  process: WarningProcess.optional(),
+  /** Every process named (kind "cpu"): the fewest busiest whose CPU together is over the limit. */
+  processes: z.array(WarningProcess).optional(),
+});
 
 const ev = <T extends string, D extends z.ZodType>(type: T, data: D) =>
   z.object({

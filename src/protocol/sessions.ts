@@ -3,6 +3,21 @@ import { z } from "zod";
 import { PermissionModeSchema, SessionStateSchema } from "./common.js";
 import { PermissionRequestData, StreamCompleteData } from "./events.js";
 
+/** One process of a session's tree (not Claude itself). */
+export const SessionProcessSchema = z.object({
+  pid: z.number().int(),
+  /** Its command line, trimmed to 200 characters. */
+  command: z.string(),
+  /** CPU % at the last sample (100 = one core). */
+  cpu: z.number(),
+  rssBytes: z.number(),
+  /** ms since epoch. */
+  startedAt: z.number(),
+  /** It left Claude's kernel session or parentage (setsid, a double fork): found by the session's environment marker. */
+  detached: z.boolean(),
+});
+export type SessionProcess = z.infer<typeof SessionProcessSchema>;
+
 export const SessionInfoSchema = z.object({
   sessionId: z.string(),
   state: SessionStateSchema,
@@ -18,9 +33,22 @@ export const SessionInfoSchema = z.object({
   /** Highest seq in the session log. */
   lastSeq: z.number().int(),
   pendingPermissions: z.array(PermissionRequestData),
-  /** Process stats of the session's Claude process; null when no process runs. */
+  /** Process stats of the session's Claude process and of its process tree; null when no Claude process runs. */
   process: z
-    .object({ pid: z.number().int(), cpu: z.number(), rssBytes: z.number() })
+    .object({
+      pid: z.number().int(),
+      /** CPU % of the Claude process alone (100 = one core). */
+      cpu: z.number(),
+      rssBytes: z.number(),
+      /** CPU % of the whole tree: Claude and every process it started (tool commands, background jobs). */
+      treeCpu: z.number(),
+      /** RSS of the whole tree in bytes (what SESSION_MEMORY_LIMIT_MB limits). */
+      treeRssBytes: z.number(),
+      /** Processes in the tree, Claude included. */
+      processCount: z.number().int(),
+      /** Children running for 5 s or more (Claude excluded), at the last sample. */
+      children: z.array(SessionProcessSchema),
+    })
     .nullable(),
   lastResult: StreamCompleteData.nullable(),
   /** The first line of the session's first prompt (at most 80 characters); absent before any prompt. */

@@ -3,6 +3,8 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { StartClaude } from "../claude/types.js";
+import type { ProcessTree } from "../claude/process-tree.js";
+import { defaultProcessTree } from "./session-tree.js";
 import type { PermissionMode } from "../protocol/common.js";
 import { SessionIdSchema } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
@@ -47,8 +49,18 @@ export interface SessionManagerOptions {
   warmPoolRetryMs?: number;
   /** RSS limit per process in MB (RESOURCE_LIMIT); 0 disables. Default 2048. */
   memoryLimitMb?: number;
-  /** Process stats interval in ms; 0 disables. Default 5000. */
+  /** Process stats interval in ms; 0 disables. Default 5000 (shorter when a CPU window needs it). */
   statsIntervalMs?: number;
+  /** CPU_LIMIT_PERCENT: CPU % of a session's process tree that is a runaway; 0 disables. Default 0. */
+  cpuLimitPercent?: number;
+  /** CPU_LIMIT_WINDOW: how long the tree must stay over the limit (ms). Default 600 000. */
+  cpuLimitWindowMs?: number;
+  /** CPU_LIMIT_ACTION: warn (a warning event) or stop (RESOURCE_LIMIT, the offenders stopped). Default warn. */
+  cpuLimitAction?: "warn" | "stop";
+  /** SIGTERM to SIGKILL when a session's processes are stopped (ms). Default 3000. */
+  treeGraceMs?: number;
+  /** The processes sessions own (default: the /proc-based reader). */
+  processTree?: ProcessTree;
   /** Closed sessions kept for get(), history and resume with the same seq numbers. Default 50. */
   closedSessionsKept?: number;
   /** Clock in ms since epoch (tests). Default Date.now. */
@@ -119,7 +131,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_SESSION_LIMITS.sessionTimeoutMs,
     memoryLimitMb: options.memoryLimitMb ?? DEFAULT_SESSION_LIMITS.memoryLimitMb,
     statsIntervalMs: options.statsIntervalMs ?? DEFAULT_SESSION_LIMITS.statsIntervalMs,
+    cpuLimitPercent: options.cpuLimitPercent ?? DEFAULT_SESSION_LIMITS.cpuLimitPercent,
+    cpuLimitWindowMs: options.cpuLimitWindowMs ?? DEFAULT_SESSION_LIMITS.cpuLimitWindowMs,
+    cpuLimitAction: options.cpuLimitAction ?? DEFAULT_SESSION_LIMITS.cpuLimitAction,
+    treeGraceMs: options.treeGraceMs ?? DEFAULT_SESSION_LIMITS.treeGraceMs,
   };
+  // A CPU window is sampled at least four times (and never more often than every 500 ms).
+  if (limits.cpuLimitPercent > 0 && limits.statsIntervalMs > 0) {
+    limits.statsIntervalMs = Math.min(limits.statsIntervalMs, Math.max(500, Math.floor(limits.cpuLimitWindowMs / 4)));
+  }
+  const processTree = options.processTree ?? defaultProcessTree();
   const { cwd: defaultCwd, ...defaultSpawn } = options.defaults;
   const sessions = new Map<string, Session>();
   const unsubscribes = new Map<Session, () => void>();
@@ -202,6 +223,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       onClosed,
       // Checked again before every prompt and spawn: the roots may have narrowed since (a restart) or the directory gone.
       checkDirectory: (dir) => void directoryFor(dir),
+      processTree,
+      onSpawn: (s) => persistence.spawned(s),
       ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
       ...(persist ? { persist } : {}),
     });
@@ -278,7 +301,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     log.load(records, lastSeq);
     const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: meta.permissionMode };
     if (meta.model !== undefined) spawn.model = meta.model;
-    newSession({ id: meta.sessionId, workingDirectory: meta.workingDirectory, spawn, resume: restored.transcript, log, restored }).restore();
+    // A daemon killed with -9 left its Claude (and what it started) running: stopped before any --resume.
+    const killed = processTree.killSurvivors(meta.sessionId, meta.claude);
+    if (killed > 0) logger.warn({ sessionId: meta.sessionId, processes: killed, pid: meta.claude?.pid }, "stopped processes a previous daemon left running");
+    const session = newSession({ id: meta.sessionId, workingDirectory: meta.workingDirectory, spawn, resume: restored.transcript, log, restored });
+    if (meta.claude) session.claudeIdentity = meta.claude;
+    session.restore();
   };
   const saved = persistence.load();
   for (const s of saved) {

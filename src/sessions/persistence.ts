@@ -20,6 +20,8 @@ export interface SessionPersistence {
   load(): PersistedSession[];
   /** Writes the meta of a session that was just created or resumed. */
   created(session: Session): void;
+  /** A Claude process was spawned for the session: its pid and start time go on disk before it can do anything. */
+  spawned(session: Session): void;
   /** The session's process has exited: its event file is closed (it stays on disk). */
   released(sessionId: string): void;
   close(): void;
@@ -34,6 +36,7 @@ export function metaOf(session: Session, closedAt?: number): SessionMeta {
     permissionMode: session.permissionMode,
     ...(session.model !== undefined ? { model: session.model } : {}),
     ...(closedAt !== undefined ? { closedAt } : {}),
+    ...(session.claudeIdentity ? { claude: session.claudeIdentity } : {}),
   };
 }
 
@@ -53,6 +56,9 @@ export function createSessionPersistence(options: SessionPersistenceOptions): Se
     persist,
     load: () => store?.load() ?? [],
     created: (session) => store?.writeMeta(metaOf(session)),
+    spawned: (session) => {
+      if (sessionOf(session.id) === session) store?.writeMeta(metaOf(session, session.state === "closed" ? now() : undefined));
+    },
     released: (sessionId) => store?.release(sessionId),
     close: () => store?.close(),
   };

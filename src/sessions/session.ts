@@ -11,7 +11,9 @@ import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
 import { isStreamClaudeEvent, mapStreamEvent } from "./map-event.js";
 import { PendingPermissions, type PermissionClientAnswer } from "./permissions.js";
 import { ProcessSlot, type ProcessExitInfo } from "./process-slot.js";
-import { ResourceMonitor, type ProcessSample } from "./resource-monitor.js";
+import type { ProcessTree, TreeSample } from "../claude/process-tree.js";
+import { ResourceMonitor } from "./resource-monitor.js";
+import { defaultProcessTree, SessionTree, type TreeOffender } from "./session-tree.js";
 import { errorEvent, fromCompanionError, toStreamComplete, updateEvent, type StreamComplete } from "./session-events.js";
 import type { RestoredState } from "./restore.js";
 import { nextHeadline, type Headline } from "./headline.js";
@@ -46,6 +48,10 @@ export interface SessionOptions {
   checkDirectory?: (dir: string) => void;
   /** State read back from disk after a daemon restart; the log is then given in `log`. */
   restored?: RestoredState;
+  /** The processes the session owns (its Claude and all it starts). Default: the /proc-based one. */
+  processTree?: ProcessTree;
+  /** Called when a Claude process was spawned or adopted (its pid and start time go into the meta). */
+  onSpawn?: (session: Session) => void;
 }
 export class Session {
   readonly id: string;
@@ -58,7 +64,8 @@ export class Session {
   private readonly spawn: SpawnSettings;
   private reportedModel: string | undefined;
   private transcriptExists: boolean;
-  private stats: ProcessSample | null = null;
+  /** pid + start time of the last Claude process spawned for this session. */
+  claudeIdentity: { pid: number; startTime: string } | undefined;
   private lastResult: StreamComplete | null = null;
   private headline: Headline = {};
   private closing: Promise<void> | undefined;
@@ -68,6 +75,7 @@ export class Session {
   private readonly turns: TurnRunner;
   private readonly idle: Deadline;
   private readonly monitor: ResourceMonitor;
+  private readonly tree: SessionTree;
 
   constructor(private readonly options: SessionOptions) {
     const { now, limits } = options;
@@ -101,7 +109,7 @@ export class Session {
       onSettled: () => this.turns.resumeWatch(),
     });
     this.slot = new ProcessSlot({
-      startClaude: options.startClaude,
+      startClaude: (spawnOptions) => this.spawned(options.startClaude(spawnOptions)),
       logger: this.logger,
       spawnOptions: () => {
         this.options.checkDirectory?.(this.workingDirectory);
@@ -135,15 +143,17 @@ export class Session {
       },
     });
     this.idle = new Deadline({ ms: limits.sessionTimeoutMs, now, since: () => this.lastActivity, onExpire: () => this.onIdle() });
-    this.monitor = new ResourceMonitor({
-      intervalMs: limits.statsIntervalMs,
-      limitMb: limits.memoryLimitMb,
-      // A process being stopped is not sampled again: one RESOURCE_LIMIT per process.
-      target: () => this.slot.usable,
-      onSample: (_proc, sample) => (this.stats = sample),
-      onOverLimit: (proc, rssMb) => this.onOverLimit(proc, rssMb),
+    this.tree = new SessionTree({
+      sessionId: options.id,
+      tree: options.processTree ?? defaultProcessTree(),
+      limits,
       logger: this.logger,
+      // A process being stopped is not the root of the tree any more: one RESOURCE_LIMIT per process.
+      claude: () => this.slot.usable,
+      onMemory: (rssMb, sample) => this.onOverLimit(rssMb, sample),
+      onCpu: (offenders, cpu) => this.onCpuLimit(offenders, cpu),
     });
+    this.monitor = new ResourceMonitor({ intervalMs: limits.statsIntervalMs, tick: () => this.tree.tick(), logger: this.logger });
   }
 
   get state(): SessionState {
@@ -171,7 +181,7 @@ export class Session {
   start(prompt?: PromptInput): SendResult | undefined {
     this.emitUpdate("created");
     this.monitor.start();
-    if (this.options.process) this.slot.adopt(this.options.process);
+    if (this.options.process) this.slot.adopt(this.spawned(this.options.process));
     if (prompt) return this.send(prompt);
     if (!this.slot.current) {
       try {
@@ -268,7 +278,6 @@ export class Session {
 
   info(): SessionInfo {
     const model = this.model;
-    const pid = this.slot.current?.pid;
     return {
       sessionId: this.id,
       state: this.currentState,
@@ -281,7 +290,7 @@ export class Session {
       queueLength: this.turns.queueLength,
       lastSeq: this.log.lastSeq,
       pendingPermissions: this.permissions.list(),
-      process: pid === undefined ? null : this.stats?.pid === pid ? this.stats : { pid, cpu: 0, rssBytes: 0 },
+      process: this.processInfo(),
       lastResult: this.lastResult,
       ...this.headline,
     };
@@ -308,7 +317,7 @@ export class Session {
     this.permissions.cancelAll("shutdown", permissionMessage);
     this.permissions.dispose();
     announce(dropped);
-    this.closing = this.slot.close(turn !== undefined);
+    this.closing = this.stopProcesses(turn !== undefined);
     return this.closing;
   }
 
@@ -368,7 +377,6 @@ export class Session {
   }
 
   private onExit(proc: ClaudeProcess, exit: ClaudeExit, info: ProcessExitInfo): void {
-    if (info.current) this.stats = null;
     if (this.currentState === "closed") return;
     this.permissions.cancelAll("cancelled", "Claude Code exited.", proc);
     if (info.startError) this.emit(fromCompanionError(info.startError)); // e.g. CLAUDE_UNAVAILABLE
@@ -387,13 +395,77 @@ export class Session {
     void this.close("idle-timeout");
   }
 
-  private onOverLimit(proc: ClaudeProcess, rssMb: number): void {
+  private onOverLimit(rssMb: number, sample: TreeSample): void {
     const limitMb = this.options.limits.memoryLimitMb;
-    this.logger.warn({ rssMb, limitMb }, "Claude is over its memory limit; stopping it");
-    this.emit(errorEvent("RESOURCE_LIMIT", { rssMb, limitMb }));
+    const proc = this.slot.usable;
+    const stopped = sample.members.map((m) => ({ pid: m.pid, command: m.command, rssMb: Math.round(m.rssBytes / 1048576) }));
+    this.logger.warn({ rssMb, limitMb, processes: stopped.length }, "the session's processes are over the memory limit; stopping them");
+    this.emit(errorEvent("RESOURCE_LIMIT", {
+      reason: `The session's processes used ${rssMb} MB of memory, over the limit of ${limitMb} MB.`,
+      stopped: describeProcesses(stopped),
+    }, { kind: "memory", rssMb, limitMb, processes: stopped }));
     const turn: Turn | undefined = this.turns.current;
-    if (turn && turn.process === proc) this.turns.abort(turn, "resource-limit", false);
-    this.slot.retire(proc);
+    if (proc && turn && turn.process === proc) this.turns.abort(turn, "resource-limit", false);
+    if (proc) this.slot.retire(proc);
+    void this.tree.stop(proc?.pid !== undefined ? [proc.pid] : []);
+  }
+
+  private onCpuLimit(offenders: TreeOffender[], cpu: number): void {
+    const { cpuLimitPercent: limitPercent, cpuLimitWindowMs: windowMs, cpuLimitAction } = this.options.limits;
+    const reason = `The session's processes used ${cpu}% CPU for ${Math.round(windowMs / 1000)} s, over the limit of ${limitPercent}%.`;
+    const top = offenders[0];
+    this.logger.warn({ cpu, limitPercent, windowMs, action: cpuLimitAction, pids: offenders.map((o) => o.pid) }, "runaway CPU in a session");
+    if (cpuLimitAction === "warn") {
+      this.emit({ type: "warning", data: { message: `${reason} Busiest: ${describeProcesses(offenders)}.`, kind: "cpu", ...(top ? { process: top } : {}), processes: offenders } });
+      return;
+    }
+    this.emit(errorEvent("RESOURCE_LIMIT", { reason, stopped: describeProcesses(offenders) }, { kind: "cpu", cpu, limitPercent, windowMs, processes: offenders }));
+    const proc = this.slot.usable;
+    const claudeIsOffender = proc?.pid !== undefined && offenders.some((o) => o.pid === proc.pid);
+    const turn: Turn | undefined = this.turns.current;
+    if (turn) {
+      turn.interrupted = true;
+      if (claudeIsOffender && turn.process === proc) this.turns.abort(turn, "resource-limit", false);
+      else if (turn.process?.alive) void turn.process.interrupt().catch((err: unknown) => this.logger.warn({ err }, "interrupt was not acknowledged"));
+    }
+    if (claudeIsOffender && proc) this.slot.retire(proc);
+    const others = this.tree.sample?.members.filter((m) => m.pid !== proc?.pid && offenders.some((o) => o.pid === m.pid)) ?? [];
+    if (others.length > 0) void this.tree.stopSome(others);
+  }
+
+  /** Claude's own figures plus its tree's; null while no Claude process runs. */
+  private processInfo(): SessionInfo["process"] {
+    const pid = this.slot.current?.pid;
+    if (pid === undefined) return null;
+    const sample = this.tree.sample;
+    const root = sample?.members.find((m) => m.claude && m.pid === pid);
+    const now = this.options.now();
+    return {
+      pid,
+      cpu: root?.cpu ?? 0,
+      rssBytes: root?.rssBytes ?? 0,
+      treeCpu: sample?.cpu ?? 0,
+      treeRssBytes: sample?.rssBytes ?? 0,
+      processCount: sample?.members.length ?? 1,
+      children: this.tree.longRunning(now).map((m) => ({ pid: m.pid, command: m.command, cpu: m.cpu, rssBytes: m.rssBytes, startedAt: m.startedAt, detached: m.detached })),
+    };
+  }
+
+  /** Claude is stopped on its own schedule (stdin EOF first); everything else it started gets SIGTERM at once, then the rest. */
+  private async stopProcesses(interruptFirst: boolean): Promise<void> {
+    const claudePid = this.slot.current?.pid;
+    const others = this.tree.stop(claudePid !== undefined ? [claudePid] : []);
+    await this.slot.close(interruptFirst);
+    await others;
+    await this.tree.stop();
+  }
+
+  private spawned(proc: ClaudeProcess): ClaudeProcess {
+    if (proc.pid !== undefined && proc.startTime !== undefined) {
+      this.claudeIdentity = { pid: proc.pid, startTime: proc.startTime };
+      this.options.onSpawn?.(this);
+    }
+    return proc;
   }
 
   private touch(): void {
@@ -436,4 +508,8 @@ export class Session {
     this.log.append(event);
     this.headline = nextHeadline(this.headline, event);
   }
+}
+
+function describeProcesses(list: { pid: number; command: string }[]): string {
+  return list.map((p) => `${p.command || "?"} (pid ${p.pid})`).join(", ") || "none";
 }

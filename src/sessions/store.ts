@@ -19,6 +19,8 @@ export const SessionMetaSchema = z.object({
   closedAt: z.number().optional(),
   /** The highest seq issued so far, written when the meta is (events lost to a full disk leave it above the file's last line). */
   lastSeq: z.number().int().nonnegative().optional(),
+  /** The last Claude process spawned for it: a survivor of a killed daemon is stopped before any --resume. */
+  claude: z.object({ pid: z.number().int().positive(), startTime: z.string().max(32) }).optional(),
 });
 export type SessionMeta = z.infer<typeof SessionMetaSchema>;
 

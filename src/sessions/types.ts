@@ -40,6 +40,14 @@ export interface SessionLimits {
   memoryLimitMb: number;
   /** Interval of process stats sampling in ms; 0 disables. Default 5000. */
   statsIntervalMs: number;
+  /** CPU % of the session's process tree (100 = one core) that is a runaway; 0 disables. Default 0. */
+  cpuLimitPercent: number;
+  /** How long (ms) the tree must stay over cpuLimitPercent. Default 600 000. */
+  cpuLimitWindowMs: number;
+  /** warn: a `warning` event; stop: the turn is interrupted and the offenders stopped (RESOURCE_LIMIT). Default warn. */
+  cpuLimitAction: "warn" | "stop";
+  /** When the tree is stopped: SIGTERM, then SIGKILL after this many ms. Default 3000. */
+  treeGraceMs: number;
 }
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = {
@@ -50,6 +58,10 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   sessionTimeoutMs: 30 * 60 * 1000,
   memoryLimitMb: 2048,
   statsIntervalMs: 5000,
+  cpuLimitPercent: 0,
+  cpuLimitWindowMs: 600_000,
+  cpuLimitAction: "warn",
+  treeGraceMs: 3000,
 };
 
 export function toUserContent(prompt: PromptInput): string | UserContentBlock[] {

@@ -94,12 +94,15 @@ export async function startChildDaemon(options: {
   logFile: string;
   env?: Record<string, string>;
   childEnv?: Record<string, string>;
+  /** Run as this test's user even as root (the real CLI in node_modules is not `nobody`'s to run). */
+  sameUser?: boolean;
 }): Promise<ChildDaemon> {
   const script = await childScript();
-  if (options.env?.CLAUDE_CLI_PATH) options = { ...options, env: { ...options.env, CLAUDE_CLI_PATH: reachable(options.env.CLAUDE_CLI_PATH) } };
+  const user = options.sameUser ? undefined : childUser;
+  if (user && options.env?.CLAUDE_CLI_PATH) options = { ...options, env: { ...options.env, CLAUDE_CLI_PATH: reachable(options.env.CLAUDE_CLI_PATH) } };
   const child = spawn(process.execPath, [script, JSON.stringify({ env: {}, childEnv: process.env, ...options })], {
     stdio: ["ignore", "pipe", "pipe"],
-    ...(childUser ?? {}),
+    ...(user ?? {}),
   });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   let stderr = "";

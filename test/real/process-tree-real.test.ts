@@ -1,0 +1,81 @@
+// A session owns its process tree (real CLI): what a Bash tool leaves running in the background is listed in the
+// session's info and ends with the session: on close, and on the daemon's own shutdown.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
+import { processesWith } from "../helpers/procs.js";
+import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+
+const LONG = 90_000;
+let api: FakeAnthropicApi;
+let d: TestDaemon;
+
+beforeAll(async () => {
+  api = await startFakeAnthropicApi();
+  d = await startTestDaemon({
+    env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_PERMISSION_MODE: "bypassPermissions", CLAUDE_MAX_RETRIES: "0", MAX_SESSIONS: "10" },
+    childEnv: realClaudeEnv(api, tempDir("cc-tree-cfg-")),
+  });
+}, LONG);
+afterAll(async () => {
+  await d?.close();
+  await api?.close();
+  cleanupTempDirs();
+});
+
+const rest = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(d.url + path, {
+    method,
+    headers: { authorization: `Bearer ${d.token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+};
+
+/** Starts a session whose Bash tool runs `command` and waits for the turn to end. */
+async function runInSession(command: string): Promise<string> {
+  const started = await rest("POST", "/api/stream/start", { prompt: `BASHRUN: ${command}` });
+  expect(started.status).toBe(201);
+  const sid = started.body.sessionId as string;
+  await vi.waitFor(async () => expect((await rest("GET", `/api/sessions/${sid}`)).body.lastResult).not.toBeNull(), { timeout: LONG, interval: 200 });
+  return sid;
+}
+
+describe.skipIf(!realClaudeInstalled() || process.platform !== "linux")("a session owns its process tree (real CLI)", () => {
+  test("a background `sleep 1000 &` is listed in the session's info, and closing the session ends it within 5 s", async () => {
+    const token = randomUUID();
+    // The CLI refuses a bare long `sleep` (it tells the model to use run_in_background), so the sleep runs in a shell.
+    const sid = await runInSession(`sh -c 'sleep 1000; echo ${token}' & echo started`);
+    expect(processesWith(token).length).toBeGreaterThan(0);
+    const child = await vi.waitFor(async () => {
+      const info = (await rest("GET", `/api/sessions/${sid}`)).body;
+      const found = info.process?.children.find((c: { command: string }) => c.command.includes(token));
+      expect(found).toBeDefined();
+      return { info, found };
+    }, { timeout: 30_000, interval: 500 });
+    // The CLI runs each Bash command in a new kernel session, and the shell that ran it is gone: found by marker only.
+    expect(child.found).toMatchObject({ detached: true });
+    expect(child.info.process.processCount).toBeGreaterThanOrEqual(2);
+    expect(child.info.process.treeRssBytes).toBeGreaterThan(child.info.process.rssBytes);
+
+    const closedAt = Date.now();
+    expect((await rest("DELETE", `/api/stream/${sid}`)).status).toBe(200);
+    await vi.waitFor(() => expect(processesWith(token)).toEqual([]), { timeout: 5000, interval: 100 });
+    expect(Date.now() - closedAt).toBeLessThan(5000);
+  }, LONG);
+
+  test("a background `node -e` busy loop shows its CPU in the session's info and ends with the session", async () => {
+    const token = randomUUID();
+    const sid = await runInSession(`node -e 'for(;;){}' ${token} & echo started`);
+    await vi.waitFor(async () => {
+      const info = (await rest("GET", `/api/sessions/${sid}`)).body;
+      const busy = info.process?.children.find((c: { command: string }) => c.command.includes(token));
+      // A busy loop would take a core; two shared cores under load give it less, but far more than a sleeping process.
+      expect(busy?.cpu).toBeGreaterThan(10);
+      expect(info.process.treeCpu).toBeGreaterThanOrEqual(busy.cpu);
+    }, { timeout: 30_000, interval: 500 });
+    expect((await rest("DELETE", `/api/stream/${sid}`)).status).toBe(200);
+    await vi.waitFor(() => expect(processesWith(token)).toEqual([]), { timeout: 5000, interval: 100 });
+  }, LONG);
+});
