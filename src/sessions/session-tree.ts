@@ -60,6 +60,8 @@ export class SessionTree {
   private cpuSum = new Map<string, number>();
   private samples = 0;
   private sampling = false;
+  // Limits are not checked while what they stopped is still stopping: one RESOURCE_LIMIT per stop.
+  private held = 0;
 
   constructor(private readonly options: SessionTreeOptions) {}
 
@@ -81,12 +83,19 @@ export class SessionTree {
       this.sampling = false;
     }
     this.last = sample;
+    if (this.held > 0) return;
     const { memoryLimitMb } = this.options.limits;
     if (memoryLimitMb > 0 && sample.rssBytes > memoryLimitMb * MiB) {
       this.options.onMemory(Math.round(sample.rssBytes / MiB), sample);
       return;
     }
     this.checkCpu(sample);
+  }
+
+  /** No limit is checked until `stopping` settles. */
+  hold(stopping: Promise<unknown>): void {
+    this.held++;
+    void stopping.catch(() => undefined).finally(() => this.held--);
   }
 
   /** Members running at least LONG_RUNNING_MS, Claude itself excluded. */

@@ -407,7 +407,7 @@ export class Session {
     const turn: Turn | undefined = this.turns.current;
     if (proc && turn && turn.process === proc) this.turns.abort(turn, "resource-limit", false);
     if (proc) this.slot.retire(proc);
-    void this.tree.stop(proc?.pid !== undefined ? [proc.pid] : []);
+    this.tree.hold(Promise.all([this.slot.retired(), this.tree.stop(proc?.pid !== undefined ? [proc.pid] : [])]));
   }
 
   private onCpuLimit(offenders: TreeOffender[], cpu: number): void {
@@ -430,7 +430,7 @@ export class Session {
     }
     if (claudeIsOffender && proc) this.slot.retire(proc);
     const others = this.tree.sample?.members.filter((m) => m.pid !== proc?.pid && offenders.some((o) => o.pid === m.pid)) ?? [];
-    if (others.length > 0) void this.tree.stopSome(others);
+    this.tree.hold(Promise.all([this.slot.retired(), others.length > 0 ? this.tree.stopSome(others) : undefined]));
   }
 
   /** Claude's own figures plus its tree's; null while no Claude process runs. */
