@@ -148,6 +148,13 @@ export function buildProgram(): Command {
     .action(async (action: string, opts) => (await import("./commands/service.js")).serviceCommand(action, opts));
 
   program
+    .command("doctor")
+    .description("check why a phone cannot connect or nothing happens: each check ok / warn / fail with its fix (exit 1 when one fails)")
+    .option("--json", "print JSON (schema: DoctorReportSchema, docs/PROTOCOL.md)")
+    .addOption(configDir)
+    .action(async (opts) => (await import("./commands/doctor.js")).doctorCommand(opts));
+
+  program
     .command("stop")
     .description("stop the running daemon (graceful, then forced after 10 s)")
     .addOption(configDir)

@@ -12,3 +12,4 @@ export * from "./depth.js";
 export * from "./pairing-link.js";
 export * from "./notify.js";
 export * from "./history.js";
+export * from "./doctor.js";

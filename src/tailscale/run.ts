@@ -1,4 +1,4 @@
-// Runs the `tailscale` CLI with a timeout and returns what it printed; never throws, never uses a shell.
+// Runs the `tailscale` CLI (or another probe command) with a timeout and returns what it printed; never throws, no shell.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -23,14 +23,18 @@ export function tailscaleCommand(platform: NodeJS.Platform = process.platform): 
 }
 
 export function createTailscaleRunner(command: string = "tailscale"): TailscaleRunner {
-  return (args, timeoutMs) =>
-    new Promise((resolve) => {
-      execFile(command, [...args], { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 4 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
+  return (args, timeoutMs) => runCommand(command, args, timeoutMs);
+}
+
+/** Any command, the same way (doctor uses it for ufw, firewall-cmd, nft and socketfilterfw). */
+export function runCommand(command: string, args: readonly string[], timeoutMs: number): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(command, [...args], { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 4 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
         const absent = e?.code === "ENOENT" || e?.code === "EACCES";
         const timedOut = Boolean(e?.killed);
         const code = !e ? 0 : typeof e.code === "number" ? e.code : null;
-        resolve({ code, stdout: String(stdout ?? ""), stderr: String(stderr ?? ""), absent, timedOut });
-      });
+      resolve({ code, stdout: String(stdout ?? ""), stderr: String(stderr ?? ""), absent, timedOut });
     });
+  });
 }
