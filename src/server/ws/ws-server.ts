@@ -17,7 +17,7 @@ export interface WsServerOptions {
   maxSocketsPerAddress?: number;
   logger: Logger;
   version: string;
-  /** Extra frame handlers by type (sessions, permissions …). `ping` is built in. */
+  /** Frame handlers by type (sessions, permissions …). A `ping` that answers `pong` is built in unless one is given. */
   handlers?: ReadonlyMap<string, FrameHandler>;
   heartbeatMs?: number;
   maxPayload?: number;
@@ -52,7 +52,8 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
   });
   const connections = new Set<Connection>();
   const handlers = new Map<string, FrameHandler>(options.handlers ?? []);
-  handlers.set("ping", (conn, frame) => conn.send({ type: "pong", requestId: frame.requestId, data: { ts: Date.now() } }));
+  // The built-in ping only when none is given: the session hub's ping also refreshes a session's idle timer.
+  if (!handlers.has("ping")) handlers.set("ping", (conn, frame) => conn.send({ type: "pong", requestId: frame.requestId, data: { ts: Date.now() } }));
 
   const perAddress = new Map<string, number>();
   const maxPerAddress = options.maxSocketsPerAddress ?? 20;
