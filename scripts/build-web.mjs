@@ -37,6 +37,18 @@ const result = await build({
   publicPath: "/assets",
 });
 
+// The service worker: one classic script at the root (its scope is the whole client), not hashed, revalidated on load.
+await build({
+  entryPoints: [join(src, "sw.ts")],
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: ["es2020", "safari14", "chrome90", "firefox90"],
+  outfile: join(out, "sw.js"),
+  logLevel: "warning",
+  tsconfig: join(src, "tsconfig.json"),
+});
+
 // The protocol is shared by type only: its zod schemas must never reach the phone.
 const serverOnly = Object.keys(result.metafile.inputs).filter((p) => /node_modules\/(zod|ws|pino|polka)\//.test(p));
 if (serverOnly.length > 0) throw new Error(`build-web: server-side modules in the phone bundle: ${serverOnly.slice(0, 5).join(", ")}`);

@@ -200,7 +200,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       }
     },
     answer: (sessionId, permissionId, decision, client) => sessions.answerPermission(sessionId, permissionId, { decision }, client),
-    publicUrl: () => baseUrl(protocol, lanHost, port),
+    // Deep links and action URLs: the public name when there is one, else the LAN address the QR carries.
+    publicUrl: () => config.publicUrl || baseUrl(protocol, lanHost, port),
     ...options.notify,
   });
 

@@ -4,6 +4,7 @@ import { Conversation } from "./components/conversation.js";
 import { NewSession } from "./components/new-session.js";
 import { PairingScreen } from "./components/pairing-screen.js";
 import { SessionList } from "./components/session-list.js";
+import { NotifySettings } from "./components/notify-settings.js";
 import { useState } from "preact/hooks";
 import type { SessionInfo } from "../protocol/sessions.js";
 import { ModeChip, SessionSheet } from "./components/session-controls.js";
@@ -89,6 +90,7 @@ export function App() {
       <Header title="Sessions" conn={s.conn} />
       <Notice notice={s.notice} />
       <SessionList sessions={Object.values(s.sessions)} views={s.views} loaded={s.listLoaded} online={online} />
+      <NotifySettings token={s.token} />
       <footer class="list-footer">
         <button
           type="button"

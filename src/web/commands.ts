@@ -50,8 +50,16 @@ export function unpair(pairing: "revoked" | "none" = "revoked"): void {
   set({ token: null, pairing: { status: pairing }, conn: "offline", views: {}, sessions: {}, listLoaded: false });
 }
 
+let presence: ClientFrameData<"presence"> | null = null;
+/** Tells the daemon whether this page shows a session (its notifications are then skipped); sent again after reconnects. */
+export function reportPresence(data: ClientFrameData<"presence">): void {
+  presence = data;
+  void conn?.request("presence", data).catch(() => undefined);
+}
+
 function onReady(): void {
   refreshList();
+  if (presence) void conn?.request("presence", presence).catch(() => undefined);
   // Resume every open session after the last event this page applied: the server replays the rest.
   for (const view of Object.values(getState().views)) subscribe(view.sessionId, view.cursor.lastSeq ?? 0);
 }

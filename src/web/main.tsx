@@ -1,6 +1,7 @@
 // Entry point of the phone client: hash routing, the pairing fragment, the stored token, then render.
 import { render } from "preact";
 import { App } from "./app.js";
+import { NotifyAgent } from "./components/notify-agent.js";
 import { openSession, refreshList } from "./commands.js";
 import { continueWithStoredToken, takeFragment } from "./pairing-flow.js";
 import { parseRoute } from "./routes.js";
@@ -22,4 +23,10 @@ if (!takeFragment()) continueWithStoredToken();
 const first = getState().route;
 if (first.name === "session") openSession(first.id);
 
-render(<App />, document.getElementById("app")!);
+render(
+  <>
+    <App />
+    <NotifyAgent />
+  </>,
+  document.getElementById("app")!,
+);
