@@ -33,8 +33,8 @@ afterAll(async () => {
 type Shown = { title: string; body: string; tag: string; actions: { action: string; title: string }[] };
 const shown = (phone: PhonePage) =>
   phone.context.serviceWorkers()[0]!.evaluate(async () => {
-    const reg = (self as unknown as { registration: ServiceWorkerRegistration }).registration;
-    return (await reg.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, actions: (n as unknown as { actions: { action: string; title: string }[] }).actions }));
+    const reg = (globalThis as any).registration;
+    return ((await reg.getNotifications()) as any[]).map((n) => ({ title: n.title, body: n.body, tag: n.tag, actions: (n as unknown as { actions: { action: string; title: string }[] }).actions }));
   }) as Promise<Shown[]>;
 
 describe.skipIf(!run)("Web Push in Chromium", () => {
@@ -47,7 +47,7 @@ describe.skipIf(!run)("Web Push in Chromium", () => {
 
     // What "Turn on notifications" does, minus the browser's push service (there is none offline): the real
     // worker is registered and the device token stored for it; the daemon pushes to a local push service.
-    const token = await page.evaluate(() => localStorage.getItem("claude-companion.token"));
+    const token = await page.evaluate(() => (globalThis as any).localStorage.getItem("claude-companion.token") as string);
     const cdp = await context.newCDPSession(page);
     await cdp.send("ServiceWorker.enable");
     const registered = new Promise<string>((resolve) => {
@@ -57,6 +57,7 @@ describe.skipIf(!run)("Web Push in Chromium", () => {
       });
     });
     await page.evaluate(async (t) => {
+      const { navigator, indexedDB } = globalThis as any;
       await navigator.serviceWorker.register("/sw.js", { scope: "/" });
       await navigator.serviceWorker.ready;
       await new Promise<void>((resolve, reject) => {
@@ -93,9 +94,9 @@ describe.skipIf(!run)("Web Push in Chromium", () => {
       // A tap on the button: the worker's own notificationclick handler runs (no page is open).
       const worker = context.serviceWorkers()[0]!;
       await worker.evaluate(async (act) => {
-        const scope = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent(e: Event): void };
+        const scope = globalThis as any;
         const [n] = await scope.registration.getNotifications();
-        const Ctor = (self as unknown as { NotificationEvent: new (t: string, i: object) => Event }).NotificationEvent;
+        const Ctor = scope.NotificationEvent as new (t: string, i: object) => Event;
         scope.dispatchEvent(new Ctor("notificationclick", { notification: n, action: act }));
       }, action);
       let resolved: any;
