@@ -19,6 +19,14 @@ export interface RestoredState {
   lastState: SessionState | undefined;
 }
 
+/** What the daemon itself wrote when it stopped or restarted: not the session's activity. */
+const DAEMON_REASONS = new Set(["daemon-shutdown", "daemon-restarted"]);
+function isBookkeeping(event: LogRecord["event"]): boolean {
+  if (event.type === "sessionUpdate") return DAEMON_REASONS.has(event.data.reason);
+  if (event.type === "permissionResolved") return event.data.by === "shutdown";
+  return false;
+}
+
 export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt: number; closed: boolean }): RestoredState {
   let messageCount = 0;
   let transcript = false;
@@ -26,8 +34,10 @@ export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt
   let lastState: SessionState | undefined;
   const open = new Set<string>();
   let headline: Headline = {};
+  let lastActivity = meta.createdAt;
   for (const { event } of records) {
     headline = nextHeadline(headline, event);
+    if (!isBookkeeping(event)) lastActivity = event.ts;
     switch (event.type) {
       case "userMessage":
         messageCount++;
@@ -53,7 +63,7 @@ export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt
   }
   return {
     createdAt: meta.createdAt,
-    lastActivity: records.at(-1)?.event.ts ?? meta.createdAt,
+    lastActivity,
     messageCount,
     lastResult,
     headline,
