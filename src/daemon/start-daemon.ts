@@ -9,7 +9,7 @@ import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot,
 import { CompanionError } from "../protocol/index.js";
 import { createNotifyService } from "../notify/index.js";
 import { createHistory } from "../history/index.js";
-import { createSessionManager, createSessionStore, type EventLogLimits } from "../sessions/index.js";
+import { createSessionManager, createSessionStore, listDirectories, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, listenAddresses, loopbackFor } from "./addresses.js";
 import { claudeStatusOf, createInfo, testClaude } from "./info.js";
@@ -215,6 +215,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     sessions,
     notify,
     history,
+    directories: { listDirectories: (path) => listDirectories(config.allowedRoots, path) },
     origin: {
       // The MagicDNS name and the proxy's public name are ours without configuration.
       allowedHosts: [...config.allowedHosts, ...(tailnet.status.dnsName ? [tailnet.status.dnsName] : []), ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : [])],

@@ -13,3 +13,4 @@ export * from "./pairing-link.js";
 export * from "./notify.js";
 export * from "./history.js";
 export * from "./doctor.js";
+export * from "./directories.js";

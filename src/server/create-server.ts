@@ -18,6 +18,7 @@ import { registerClaudeRoutes, type ClaudeRouteDeps } from "./routes/claude.js";
 import { createHistoryPolicy } from "./history-policy.js";
 import { registerHealthRoutes, type HealthDeps } from "./routes/health.js";
 import { registerNotifyRoutes, type NotifyRouteDeps } from "./routes/notify.js";
+import { registerDirectoryRoutes, type DirectoryRouteDeps } from "./routes/directories.js";
 import { registerHistoryRoutes } from "./routes/history.js";
 import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./routes/pairing.js";
 import { registerPermissionRoutes } from "./routes/permission.js";
@@ -76,6 +77,8 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   notify?: NotifyRouteDeps & { presence: PresenceSink };
   /** Claude Code's transcripts (GET /api/history, live mirrors, resume of terminal sessions). */
   history?: History;
+  /** The directory picker (GET /api/directories). */
+  directories?: DirectoryRouteDeps;
 }
 
 /** Where `presence` frames go (the notify room's presence). */
@@ -130,6 +133,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
   registerPermissionRoutes(app, routeDeps);
   registerClaudeRoutes(app, deps);
   if (deps.history) registerHistoryRoutes(app, deps.history, deps.sessions, limits.maxBodyBytes);
+  if (deps.directories) registerDirectoryRoutes(app, deps.directories);
   if (deps.pairing) {
     const attempts = createRateLimiter(limits.authFailuresPerMinute);
     registerPairingRoutes(app, { ...deps.pairing, attempts, logger }, limits.maxBodyBytes);

@@ -14,3 +14,4 @@ export { DEFAULT_SESSION_LIMITS } from "./types.js";
 export type { PromptImage, PromptInput, SendResult, SessionLimits, SpawnSettings } from "./types.js";
 export { createSessionStore, SessionMetaSchema } from "./store.js";
 export type { PersistedSession, SessionMeta, SessionStore, SessionStoreOptions } from "./store.js";
+export { listDirectories, MAX_DIRECTORY_ENTRIES } from "./directories.js";

@@ -1,5 +1,6 @@
 // REST calls the page makes: pairing and unpairing, the session list as a fallback, and a token probe. Same origin only.
 import type { ErrorBody } from "../protocol/common.js";
+import type { DirectoryListResponse } from "../protocol/directories.js";
 import type { PairResponse } from "../protocol/pairing.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 
@@ -54,4 +55,9 @@ export async function tokenWorks(token: string): Promise<boolean> {
 /** Revokes this phone's own device token on the computer (DELETE /api/devices/self). */
 export async function unpairSelf(token: string): Promise<void> {
   await call("/api/devices/self", { method: "DELETE", token });
+}
+
+/** The directory picker's listing: the roots without `path`, else the subdirectories of `path`. */
+export function listDirectories(token: string, path?: string): Promise<DirectoryListResponse> {
+  return call<DirectoryListResponse>(`/api/directories${path ? `?path=${encodeURIComponent(path)}` : ""}`, { token });
 }

@@ -216,6 +216,40 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
     await context.close();
   });
 
+  test("pick a directory instead of typing it: the allowed roots, their subdirectories with git repositories marked, then start there", async () => {
+    const { page, stub, context } = await phoneOn([]);
+    const listings: Record<string, unknown> = {
+      "": { roots: ["/home/me"], path: null, parent: null, truncated: false, directories: [{ name: "/home/me", path: "/home/me", git: false, modifiedAt: 1 }] },
+      "/home/me": { roots: ["/home/me"], path: "/home/me", parent: null, truncated: false, directories: [
+        { name: "shop", path: "/home/me/shop", git: true, modifiedAt: 3 },
+        { name: "notes", path: "/home/me/notes", git: false, modifiedAt: 2 },
+      ] },
+      "/home/me/shop": { roots: ["/home/me"], path: "/home/me/shop", parent: "/home/me", truncated: false, directories: [] },
+    };
+    const asked: string[] = [];
+    await page.route("**/api/directories*", (r) => {
+      const path = new URL(r.request().url()).searchParams.get("path") ?? "";
+      asked.push(path);
+      return r.fulfill({ json: listings[path] });
+    });
+    await page.getByRole("button", { name: "+ New session" }).click();
+    await page.getByRole("button", { name: "Browse directories…" }).click();
+    const picker = page.locator("[data-sheet=directories]");
+    await picker.getByText("Allowed: /home/me").waitFor();
+    await picker.getByRole("button", { name: "Open /home/me" }).click();
+    await picker.getByRole("button", { name: "Open shop" }).waitFor();
+    await expect(picker.locator("[data-git=true]").allTextContents()).resolves.toEqual(["shopgit"]);
+    await shot(page, "directory-picker");
+    await picker.getByRole("button", { name: "Open shop" }).click();
+    await picker.getByText("No subdirectories here.").waitFor();
+    await picker.getByRole("button", { name: "Use this directory" }).click();
+    await expect(page.getByLabel("Working directory").inputValue()).resolves.toBe("/home/me/shop");
+    expect(asked).toEqual(["", "/home/me", "/home/me/shop"]);
+    await page.getByRole("button", { name: "Start session" }).click();
+    expect((await stub.waitForSent("streamStart")).data).toMatchObject({ workingDirectory: "/home/me/shop" });
+    await context.close();
+  });
+
   test("tap targets are at least 44 px and the header fits at 360 px", async () => {
     const { page, context } = await phoneOn(
       [

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import type { PermissionMode } from "../../protocol/common.js";
 import { loadRecentDirs } from "../pairing.js";
 import { startSession } from "../commands.js";
+import { DirectoryPicker } from "./directory-picker.js";
 import { BYPASS_WARNING, MODEL_CHOICES, MODES } from "./session-controls.js";
 
 
@@ -12,6 +13,7 @@ export function NewSession({ online }: { online: boolean }) {
   const [mode, setMode] = useState<PermissionMode>("default");
   const [model, setModel] = useState("");
   const [busy, setBusy] = useState(false);
+  const [browsing, setBrowsing] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -48,6 +50,18 @@ export function NewSession({ online }: { online: boolean }) {
               </button>
             ))}
           </div>
+        )}
+        <button type="button" class="btn" aria-expanded={browsing} onClick={() => setBrowsing(!browsing)} disabled={!online}>
+          {browsing ? "Close the directory list" : "Browse directories…"}
+        </button>
+        {browsing && (
+          <DirectoryPicker
+            recent={recent}
+            onPick={(d) => {
+              setDir(d);
+              setBrowsing(false);
+            }}
+          />
         )}
         <label for="mode">Permission mode</label>
         <select id="mode" name="mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as PermissionMode)}>
