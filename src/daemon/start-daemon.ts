@@ -200,8 +200,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       }
     },
     answer: (sessionId, permissionId, decision, client) => sessions.answerPermission(sessionId, permissionId, { decision }, client),
-    // Deep links and action URLs: the public name when there is one, else the LAN address the QR carries.
-    publicUrl: () => config.publicUrl || baseUrl(protocol, lanHost, port),
+    // Links in notifications: the proxy's name, else the tailnet's HTTPS name (both work off the LAN), else the LAN.
+    publicUrl: () => config.publicUrl || (tailnet.cert ? tailnetUrl() : null) || baseUrl(protocol, lanHost, port),
     ...options.notify,
   });
 

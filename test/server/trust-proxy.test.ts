@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { createClientAddressResolver } from "../../src/server/client-address.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { startFakeNtfy } from "../helpers/fake-ntfy.js";
 import { cleanupTempDirs } from "../helpers/tmp.js";
 
 const req = (peer: string, xff?: string | string[]) => ({ socket: { remoteAddress: peer }, headers: xff === undefined ? {} : { "x-forwarded-for": xff } }) as unknown as IncomingMessage;
@@ -94,6 +95,22 @@ describe("the daemon", () => {
     const code = d.daemon.pairing.issue("public");
     expect(code.url).toMatch(/^https:\/\/companion\.example\.com(:443)?\/#pair=/);
     expect(code.fingerprint).toBeNull();
+  });
+
+  test("PUBLIC_URL: notification links point at it, not at the LAN address", async () => {
+    const hook = await startFakeNtfy();
+    try {
+      d = await startTestDaemon({ env: { PUBLIC_URL: "https://companion.example.com" } });
+      const auth = { Authorization: `Bearer ${d.token}`, "Content-Type": "application/json" };
+      const add = await fetch(`${d.url}/api/notify/channels`, { method: "POST", headers: auth, body: JSON.stringify({ type: "webhook", url: `${hook.url}/hook` }) });
+      expect(add.status).toBe(201);
+      expect((await fetch(`${d.url}/api/notify/test`, { method: "POST", headers: auth })).status).toBe(200);
+      const [got] = await hook.waitFor((r) => r.path === "/hook");
+      expect(got!.body).toContain("https://companion.example.com/");
+      expect(got!.body).not.toContain(d.url);
+    } finally {
+      await hook.close();
+    }
   });
 
   test.each([
