@@ -38,7 +38,12 @@ export interface SessionView {
   lastCumulativeCostUsd: number | null;
   /** The last failure (code and reason), to tell a session that fails the same way again; cleared by a good turn. */
   lastFailure: string | null;
+  /** Tokens of the conversation Claude read in its last turn (input + cache reads + cache writes): how full the context is. */
+  contextTokens: number | null;
 }
+
+/** The context window the meter is drawn against (Claude's standard window). */
+export const CONTEXT_WINDOW_TOKENS = 200_000;
 
 export function emptyView(sessionId: string, state?: SessionState): SessionView {
   return {
@@ -51,6 +56,7 @@ export function emptyView(sessionId: string, state?: SessionState): SessionView 
     totalCostUsd: 0,
     lastCumulativeCostUsd: null,
     lastFailure: null,
+    contextTokens: null,
     ...(state ? { state } : {}),
   };
 }
@@ -189,6 +195,8 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
       push(v, { kind: "result", key, seq, data: d, ...(turnCostUsd !== undefined ? { turnCostUsd } : {}), ...(errorShown ? { errorShown } : {}) });
       v.pendingPrompts = v.pendingPrompts.filter((p) => !running.has(p));
       if (!d.isError) v.lastFailure = null;
+      const u = d.usage;
+      if (u) v.contextTokens = (u.input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
       return v;
     }
     case "sessionUpdate": {

@@ -119,7 +119,7 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
     await context.close();
   });
 
-  test("per-turn cost under each turn and the total in the header; one error block per failure; a crash shows its reason, twice says it cannot start", async () => {
+  test("per-turn cost under each turn and the total in the header, a context meter; one error block per failure; a crash shows its reason, twice says it cannot start", async () => {
     const apiText = "API Error: 500 Internal server error (fake). This is a server-side issue, usually temporary — try again in a moment.";
     const stderr = "Error: --dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons";
     const crash = { type: "sessionError", data: { code: "CLAUDE_EXITED", message: "Claude Code exited unexpectedly (code 1, signal unknown). Send a prompt to resume the conversation.", details: { exitCode: 1, stderrTail: stderr } } };
@@ -132,7 +132,7 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
           user("u3", "three"), active,
           { type: "streamData", data: { kind: "message", messageId: "m3", text: apiText, content: [] } },
           { type: "sessionError", data: { code: "CLAUDE_ERROR", message: `Claude Code reported an error: ${apiText}`, details: { reason: apiText } } },
-          done("u3", { isError: true, result: apiText, costUsd: 0.03, terminalReason: "api_error" }), idle,
+          done("u3", { isError: true, result: apiText, costUsd: 0.03, terminalReason: "api_error", usage: { input_tokens: 1000, cache_read_input_tokens: 40000, cache_creation_input_tokens: 9000, output_tokens: 50 } }), idle,
           user("u4", "four"), active, crash, idle,
           user("u5", "five"), active, crash, idle,
         ],
@@ -156,6 +156,11 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
     await expect(errors.nth(1).textContent()).resolves.toMatch(/cannot start in this session/);
     await expect(errors.first().textContent()).resolves.not.toMatch(/cannot start/);
     await shot(page, "errors");
+    // The context meter and the total cost, in the session's sheet.
+    await page.getByRole("button", { name: "Mode and model" }).click();
+    await expect(page.locator(".usage label").textContent()).resolves.toBe("Context: 50k of 200k tokens (25 %)");
+    await expect(page.locator("#context-meter").getAttribute("value")).resolves.toBe("50000");
+    await expect(page.locator("[data-sheet=session]").textContent()).resolves.toContain("Session cost so far: $0.03");
     await context.close();
   });
 

@@ -5,7 +5,7 @@ import type { SessionInfo } from "../../protocol/sessions.js";
 import { setModel, setPermissionMode } from "../commands.js";
 import { cost } from "../format.js";
 import { grantLines } from "../grants.js";
-import type { SessionView } from "../transcript.js";
+import { CONTEXT_WINDOW_TOKENS, type SessionView } from "../transcript.js";
 import { MODE_LABEL } from "./session-list.js";
 
 export const MODES: { value: PermissionMode; label: string }[] = [
@@ -101,6 +101,14 @@ export function SessionSheet({ info, view, online }: { info: SessionInfo; view: 
           </button>
         )}
       </div>
+      {view && view.contextTokens !== null && (
+        <p class="small usage" data-context-tokens={view.contextTokens}>
+          <label for="context-meter">
+            Context: {Math.round(view.contextTokens / 1000)}k of {CONTEXT_WINDOW_TOKENS / 1000}k tokens ({Math.round((100 * view.contextTokens) / CONTEXT_WINDOW_TOKENS)} %)
+          </label>
+          <meter id="context-meter" min={0} max={CONTEXT_WINDOW_TOKENS} high={CONTEXT_WINDOW_TOKENS * 0.8} value={view.contextTokens} />
+        </p>
+      )}
       {view && view.totalCostUsd > 0 && <p class="muted small">Session cost so far: {cost(view.totalCostUsd)}</p>}
     </section>
   );
