@@ -24,6 +24,7 @@ export const ERRORS = {
   FORBIDDEN_ORIGIN: { status: 403, message: "Requests from origin '{origin}' are not allowed. Add it to ALLOWED_ORIGINS to allow it." },
   NOT_FOUND: { status: 404, message: "No route for {method} {path}." },
   SESSION_NOT_FOUND: { status: 404, message: "No session with id '{sessionId}'. List sessions with GET /api/sessions." },
+  PROCESS_NOT_IN_SESSION: { status: 404, message: "Process {pid} is not a background process of session '{sessionId}'. List them with GET /api/sessions/{sessionId}/processes." },
   PERMISSION_NOT_FOUND: { status: 404, message: "No permission request with id '{permissionId}' in this session." },
   ACTION_URL_UNKNOWN: { status: 404, message: "This action link is not known: it expired with its permission or was never issued. Open the app to answer." },
   NOTIFY_CHANNEL_NOT_FOUND: { status: 404, message: "No notification channel with id '{id}'.", hint: "List them with: claude-companion notify list" },

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { UsageSchema } from "./common.js";
 import { NotifyHealthSchema } from "./notify.js";
-import { SessionInfoSchema } from "./sessions.js";
+import { SessionInfoSchema, SessionProcessSchema } from "./sessions.js";
 
 /** GET /health (no auth). The seed's shape. */
 export const HealthResponseSchema = z.object({
@@ -65,6 +65,33 @@ export const InfoResponseSchema = z.object({
   }),
 });
 export type InfoResponse = z.infer<typeof InfoResponseSchema>;
+
+/** GET /api/sessions/:id/processes: the session's processes now, its Claude excluded. */
+export const SessionProcessesResponseSchema = z.object({
+  sessionId: z.string(),
+  processes: z.array(SessionProcessSchema),
+  /** False where the platform gives no process table (not Linux): the list is then always empty. */
+  tracked: z.boolean(),
+});
+export type SessionProcessesResponse = z.infer<typeof SessionProcessesResponseSchema>;
+
+/** The `:pid` of DELETE /api/sessions/:id/processes/:pid. */
+export const ProcessPidSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,6}$/, { message: "must be a process id (a positive integer)" })
+  .transform(Number);
+
+/** DELETE /api/sessions/:id/processes/:pid: what the stop did (it and what ran below it). */
+export const ProcessStopResponseSchema = z.object({
+  stopped: z.literal(true),
+  sessionId: z.string(),
+  pid: z.number().int(),
+  /** Processes sent SIGTERM (the one named and those below it). */
+  terminated: z.number().int(),
+  /** Of those, killed with SIGKILL after the grace period. */
+  killed: z.number().int(),
+});
+export type ProcessStopResponse = z.infer<typeof ProcessStopResponseSchema>;
 
 /** POST /api/ask and WS ask -> askResponse. */
 export const AskResponseSchema = z.object({

@@ -22,6 +22,7 @@ import { registerDirectoryRoutes, type DirectoryRouteDeps } from "./routes/direc
 import { registerHistoryRoutes } from "./routes/history.js";
 import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./routes/pairing.js";
 import { registerPermissionRoutes } from "./routes/permission.js";
+import { registerProcessRoutes } from "./routes/processes.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerTokenRoutes } from "./routes/token.js";
 import { createSessionPolicy } from "./session-policy.js";
@@ -129,6 +130,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
   registerHealthRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerSessionRoutes(app, routeDeps);
+  registerProcessRoutes(app, routeDeps);
   registerAskRoutes(app, routeDeps);
   registerPermissionRoutes(app, routeDeps);
   registerClaudeRoutes(app, deps);

@@ -15,3 +15,4 @@ export type { PromptImage, PromptInput, SendResult, SessionLimits, SpawnSettings
 export { createSessionStore, SessionMetaSchema } from "./store.js";
 export type { PersistedSession, SessionMeta, SessionStore, SessionStoreOptions } from "./store.js";
 export { listDirectories, MAX_DIRECTORY_ENTRIES } from "./directories.js";
+export { PROCESS_TREE_TRACKED } from "./session-tree.js";

@@ -2,7 +2,10 @@
 import type { Logger } from "pino";
 import type { ClaudeProcess } from "../claude/types.js";
 import { createProcessTree, type ProcessTree, type StopReport, type TreeMember, type TreeSample } from "../claude/process-tree.js";
-import { isSameProcess } from "../claude/proc-table.js";
+import { isSameProcess, PROC_AVAILABLE } from "../claude/proc-table.js";
+
+/** Whether this platform lets a session find the processes it started (Linux /proc); else only Claude is seen. */
+export const PROCESS_TREE_TRACKED = PROC_AVAILABLE;
 
 const MiB = 1024 * 1024;
 /** A child running this long is listed in SessionInfo.process.children. */
@@ -106,7 +109,14 @@ export class SessionTree {
   /** The tree's members now (Claude excluded): what the processes route lists and may stop. */
   children(): TreeMember[] {
     const rootPid = verifiedPid(this.options.claude());
-    return this.options.tree.members(this.options.sessionId, rootPid).filter((m) => !m.claude && m.pid !== rootPid);
+    const sampled = new Map((this.last?.members ?? []).map((m) => [`${m.pid}:${m.startTime}`, m]));
+    return this.options.tree
+      .members(this.options.sessionId, rootPid)
+      .filter((m) => !m.claude && m.pid !== rootPid)
+      .map((m) => {
+        const s = sampled.get(`${m.pid}:${m.startTime}`);
+        return s ? { ...m, cpu: s.cpu, rssBytes: s.rssBytes } : m;
+      });
   }
 
   /** SIGTERM, then SIGKILL after the grace period, to every member (but `exclude`). */

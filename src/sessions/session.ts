@@ -5,7 +5,7 @@ import type { ClaudeEvent, ClaudeExit, ClaudeProcess, StartClaude } from "../cla
 import { PERMISSION_MODES, type PermissionMode, type SessionState } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import type { NewSessionEvent } from "../protocol/events.js";
-import type { SessionInfo } from "../protocol/sessions.js";
+import type { SessionInfo, SessionProcess } from "../protocol/sessions.js";
 import { Deadline } from "./deadline.js";
 import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
 import { isStreamClaudeEvent, mapStreamEvent } from "./map-event.js";
@@ -294,6 +294,19 @@ export class Session {
       lastResult: this.lastResult,
       ...this.headline,
     };
+  }
+
+  /** The session's processes now, its Claude excluded (tool commands, background jobs). */
+  backgroundProcesses(): SessionProcess[] {
+    return this.tree.children().map((m) => ({ pid: m.pid, command: m.command, cpu: m.cpu, rssBytes: m.rssBytes, startedAt: m.startedAt, detached: m.detached }));
+  }
+
+  /** Stops one background process and what runs below it (SIGTERM, then SIGKILL). Throws PROCESS_NOT_IN_SESSION. */
+  async stopBackgroundProcess(pid: number): Promise<{ terminated: number; killed: number }> {
+    const member = this.tree.children().find((m) => m.pid === pid);
+    if (!member) throw new CompanionError("PROCESS_NOT_IN_SESSION", { pid, sessionId: this.id });
+    this.logger.info({ pid, command: member.command }, "stopping a background process at a client's request");
+    return this.tree.stopSome([member]);
   }
 
   /** Resolves pending permissions, stops the process, state closed. Idempotent; resolves when the process exited. */

@@ -51,6 +51,10 @@ describe("precedence: flag > env > store > default", () => {
     ["MAX_SESSIONS", "12", "maxSessions", 12],
     ["HOST", "127.0.0.1", "host", "127.0.0.1"],
     ["AUTH_TOKEN", "a-very-long-token-value-123", "authToken", "a-very-long-token-value-123"],
+    ["CPU_LIMIT_PERCENT", "150", "cpuLimitPercent", 150],
+    ["CPU_LIMIT_WINDOW", "1000", "cpuLimitWindowMs", 1000],
+    ["CPU_LIMIT_ACTION", "stop", "cpuLimitAction", "stop"],
+    ["SESSIONS_MAX_MB", "64", "sessionsMaxMb", 64],
   ])("env %s=%s", (name, value, key, expected) => {
     const c = resolveConfig({ ...base(), env: { HOME: "/h", [name]: value } });
     expect((c as unknown as Record<string, unknown>)[key]).toEqual(expected);
@@ -74,6 +78,11 @@ describe("bad values stop start with the variable, the value and what is allowed
     ["ALLOWED_ORIGINS", "evil", "origins"],
     ["LOG_LEVEL", "loud", "trace"],
     ["CLAUDE_ALLOWED_TOOLS", "-x", "tool names or rules"],
+    ["CPU_LIMIT_PERCENT", "-5", "an integer from 0 (off) to 12800"],
+    ["CPU_LIMIT_PERCENT", "12801", "an integer from 0 (off) to 12800"],
+    ["CPU_LIMIT_WINDOW", "999", "milliseconds from 1000 to 86400000"],
+    ["CPU_LIMIT_ACTION", "kill", "warn | stop"],
+    ["SESSIONS_MAX_MB", "0", "an integer from 1 to 1048576"],
   ])("%s=%j", (name, value, allowed) => {
     let err: unknown;
     try {

@@ -78,4 +78,30 @@ describe.skipIf(!realClaudeInstalled() || process.platform !== "linux")("a sessi
     expect((await rest("DELETE", `/api/stream/${sid}`)).status).toBe(200);
     await vi.waitFor(() => expect(processesWith(token)).toEqual([]), { timeout: 5000, interval: 100 });
   }, LONG);
+
+  test("the processes route lists a session's background processes and stops one; a pid outside the tree is refused", async () => {
+    const token = randomUUID();
+    const sid = await runInSession(`sh -c 'sleep 1000; echo ${token}' & echo started`);
+    const list = (await rest("GET", `/api/sessions/${sid}/processes`)).body;
+    expect(list.tracked).toBe(true);
+    const shell = list.processes.find((p: { command: string }) => p.command.includes(token));
+    expect(shell).toMatchObject({ detached: true });
+    const claudePid = (await rest("GET", `/api/sessions/${sid}`)).body.process.pid as number;
+    expect(list.processes.map((p: { pid: number }) => p.pid)).not.toContain(claudePid);
+
+    for (const outside of [process.pid, claudePid, 1]) {
+      const refused = await rest("DELETE", `/api/sessions/${sid}/processes/${outside}`);
+      expect(refused).toMatchObject({ status: 404, body: { data: { code: "PROCESS_NOT_IN_SESSION" } } });
+    }
+    expect((await rest("DELETE", `/api/sessions/${sid}/processes/abc`)).status).toBe(400);
+    expect(processesWith(token).length).toBeGreaterThan(0);
+
+    const stopped = await rest("DELETE", `/api/sessions/${sid}/processes/${shell.pid}`);
+    expect(stopped).toMatchObject({ status: 200, body: { stopped: true, pid: shell.pid } });
+    expect(stopped.body.terminated).toBeGreaterThanOrEqual(2); // the shell and its sleep
+    await vi.waitFor(() => expect(processesWith(token)).toEqual([]), { timeout: 5000, interval: 100 });
+    expect((await rest("GET", `/api/sessions/${sid}`)).body.state).toBe("idle");
+    expect((await rest("GET", `/api/sessions/${sid}/processes`)).body.processes).toEqual([]);
+    await rest("DELETE", `/api/stream/${sid}`);
+  }, LONG);
 });
