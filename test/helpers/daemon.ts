@@ -1,10 +1,11 @@
-// startTestDaemon(overrides): a real in-process daemon on 127.0.0.1 port 0 with a temp config dir.
+// startTestDaemon(overrides): a real in-process daemon on 127.0.0.1 port 0 with a temp config dir; useTestDaemon() its set-up and tear-down.
 import { Writable } from "node:stream";
 import { resolve } from "node:path";
 import { resolveConfig, type RawValue, type SettingKey } from "../../src/config/index.js";
 import { startDaemon, type Daemon, type StartDaemonOptions } from "../../src/daemon/index.js";
 import { createLogger } from "../../src/log.js";
-import { tempDir } from "./tmp.js";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { cleanupTempDirs, tempDir } from "./tmp.js";
 
 export const FAKE_CLAUDE = resolve(import.meta.dirname, "../fixtures/fake-claude.mjs");
 
@@ -21,19 +22,19 @@ export interface TestDaemon {
   close(): Promise<void>;
 }
 
-export async function startTestDaemon(
-  overrides: {
-    env?: Record<string, string>;
-    flags?: Partial<Record<SettingKey, RawValue>>;
-    configDir?: string;
-    workDir?: string;
-    /** Environment of the Claude children (default: this process's plus a private fake-claude state dir). */
-    childEnv?: Record<string, string | undefined>;
-    limits?: StartDaemonOptions["limits"];
-    eventLogLimits?: StartDaemonOptions["eventLogLimits"];
-    notify?: StartDaemonOptions["notify"];
-  } = {},
-): Promise<TestDaemon> {
+export interface TestDaemonOverrides {
+  env?: Record<string, string>;
+  flags?: Partial<Record<SettingKey, RawValue>>;
+  configDir?: string;
+  workDir?: string;
+  /** Environment of the Claude children (default: this process's plus a private fake-claude state dir). */
+  childEnv?: Record<string, string | undefined>;
+  limits?: StartDaemonOptions["limits"];
+  eventLogLimits?: StartDaemonOptions["eventLogLimits"];
+  notify?: StartDaemonOptions["notify"];
+}
+
+export async function startTestDaemon(overrides: TestDaemonOverrides = {}): Promise<TestDaemon> {
   const configDir = overrides.configDir ?? tempDir("cc-daemon-");
   const workDir = overrides.workDir ?? tempDir("cc-work-");
   const logs: string[] = [];
@@ -67,5 +68,86 @@ export async function startTestDaemon(
     workDir,
     logs,
     close: () => daemon.close(),
+  };
+}
+
+/** The daemon a test file uses: its fields are those of the daemon started last (the file's, or this test's). */
+export interface UsedTestDaemon extends TestDaemon {
+  /** Starts a daemon for the current test only (closed after it, whatever happens), over the file's overrides. */
+  start(overrides?: TestDaemonOverrides): Promise<TestDaemon>;
+}
+
+export type UseTestDaemonOptions = TestDaemonOverrides & { lazy?: boolean; setup?: (d: TestDaemon) => void | Promise<void> };
+
+/**
+ * The one set-up and tear-down of a test file's daemons. By default one daemon is started before the
+ * file's tests (then `setup` runs on it) and closed after them; with `lazy: true` none is, and each test
+ * starts its own with `start()`. Every daemon started with `start()` is closed after its test; temp dirs
+ * are removed after the file.
+ * `options` may be a function: it is called in the file's beforeAll, after the hooks registered before this
+ * call (e.g. a fake API whose URL the daemon's environment needs).
+ */
+export function useTestDaemon(
+  options: UseTestDaemonOptions | (() => UseTestDaemonOptions | Promise<UseTestDaemonOptions>) = {},
+  hooks: { timeoutMs?: number } = {},
+): UsedTestDaemon {
+  const overridesOf = ({ lazy: _lazy, setup: _setup, ...rest }: UseTestDaemonOptions): TestDaemonOverrides => rest;
+  const lazy = typeof options === "function" ? false : Boolean(options.lazy);
+  let overrides = typeof options === "function" ? {} : overridesOf(options);
+  let shared: TestDaemon | undefined;
+  let current: TestDaemon | undefined;
+  const perTest: TestDaemon[] = [];
+  if (!lazy) {
+    beforeAll(async () => {
+      const resolved = typeof options === "function" ? await options() : options;
+      overrides = overridesOf(resolved);
+      shared = current = await startTestDaemon(overrides);
+      await resolved.setup?.(shared);
+    }, hooks.timeoutMs);
+  }
+  afterEach(async () => {
+    await Promise.all(perTest.splice(0).map((t) => t.close()));
+    current = shared;
+  });
+  afterAll(async () => {
+    await shared?.close();
+    cleanupTempDirs();
+  }, hooks.timeoutMs);
+  const now = (): TestDaemon => {
+    if (!current) throw new Error(lazy ? "no test daemon: call start() first" : "the test daemon is not started yet (beforeAll)");
+    return current;
+  };
+  return {
+    get daemon() {
+      return now().daemon;
+    },
+    get url() {
+      return now().url;
+    },
+    get wsUrl() {
+      return now().wsUrl;
+    },
+    get token() {
+      return now().token;
+    },
+    set token(value: string) {
+      now().token = value;
+    },
+    get configDir() {
+      return now().configDir;
+    },
+    get workDir() {
+      return now().workDir;
+    },
+    get logs() {
+      return now().logs;
+    },
+    close: () => now().close(),
+    async start(more = {}) {
+      const t = await startTestDaemon({ ...overrides, ...more, env: { ...overrides.env, ...more.env } });
+      perTest.push(t);
+      current = t;
+      return t;
+    },
   };
 }

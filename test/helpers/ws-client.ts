@@ -32,6 +32,11 @@ export interface TestWsClient {
   /** The oldest not-yet-taken frame matching `match` (waits for one); frames that do not match stay. */
   next(match: string | ((f: Frame) => boolean), timeoutMs?: number): Promise<Frame>;
   send(frame: unknown): void;
+  /**
+   * Sends `frame` with a fresh requestId and resolves with the first frame that echoes it and is of type
+   * `reply` (or `error`); without `reply`, the first frame that echoes it.
+   */
+  request(frame: { type: string; sessionId?: string; data?: unknown }, reply?: string, timeoutMs?: number): Promise<Frame>;
   sendRaw(data: string | Buffer): void;
   closed: Promise<{ code: number; reason: string }>;
   close(): Promise<void>;
@@ -45,6 +50,7 @@ export function connectWs(url: string, options: WebSocket.ClientOptions & { prot
   const taken = new Set<number>();
   let firstFree = 0;
   const waiters = new Set<() => void>();
+  let requests = 0;
   socket.on("message", (data) => {
     const frame = JSON.parse(data.toString()) as Frame;
     const error = validate(frame);
@@ -97,6 +103,12 @@ export function connectWs(url: string, options: WebSocket.ClientOptions & { prot
     },
     send(frame) {
       socket.send(JSON.stringify(frame));
+    },
+    request(frame, reply, timeoutMs) {
+      const requestId = `req-${++requests}`;
+      const answer = client.next((f) => f.requestId === requestId && (!reply || f.type === reply || f.type === "error"), timeoutMs);
+      client.send({ ...frame, requestId });
+      return answer;
     },
     sendRaw(data) {
       socket.send(data);

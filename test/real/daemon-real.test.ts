@@ -1,39 +1,30 @@
 // The daemon's REST and WebSocket APIs driving the REAL Claude Code CLI, offline against the fake Messages API.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { tempDir } from "../helpers/tmp.js";
 import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
 
 const LONG = 60_000;
 let api: FakeAnthropicApi;
-let d: TestDaemon;
-
 beforeAll(async () => {
   api = await startFakeAnthropicApi({ slowDelayMs: 50, slowCount: 60 });
-  d = await startTestDaemon({
+}, LONG);
+afterAll(() => api?.close());
+const d = useTestDaemon(
+  () => ({
     env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_ALLOWED_TOOLS: "Read", MAX_SESSIONS: "10", CLAUDE_MAX_RETRIES: "0" },
     childEnv: realClaudeEnv(api, tempDir("cc-real-cfg-")),
-  });
-}, LONG);
-afterAll(async () => {
-  await d?.close();
-  await api?.close();
-  cleanupTempDirs();
-});
+  }),
+  { timeoutMs: LONG },
+);
 
 const open = async () => {
   const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
   await c.next("welcome");
   return c;
-};
-let rid = 0;
-const request = async (c: TestWsClient, frame: { type: string; sessionId?: string; data?: unknown }, reply: string, timeout = LONG) => {
-  const requestId = `r${++rid}`;
-  c.send({ ...frame, requestId });
-  return c.next((f) => f.requestId === requestId && (f.type === reply || f.type === "error"), timeout);
 };
 const rest = async (method: string, path: string, body?: unknown) => {
   const res = await fetch(d.url + path, {
@@ -47,8 +38,8 @@ const rest = async (method: string, path: string, body?: unknown) => {
 describe.skipIf(!realClaudeInstalled())("real Claude Code CLI over the WebSocket", () => {
   test("welcome, pong, streamStarted, streamData deltas and message, sessionUpdate, replayComplete, streamComplete", async () => {
     const c = await open();
-    expect((await request(c, { type: "ping" }, "pong")).type).toBe("pong");
-    const started = await request(c, { type: "streamStart", data: { prompt: "hello there" } }, "streamStarted");
+    expect((await c.request({ type: "ping" }, "pong", LONG)).type).toBe("pong");
+    const started = await c.request({ type: "streamStart", data: { prompt: "hello there" } }, "streamStarted", LONG);
     expect(started.type).toBe("streamStarted");
     const sid = started.sessionId!;
     await c.next((f) => f.type === "replayComplete" && f.sessionId === sid);
@@ -68,14 +59,14 @@ describe.skipIf(!realClaudeInstalled())("real Claude Code CLI over the WebSocket
     const phone = await open();
     const tablet = await open();
     const file = join(d.workDir, "real-allowed.txt");
-    const sid = (await request(phone, { type: "streamStart", data: { prompt: `please WRITEFILE ${file}` } }, "streamStarted")).sessionId!;
-    await request(tablet, { type: "subscribe", sessionId: sid, data: { lastSeq: 0 } }, "replayComplete");
+    const sid = (await phone.request({ type: "streamStart", data: { prompt: `please WRITEFILE ${file}` } }, "streamStarted", LONG)).sessionId!;
+    await tablet.request({ type: "subscribe", sessionId: sid, data: { lastSeq: 0 } }, "replayComplete", LONG);
     const req = await phone.next((f) => f.type === "permissionRequest" && f.sessionId === sid, LONG);
     expect(req.data).toMatchObject({ toolName: "Write", kind: "tool", input: { file_path: file } });
     await tablet.next((f) => f.type === "permissionRequest" && f.sessionId === sid, LONG);
-    const ack = await request(phone, { type: "permission", sessionId: sid, data: { permissionId: req.data.permissionId, decision: "allow" } }, "ack");
+    const ack = await phone.request({ type: "permission", sessionId: sid, data: { permissionId: req.data.permissionId, decision: "allow" } }, "ack", LONG);
     expect(ack.type).toBe("ack");
-    const late = await request(tablet, { type: "permission", sessionId: sid, data: { permissionId: req.data.permissionId, decision: "deny" } }, "ack");
+    const late = await tablet.request({ type: "permission", sessionId: sid, data: { permissionId: req.data.permissionId, decision: "deny" } }, "ack", LONG);
     expect(late).toMatchObject({ type: "error", data: { code: "PERMISSION_NOT_PENDING" } });
     for (const c of [phone, tablet]) {
       const resolved = await c.next((f) => f.type === "permissionResolved" && f.sessionId === sid);
@@ -95,7 +86,7 @@ describe.skipIf(!realClaudeInstalled())("real Claude Code CLI over the WebSocket
 
   test("ask -> askResponse", async () => {
     const c = await open();
-    const r = await request(c, { type: "ask", data: { prompt: "hello" } }, "askResponse");
+    const r = await c.request({ type: "ask", data: { prompt: "hello" } }, "askResponse", LONG);
     expect(r.type).toBe("askResponse");
     expect(r.data).toMatchObject({ result: "Hello from fake API.", isError: false });
     await c.close();
@@ -103,7 +94,7 @@ describe.skipIf(!realClaudeInstalled())("real Claude Code CLI over the WebSocket
 
   test("a client cut off mid-stream resubscribes and receives the log exactly once", async () => {
     let c = await open();
-    const sid = (await request(c, { type: "streamStart", data: { prompt: "please be SLOW" } }, "streamStarted")).sessionId!;
+    const sid = (await c.request({ type: "streamStart", data: { prompt: "please be SLOW" } }, "streamStarted", LONG)).sessionId!;
     const got: Frame[] = [];
     const take = (cl: TestWsClient) => cl.frames.filter((f) => f.sessionId === sid && typeof f.seq === "number");
     await c.next((f) => f.type === "streamData" && f.sessionId === sid && f.data.kind === "delta" && (f.seq ?? 0) > 10, LONG);
@@ -111,7 +102,7 @@ describe.skipIf(!realClaudeInstalled())("real Claude Code CLI over the WebSocket
     await c.closed;
     got.push(...take(c));
     c = await open();
-    await request(c, { type: "subscribe", sessionId: sid, data: { lastSeq: got.at(-1)!.seq } }, "replayComplete");
+    await c.request({ type: "subscribe", sessionId: sid, data: { lastSeq: got.at(-1)!.seq } }, "replayComplete", LONG);
     await c.next((f) => f.type === "streamComplete" && f.sessionId === sid, LONG);
     const log = (await rest("GET", `/api/sessions/${sid}/events?limit=5000`)).body.events as { seq: number }[];
     await c.next((f) => f.sessionId === sid && f.seq === log.at(-1)!.seq);
@@ -122,7 +113,7 @@ describe.skipIf(!realClaudeInstalled())("real Claude Code CLI over the WebSocket
 
   test("an API error (HTTP 500) ends the turn with an error result carrying the CLI's message", async () => {
     const c = await open();
-    const sid = (await request(c, { type: "streamStart", data: { prompt: "ERROR500 please" } }, "streamStarted")).sessionId!;
+    const sid = (await c.request({ type: "streamStart", data: { prompt: "ERROR500 please" } }, "streamStarted", LONG)).sessionId!;
     const done = await c.next((f) => f.type === "streamComplete" && f.sessionId === sid, LONG);
     expect(done.data.isError).toBe(true);
     expect(done.data.result).toContain("500");
@@ -144,19 +135,24 @@ describe.skipIf(!realClaudeInstalled())("real Claude Code CLI over REST", () => 
     const file = join(d.workDir, "real-denied.txt");
     const send = await rest("POST", `/api/stream/${id}`, { prompt: `please WRITEFILE ${file}` });
     expect(send.status).toBe(202);
-    let pending: { permissionId: string }[] = [];
-    const until = Date.now() + LONG;
-    while (!pending.length && Date.now() < until) {
-      pending = (await rest("GET", `/api/sessions/${id}`)).body.pendingPermissions;
-      if (!pending.length) await new Promise((r) => setTimeout(r, 50));
-    }
+    const pending = await vi.waitFor(
+      async () => {
+        const list = (await rest("GET", `/api/sessions/${id}`)).body.pendingPermissions as { permissionId: string }[];
+        expect(list.length).toBeGreaterThan(0);
+        return list;
+      },
+      { timeout: LONG / 2, interval: 50 },
+    );
     const deny = await rest("POST", `/api/permission/${pending[0]!.permissionId}`, { decision: "deny", message: "not from the phone" });
     expect(deny.status).toBe(200);
-    let events: { type: string; data: any }[] = [];
-    while (!events.some((e) => e.type === "streamComplete") && Date.now() < until) {
-      events = (await rest("GET", `/api/sessions/${id}/events?limit=5000`)).body.events;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const events = await vi.waitFor(
+      async () => {
+        const list = (await rest("GET", `/api/sessions/${id}/events?limit=5000`)).body.events as { type: string; data: any }[];
+        expect(list.some((e) => e.type === "streamComplete")).toBe(true);
+        return list;
+      },
+      { timeout: LONG / 2, interval: 50 },
+    );
     const toolResult = events.find((e) => e.type === "streamToolUse" && e.data.phase === "result");
     expect(toolResult?.data).toMatchObject({ isError: true, content: expect.stringContaining("not from the phone") });
     expect(existsSync(file)).toBe(false);

@@ -1,18 +1,10 @@
 // A device revokes itself (DELETE /api/devices/self): its token stops working, its sockets close; the master token is told why not.
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { DeviceListResponseSchema, ErrorBodySchema, PairResponseSchema, PairingCodeResponseSchema } from "../../src/protocol/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { connectWs } from "../helpers/ws-client.js";
 
-let d: TestDaemon;
-beforeAll(async () => {
-  d = await startTestDaemon();
-});
-afterAll(async () => {
-  await d?.close();
-  cleanupTempDirs();
-});
+const d = useTestDaemon();
 
 const call = (method: string, path: string, token: string, body?: unknown) =>
   fetch(d.url + path, {

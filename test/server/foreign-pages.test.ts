@@ -1,20 +1,14 @@
 // A foreign page cannot lock the owner out (Fetch Metadata cross-site refused before auth), brute force stays throttled,
 // and concurrent pairing attempts cannot slip past the pairing throttle.
 import { request } from "node:http";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import WebSocket from "ws";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { useTestDaemon } from "../helpers/daemon.js";
 
-let d: TestDaemon | undefined;
-afterEach(async () => {
-  await d?.close();
-  d = undefined;
-  cleanupTempDirs();
-});
+const d = useTestDaemon({ lazy: true });
 
 const get = async (path: string, headers: Record<string, string> = {}) => {
-  const res = await fetch(d!.url + path, { headers });
+  const res = await fetch(d.url + path, { headers });
   return { status: res.status, body: (await res.json()) as any };
 };
 /** What an <img src=http://daemon/api/info?token=x> on a foreign page sends. */
@@ -22,7 +16,7 @@ const IMG_FROM_FOREIGN_PAGE = { "sec-fetch-site": "cross-site", "sec-fetch-mode"
 
 describe("Fetch Metadata", () => {
   test("12 cross-site <img> hits with a wrong token get 403 FORBIDDEN_ORIGIN and the right token still gets 200", async () => {
-    d = await startTestDaemon();
+    await d.start();
     for (let i = 0; i < 12; i++) {
       const r = await get(`/api/info?token=x${i}`, IMG_FROM_FOREIGN_PAGE);
       expect(r.status).toBe(403);
@@ -34,22 +28,22 @@ describe("Fetch Metadata", () => {
   });
 
   test("a cross-site request is refused even with the right token; same-origin, same-site and none are served", async () => {
-    d = await startTestDaemon();
+    await d.start();
     const auth = { authorization: `Bearer ${d.token}` };
     expect((await get("/api/info", { ...auth, "sec-fetch-site": "cross-site" })).status).toBe(403);
     for (const site of ["same-origin", "same-site", "none"]) expect((await get("/api/info", { ...auth, "sec-fetch-site": site })).status).toBe(200);
   });
 
   test("a cross-site page from an origin in ALLOWED_ORIGINS is served", async () => {
-    d = await startTestDaemon({ env: { ALLOWED_ORIGINS: "https://my-dashboard.example" } });
+    await d.start({ env: { ALLOWED_ORIGINS: "https://my-dashboard.example" } });
     const r = await get("/api/info", { authorization: `Bearer ${d.token}`, "sec-fetch-site": "cross-site", origin: "https://my-dashboard.example" });
     expect(r.status).toBe(200);
   });
 
   test("a cross-site WebSocket upgrade is refused with 403 before the token is checked", async () => {
-    d = await startTestDaemon();
+    await d.start();
     const status = await new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`${d!.wsUrl}?token=wrong`, { headers: { "sec-fetch-site": "cross-site" } });
+      const ws = new WebSocket(`${d.wsUrl}?token=wrong`, { headers: { "sec-fetch-site": "cross-site" } });
       ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
       ws.once("open", () => reject(new Error("opened")));
       ws.once("error", () => undefined);
@@ -59,7 +53,7 @@ describe("Fetch Metadata", () => {
   });
 
   test("brute force stays throttled: after 10 wrong tokens the right one gets 429 AUTH_RATE_LIMITED", async () => {
-    d = await startTestDaemon();
+    await d.start();
     for (let i = 0; i < 10; i++) expect((await get("/api/info", { authorization: `Bearer wrong-${i}` })).status).toBe(401);
     const r = await get("/api/info", { authorization: `Bearer ${d.token}` });
     expect(r.status).toBe(429);
@@ -83,10 +77,10 @@ function slowPair(url: string, release: Promise<void>, i: number): Promise<numbe
 
 describe("pairing throttle", () => {
   test("30 concurrent wrong pairing attempts: at most 10 are tried, the rest get 429", async () => {
-    d = await startTestDaemon();
+    await d.start();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const attempts = Array.from({ length: 30 }, (_, i) => slowPair(d!.url, gate, i));
+    const attempts = Array.from({ length: 30 }, (_, i) => slowPair(d.url, gate, i));
     // Let the headers of all 30 reach the handler before any body is sent (what made the old check-then-count
     // order pass them all). The assertion holds whatever the timing: each attempt is counted when it starts.
     await new Promise((r) => setTimeout(r, 300));

@@ -1,20 +1,12 @@
 // Inputs that would hang a turn or impersonate: the nesting-depth cap (REST and WS), device names with format characters
 // or reserved labels, model names that would read as a CLI option.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { MAX_INPUT_DEPTH, pathDeeperThan } from "../../src/protocol/index.js";
 import { normalizeDeviceName } from "../../src/pairing/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { connectWs } from "../helpers/ws-client.js";
 
-let d: TestDaemon;
-beforeAll(async () => {
-  d = await startTestDaemon();
-});
-afterAll(async () => {
-  await d?.close();
-  cleanupTempDirs();
-});
+const d = useTestDaemon();
 
 const post = async (path: string, body: string | object, token: string | undefined = d.token) => {
   const res = await fetch(d.url + path, {

@@ -1,20 +1,13 @@
 // Pairing over HTTP: one-time codes for device tokens, single use under a race, revocation closing live sockets, TLS pinning.
 import { request as httpsRequest } from "node:https";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { DeviceListResponseSchema, ErrorBodySchema, PairResponseSchema, PairingCodeResponseSchema } from "../../src/protocol/index.js";
 import { createPinnedAgent } from "../../src/tls/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { useTestDaemon } from "../helpers/daemon.js";
+import { tempDir } from "../helpers/tmp.js";
 import { connectWs } from "../helpers/ws-client.js";
 
-let d: TestDaemon;
-beforeAll(async () => {
-  d = await startTestDaemon();
-});
-afterAll(async () => {
-  await d?.close();
-  cleanupTempDirs();
-});
+const d = useTestDaemon();
 
 const post = async (path: string, body: unknown, token?: string) => {
   const res = await fetch(d.url + path, {
@@ -111,7 +104,7 @@ describe("pairing flow", () => {
   });
 
   test("pairing attempts are rate limited per address", async () => {
-    const limited = await startTestDaemon();
+    const limited = await d.start();
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
@@ -149,7 +142,7 @@ describe("TLS with a self-signed certificate", () => {
 
   test("a client pinned to the fingerprint connects, one pinned to another is refused; the certificate survives a restart", async () => {
     const configDir = tempDir("cc-tls-");
-    const first = await startTestDaemon({ configDir, env: { TLS: "true" } });
+    const first = await d.start({ configDir, env: { TLS: "true" } });
     let fingerprint: string;
     try {
       expect(first.url).toMatch(/^https:/);
@@ -163,7 +156,7 @@ describe("TLS with a self-signed certificate", () => {
     } finally {
       await first.close();
     }
-    const second = await startTestDaemon({ configDir, env: { TLS: "true" } });
+    const second = await d.start({ configDir, env: { TLS: "true" } });
     try {
       expect(second.daemon.tls!.fingerprint).toBe(fingerprint);
       expect(await getPinned(second.url, fingerprint)).toBe(200);

@@ -2,7 +2,7 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import {
   AskResponseSchema,
   ClaudeStatusSchema,
@@ -11,17 +11,13 @@ import {
   SessionInfoSchema,
   SessionListResponseSchema,
 } from "../../src/protocol/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { useTestDaemon } from "../helpers/daemon.js";
+import { tempDir } from "../helpers/tmp.js";
 
-let d: TestDaemon;
-beforeAll(async () => {
-  d = await startTestDaemon({ env: { CLAUDE_ALLOWED_TOOLS: "Read", MAX_SESSIONS: "20" }, limits: { requestsPerMinute: 10_000 } });
-  mkdirSync(join(d.workDir, "sub"));
-});
-afterAll(async () => {
-  await d?.close();
-  cleanupTempDirs();
+const d = useTestDaemon({
+  env: { CLAUDE_ALLOWED_TOOLS: "Read", MAX_SESSIONS: "20" },
+  limits: { requestsPerMinute: 10_000 },
+  setup: (t) => mkdirSync(join(t.workDir, "sub")),
 });
 
 const auth = () => ({ authorization: `Bearer ${d.token}` });
@@ -34,14 +30,15 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
-const waitForState = async (id: string, state: string) => {
-  for (let i = 0; i < 200; i++) {
-    const r = await call("GET", `/api/sessions/${id}`);
-    if (r.body.state === state) return r.body;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`session ${id} never reached ${state}`);
-};
+const waitForState = (id: string, state: string) =>
+  vi.waitFor(
+    async () => {
+      const r = await call("GET", `/api/sessions/${id}`);
+      expect(r.body.state, `session ${id} never reached ${state}`).toBe(state);
+      return r.body;
+    },
+    { timeout: 10_000, interval: 25 },
+  );
 
 describe("happy paths", () => {
   test("stream/start -> stream/:id -> sessions -> events -> interrupt -> delete", async () => {
@@ -87,11 +84,14 @@ describe("happy paths", () => {
   test("permission/:id answers a pending request; a second answer is 409", async () => {
     const start = await call("POST", "/api/stream/start", { prompt: "permission rest.txt" });
     const id = start.body.sessionId;
-    let pending: { permissionId: string }[] = [];
-    for (let i = 0; i < 200 && pending.length === 0; i++) {
-      pending = (await call("GET", `/api/sessions/${id}`)).body.pendingPermissions;
-      if (!pending.length) await new Promise((r) => setTimeout(r, 25));
-    }
+    const pending = await vi.waitFor(
+      async () => {
+        const list = (await call("GET", `/api/sessions/${id}`)).body.pendingPermissions as { permissionId: string }[];
+        expect(list.length).toBeGreaterThan(0);
+        return list;
+      },
+      { timeout: 10_000, interval: 25 },
+    );
     const pid = pending[0]!.permissionId;
     const ok = await call("POST", `/api/permission/${pid}`, { decision: "allow" });
     expect(ok.status).toBe(200);
@@ -243,7 +243,7 @@ describe("Host, Origin and CORS", () => {
 
 describe("abuse limits", () => {
   test("rate limit per address: 429 with Retry-After", async () => {
-    const limited = await startTestDaemon({ limits: { requestsPerMinute: 5 } });
+    const limited = await d.start({ limits: { requestsPerMinute: 5 } });
     try {
       const statuses: number[] = [];
       let retry: string | null = null;
@@ -261,7 +261,7 @@ describe("abuse limits", () => {
   });
 
   test("failed authentications: after 10, even the right token gets 429 (REST and WS)", async () => {
-    const guarded = await startTestDaemon();
+    const guarded = await d.start();
     try {
       for (let i = 0; i < 10; i++) {
         expect((await fetch(`${guarded.url}/api/info`, { headers: { authorization: "Bearer wrong-token-guess" } })).status).toBe(401);

@@ -1,19 +1,13 @@
 // Rotating the master token cuts what the old one opened: its sockets close with 4401 within 1 s, its pairing codes stop
 // pairing; paired devices keep working; a token from AUTH_TOKEN is refused with 409 TOKEN_FROM_ENV.
-import { afterEach, describe, expect, test } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { describe, expect, test } from "vitest";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { connectWs } from "../helpers/ws-client.js";
 
-let d: TestDaemon | undefined;
-afterEach(async () => {
-  await d?.close();
-  d = undefined;
-  cleanupTempDirs();
-});
+const d = useTestDaemon({ lazy: true });
 
 const call = async (path: string, token: string, body?: unknown) => {
-  const res = await fetch(d!.url + path, {
+  const res = await fetch(d.url + path, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
@@ -21,17 +15,17 @@ const call = async (path: string, token: string, body?: unknown) => {
   return { status: res.status, body: (await res.json()) as any };
 };
 const pair = async (pairingToken: string, deviceName: string) => {
-  const res = await fetch(d!.url + "/api/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pairingToken, deviceName }) });
+  const res = await fetch(d.url + "/api/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pairingToken, deviceName }) });
   return { status: res.status, body: (await res.json()) as any };
 };
 
 describe("POST /api/token/rotate", () => {
   test("closes every master-token socket with 4401 within 1 s and drops every outstanding pairing code; devices keep working", async () => {
-    d = await startTestDaemon();
+    await d.start();
     const old = d.token;
     const device = (await pair((await call("/api/pairing-codes", old)).body.pairingToken, "Pixel")).body.deviceToken as string;
     const outstanding = [(await call("/api/pairing-codes", old)).body.pairingToken, (await call("/api/pairing-codes", old)).body.pairingToken];
-    const masters = await Promise.all([1, 2].map(() => connectWs(d!.wsUrl, { headers: { authorization: `Bearer ${old}` } })));
+    const masters = await Promise.all([1, 2].map(() => connectWs(d.wsUrl, { headers: { authorization: `Bearer ${old}` } })));
     const phone = await connectWs(d.wsUrl, { protocols: ["claude-companion", `bearer.${device}`] });
     await Promise.all([...masters, phone].map((c) => c.next("welcome")));
 
@@ -59,7 +53,7 @@ describe("POST /api/token/rotate", () => {
 
   test("refuses with 409 TOKEN_FROM_ENV when the token comes from AUTH_TOKEN, and changes nothing", async () => {
     const token = "env-token-0123456789abcdef";
-    d = await startTestDaemon({ env: { AUTH_TOKEN: token } });
+    await d.start({ env: { AUTH_TOKEN: token } });
     const ws = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${token}` } });
     await ws.next("welcome");
     const r = await call("/api/token/rotate", token);

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ErrorBodySchema, HealthResponseSchema, InfoResponseSchema } from "../../src/protocol/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { connectWs } from "../helpers/ws-client.js";
 
-let d: TestDaemon;
-beforeAll(async () => {
-  d = await startTestDaemon();
-});
-afterAll(async () => {
-  await d?.close();
-  cleanupTempDirs();
-});
+const d = useTestDaemon();
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(d.url + path, { headers });
 

@@ -1,20 +1,14 @@
 // Connection management: heartbeat, slow consumers, per-address socket cap, Origin on the upgrade.
-import { afterEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import WebSocket from "ws";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { connectWs, type Frame } from "../helpers/ws-client.js";
 
-let d: TestDaemon | undefined;
-afterEach(async () => {
-  await d?.close();
-  d = undefined;
-  cleanupTempDirs();
-});
+const d = useTestDaemon({ lazy: true });
 
 describe("connection management", () => {
   test("the heartbeat terminates a peer that stops answering pings", async () => {
-    d = await startTestDaemon({ limits: { heartbeatMs: 100 } });
+    await d.start({ limits: { heartbeatMs: 100 } });
     const silent = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` }, autoPong: false });
     const alive = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
     const { code } = await silent.closed;
@@ -24,7 +18,7 @@ describe("connection management", () => {
   });
 
   test("a slow consumer is cut off with 1013 at the limit and resumes by seq with nothing lost", async () => {
-    d = await startTestDaemon({ limits: { maxBufferedBytes: 64 * 1024 } });
+    await d.start({ limits: { maxBufferedBytes: 64 * 1024 } });
     const auth = { headers: { authorization: `Bearer ${d.token}` } };
     const fast = await connectWs(d.wsUrl, auth);
     fast.send({ type: "streamStart", requestId: "s", data: {} });
@@ -38,7 +32,7 @@ describe("connection management", () => {
     // Enough to overflow the kernel's socket buffers too: live events are written in large batches, which
     // loopback TCP buffers far more of (up to tcp_wmem, 4 MB) than of single small frames.
     fast.send({ type: "streamSend", requestId: "go", sessionId: sid, data: { prompt: "long 40000" } });
-    await vi.waitFor(() => expect(d!.logs.some((l) => l.includes("slow consumer disconnected"))).toBe(true), { timeout: 20_000 });
+    await vi.waitFor(() => expect(d.logs.some((l) => l.includes("slow consumer disconnected"))).toBe(true), { timeout: 20_000 });
     raw.resume();
     const closed = await slow.closed;
     expect(closed.code).toBe(1013);
@@ -55,20 +49,20 @@ describe("connection management", () => {
   }, 60_000);
 
   test("too many sockets from one address are refused with 429", async () => {
-    d = await startTestDaemon({ limits: { maxSocketsPerAddress: 3 } });
+    await d.start({ limits: { maxSocketsPerAddress: 3 } });
     const auth = { headers: { authorization: `Bearer ${d.token}` } };
-    const open = await Promise.all([1, 2, 3].map(() => connectWs(d!.wsUrl, auth)));
+    const open = await Promise.all([1, 2, 3].map(() => connectWs(d.wsUrl, auth)));
     await expect(connectWs(d.wsUrl, auth)).rejects.toMatchObject({ status: 429 });
     await open[0]!.close();
     await vi.waitFor(async () => {
-      const c = await connectWs(d!.wsUrl, auth);
+      const c = await connectWs(d.wsUrl, auth);
       await c.close();
     });
     await Promise.all(open.slice(1).map((c) => c.close()));
   });
 
   test("a cross-site Origin is refused before the upgrade; the server's own origin is accepted", async () => {
-    d = await startTestDaemon();
+    await d.start();
     const headers = { authorization: `Bearer ${d.token}` };
     await expect(connectWs(d.wsUrl, { headers: { ...headers, origin: "http://evil.example.com" } })).rejects.toMatchObject({ status: 403 });
     await expect(connectWs(d.wsUrl, { headers: { ...headers, host: "evil.example.com" } })).rejects.toMatchObject({ status: 421 });

@@ -1,30 +1,16 @@
 // The WebSocket session API against the fake CLI: streaming, permissions across two clients, replay by seq.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { describe, expect, test } from "vitest";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
 
-let d: TestDaemon;
-beforeAll(async () => {
-  d = await startTestDaemon({ env: { CLAUDE_ALLOWED_TOOLS: "Read", MAX_SESSIONS: "20" } });
-});
-afterAll(async () => {
-  await d?.close();
-  cleanupTempDirs();
-});
+const d = useTestDaemon({ env: { CLAUDE_ALLOWED_TOOLS: "Read", MAX_SESSIONS: "20" } });
 
 const open = async () => {
   const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
   await c.next("welcome");
   return c;
-};
-let rid = 0;
-const request = async (c: TestWsClient, frame: { type: string; sessionId?: string; data?: unknown }, reply: string) => {
-  const requestId = `r${++rid}`;
-  c.send({ ...frame, requestId });
-  return c.next((f) => f.requestId === requestId && (f.type === reply || f.type === "error"));
 };
 const eventsOf = (c: TestWsClient, sessionId: string) => c.frames.filter((f) => f.sessionId === sessionId && typeof f.seq === "number");
 const restEvents = async (sessionId: string) =>
@@ -35,7 +21,7 @@ const restEvents = async (sessionId: string) =>
 describe("streaming over WebSocket", () => {
   test("streamStart with a prompt streams deltas in order and completes; REST history equals the stream", async () => {
     const c = await open();
-    const started = await request(c, { type: "streamStart", data: { prompt: "reply please" } }, "streamStarted");
+    const started = await c.request({ type: "streamStart", data: { prompt: "reply please" } }, "streamStarted");
     expect(started.type).toBe("streamStarted");
     const sid = started.sessionId!;
     expect(started.data).toMatchObject({ sessionId: sid, workingDirectory: d.workDir });
@@ -54,17 +40,17 @@ describe("streaming over WebSocket", () => {
 
   test("streamSend while a turn runs is queued with its position, then runs", async () => {
     const c = await open();
-    const started = await request(c, { type: "streamStart", data: { prompt: "slow" } }, "streamStarted");
+    const started = await c.request({ type: "streamStart", data: { prompt: "slow" } }, "streamStarted");
     const sid = started.sessionId!;
     await c.next((f) => f.type === "streamData" && f.sessionId === sid);
-    const ack = await request(c, { type: "streamSend", sessionId: sid, data: { prompt: "echo second" } }, "ack");
+    const ack = await c.request({ type: "streamSend", sessionId: sid, data: { prompt: "echo second" } }, "ack");
     expect(ack.data).toMatchObject({ command: "streamSend", queuePosition: 1 });
-    const interrupted = await request(c, { type: "interrupt", sessionId: sid }, "ack");
+    const interrupted = await c.request({ type: "interrupt", sessionId: sid }, "ack");
     expect(interrupted.data.command).toBe("interrupt");
     const first = await c.next((f) => f.type === "streamComplete" && f.sessionId === sid);
     expect(first.data.isError).toBe(true);
     // The queue was dropped by the interrupt: a new prompt runs in the same process.
-    await request(c, { type: "streamSend", sessionId: sid, data: { prompt: "echo third" } }, "ack");
+    await c.request({ type: "streamSend", sessionId: sid, data: { prompt: "echo third" } }, "ack");
     const third = await c.next((f) => f.type === "streamComplete" && f.sessionId === sid);
     expect(third.data.result).toContain("third");
     await c.close();
@@ -72,16 +58,16 @@ describe("streaming over WebSocket", () => {
 
   test("bad session frames get documented errors and the socket stays open", async () => {
     const c = await open();
-    expect((await request(c, { type: "streamSend", sessionId: "not-a-uuid", data: { prompt: "x" } }, "ack")).data.code).toBe("BAD_REQUEST");
-    const unknown = await request(c, { type: "subscribe", sessionId: "00000000-0000-4000-8000-000000000000", data: { lastSeq: 0 } }, "replayComplete");
+    expect((await c.request({ type: "streamSend", sessionId: "not-a-uuid", data: { prompt: "x" } }, "ack")).data.code).toBe("BAD_REQUEST");
+    const unknown = await c.request({ type: "subscribe", sessionId: "00000000-0000-4000-8000-000000000000", data: { lastSeq: 0 } }, "replayComplete");
     expect(unknown.data.code).toBe("SESSION_NOT_FOUND");
-    const empty = await request(c, { type: "streamStart", data: { prompt: "   " } }, "streamStarted");
+    const empty = await c.request({ type: "streamStart", data: { prompt: "   " } }, "streamStarted");
     expect(empty.data).toMatchObject({ code: "BAD_REQUEST", details: { path: "data.prompt" } });
-    const extra = await request(c, { type: "streamStart", data: { prompt: "hi", evil: true } }, "streamStarted");
+    const extra = await c.request({ type: "streamStart", data: { prompt: "hi", evil: true } }, "streamStarted");
     expect(extra.data.code).toBe("BAD_REQUEST");
-    const outside = await request(c, { type: "streamStart", data: { workingDirectory: "/etc" } }, "streamStarted");
+    const outside = await c.request({ type: "streamStart", data: { workingDirectory: "/etc" } }, "streamStarted");
     expect(outside.data.code).toBe("FORBIDDEN_PATH");
-    expect((await request(c, { type: "ping" }, "pong")).type).toBe("pong");
+    expect((await c.request({ type: "ping" }, "pong")).type).toBe("pong");
     expect(c.invalid).toEqual([]);
     await c.close();
   });
@@ -91,9 +77,9 @@ describe("permissions with two clients", () => {
   test("both see the request; the first answer wins, the other gets permissionResolved, a late answer PERMISSION_NOT_PENDING", async () => {
     const phone = await open();
     const tablet = await open();
-    const started = await request(phone, { type: "streamStart", data: { prompt: "permission allowed.txt" } }, "streamStarted");
+    const started = await phone.request({ type: "streamStart", data: { prompt: "permission allowed.txt" } }, "streamStarted");
     const sid = started.sessionId!;
-    const sub = await request(tablet, { type: "subscribe", sessionId: sid, data: { lastSeq: 0 } }, "replayComplete");
+    const sub = await tablet.request({ type: "subscribe", sessionId: sid, data: { lastSeq: 0 } }, "replayComplete");
     expect(sub.data.gap).toBe(false);
     const req1 = await phone.next((f) => f.type === "permissionRequest" && f.sessionId === sid);
     const req2 = await tablet.next((f) => f.type === "permissionRequest" && f.sessionId === sid);
@@ -102,8 +88,8 @@ describe("permissions with two clients", () => {
     const permissionId = req1.data.permissionId as string;
 
     const [a, b] = await Promise.all([
-      request(phone, { type: "permission", sessionId: sid, data: { permissionId, decision: "allow" } }, "ack"),
-      request(tablet, { type: "permission", sessionId: sid, data: { permissionId, decision: "deny" } }, "ack"),
+      phone.request({ type: "permission", sessionId: sid, data: { permissionId, decision: "allow" } }, "ack"),
+      tablet.request({ type: "permission", sessionId: sid, data: { permissionId, decision: "deny" } }, "ack"),
     ]);
     const winners = [a, b].filter((f) => f.type === "ack");
     const losers = [a, b].filter((f) => f.type === "error");
@@ -122,12 +108,12 @@ describe("permissions with two clients", () => {
 
   test("deny: the file is not written and the denial is reported; a resubscribing client gets pending requests", async () => {
     const c = await open();
-    const sid = (await request(c, { type: "streamStart", data: { prompt: "permission denied.txt" } }, "streamStarted")).sessionId!;
+    const sid = (await c.request({ type: "streamStart", data: { prompt: "permission denied.txt" } }, "streamStarted")).sessionId!;
     const req = await c.next((f) => f.type === "permissionRequest" && f.sessionId === sid);
     const late = await open();
-    const sub = await request(late, { type: "subscribe", sessionId: sid, data: { lastSeq: req.seq } }, "replayComplete");
+    const sub = await late.request({ type: "subscribe", sessionId: sid, data: { lastSeq: req.seq } }, "replayComplete");
     expect(sub.data.pendingPermissions.map((p: { permissionId: string }) => p.permissionId)).toEqual([req.data.permissionId]);
-    await request(late, { type: "permission", sessionId: sid, data: { permissionId: req.data.permissionId, decision: "deny", message: "no thanks" } }, "ack");
+    await late.request({ type: "permission", sessionId: sid, data: { permissionId: req.data.permissionId, decision: "deny", message: "no thanks" } }, "ack");
     const result = await c.next((f) => f.type === "streamToolUse" && f.sessionId === sid && f.data.phase === "result");
     expect(result.data.isError).toBe(true);
     await c.next((f) => f.type === "streamComplete" && f.sessionId === sid);
@@ -140,7 +126,7 @@ describe("permissions with two clients", () => {
 describe("nothing lost, nothing twice", () => {
   test("a session streaming 2 000 events; the client is cut off three times and resubscribes: it receives the log exactly once", async () => {
     let c = await open();
-    const sid = (await request(c, { type: "streamStart", data: { prompt: "rate 1000 2000" } }, "streamStarted")).sessionId!;
+    const sid = (await c.request({ type: "streamStart", data: { prompt: "rate 1000 2000" } }, "streamStarted")).sessionId!;
     const received: Frame[] = [];
     let lastSeq = 0;
     const collect = (client: TestWsClient) =>
@@ -181,7 +167,7 @@ describe("nothing lost, nothing twice", () => {
   }, 60_000);
 
   test("a subscribe older than what is retained says gap: true and starts with a snapshot", async () => {
-    const small = await startTestDaemon({ env: { CLAUDE_ALLOWED_TOOLS: "Read" }, eventLogLimits: { maxEvents: 5, maxBytes: 200 } });
+    const small = await d.start({ env: { CLAUDE_ALLOWED_TOOLS: "Read" }, eventLogLimits: { maxEvents: 5, maxBytes: 200 } });
     try {
       const c = await connectWs(small.wsUrl, { headers: { authorization: `Bearer ${small.token}` } });
       c.send({ type: "streamStart", requestId: "s", data: { prompt: "long 50" } });
@@ -205,13 +191,13 @@ describe("session list stays current", () => {
   test("clients not subscribed get sessionNotice frames without seq; the sessions command lists sessions", async () => {
     const watcher = await open();
     const c = await open();
-    const sid = (await request(c, { type: "streamStart", data: { prompt: "reply" } }, "streamStarted")).sessionId!;
+    const sid = (await c.request({ type: "streamStart", data: { prompt: "reply" } }, "streamStarted")).sessionId!;
     const notice = await watcher.next((f) => f.type === "sessionNotice" && f.sessionId === sid);
     expect(notice.seq).toBeUndefined();
     expect(notice.data.state).toMatch(/created|active|idle/);
-    const list = await request(watcher, { type: "sessions" }, "sessions");
+    const list = await watcher.request({ type: "sessions" }, "sessions");
     expect(list.data.sessions.some((s: { sessionId: string }) => s.sessionId === sid)).toBe(true);
-    await request(c, { type: "streamClose", sessionId: sid }, "ack");
+    await c.request({ type: "streamClose", sessionId: sid }, "ack");
     await watcher.next((f) => f.type === "sessionNotice" && f.sessionId === sid && f.data.state === "closed");
     expect(watcher.invalid).toEqual([]);
     await watcher.close();
