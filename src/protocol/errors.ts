@@ -47,6 +47,7 @@ export const ERRORS = {
   TAILSCALE_CERT_FAILED: { status: 502, message: "`tailscale cert {name}` failed: {reason}.", hint: "Check `tailscale cert` by hand; on Linux it needs root or `sudo tailscale set --operator=$USER`." },
   TLS_CERTIFICATE_INVALID: { status: 500, message: "The TLS certificate cannot be used: {reason}.", hint: "Pass PEM files: --tls-cert <certificate or full chain> --tls-key <unencrypted private key that belongs to it>." },
   CLAUDE_EXITED: { status: 502, message: "Claude Code exited unexpectedly (code {exitCode}, signal {signal}). Send a prompt to resume the conversation." },
+  CLAUDE_WRITE_FAILED: { status: 502, message: "A message could not be written to Claude Code ({reason}); the turn was ended. Send the prompt again." },
   CLAUDE_ERROR: { status: 502, message: "Claude Code reported an error: {reason}" },
   CLAUDE_UNAVAILABLE: { status: 503, message: "Claude Code CLI is not available at '{path}'.", hint: "Install it with `npm install -g @anthropic-ai/claude-code` or set CLAUDE_CLI_PATH." },
   RESOURCE_LIMIT: { status: 503, message: "{reason} Stopped: {stopped}." },

@@ -2,6 +2,7 @@
 import { CompanionError, ERRORS, type ErrorCode, type ErrorParams } from "../protocol/errors.js";
 import type { PermissionMode, Usage } from "../protocol/common.js";
 import type { SessionEventData } from "../protocol/events.js";
+import { isCutTurnSubtype } from "./cut-turn.js";
 import type { Session } from "./session.js";
 import type { PromptImage } from "./types.js";
 
@@ -58,6 +59,11 @@ export async function runAsk(
       if (event.type === "sessionError") lastError = event.data;
       else if (event.type === "streamComplete" && promptId !== undefined && event.data.promptIds.includes(promptId)) {
         const d = event.data;
+        // A turn cut without Claude's result (crash, timeout, spawn failure) rejects with the error that cut it.
+        if (isCutTurnSubtype(d.subtype)) {
+          const error = lastError ? toCompanionError(lastError) : new CompanionError("SESSION_CLOSED", { sessionId: session.id });
+          return finish(() => reject(error));
+        }
         finish(() =>
           resolve({
             result: d.result,

@@ -64,6 +64,8 @@ export interface PendingPermissionsOptions {
   logger: Logger;
   /** Called when the last pending prompt is resolved (Claude goes on working). */
   onSettled: () => void;
+  /** The answer could not be written to `process` (e.g. an input too deeply nested to serialise). */
+  onWriteError?: (process: ClaudeProcess, error: unknown) => void;
 }
 
 export class PendingPermissions {
@@ -159,14 +161,18 @@ export class PendingPermissions {
       const oldest = this.resolved.keys().next();
       if (!oldest.done) this.resolved.delete(oldest.value);
     }
+    let writeError: unknown;
     if (reply && p.process.alive) {
       try {
         p.process.answerPermission(p.requestId, reply);
       } catch (error) {
         this.options.logger.warn({ err: error, permissionId: p.data.permissionId }, "could not send the permission answer to Claude");
+        writeError = error ?? new Error("write failed");
       }
     }
     this.options.emit({ type: "permissionResolved", data: resolution });
+    // Claude waits for an answer that never came: the session ends the turn rather than let it hang.
+    if (writeError !== undefined) this.options.onWriteError?.(p.process, writeError);
     if (this.pending.size === 0) this.options.onSettled();
   }
 }

@@ -2,6 +2,7 @@
 import type { SessionState } from "../protocol/common.js";
 import type { LogRecord } from "./event-log.js";
 import { nextHeadline, type Headline } from "./headline.js";
+import { isCutTurnSubtype } from "./cut-turn.js";
 import type { StreamComplete } from "./session-events.js";
 
 export interface RestoredState {
@@ -17,6 +18,10 @@ export interface RestoredState {
   openPermissions: string[];
   /** The state of the last sessionUpdate on disk ("active" means a turn was cut off). */
   lastState: SessionState | undefined;
+  /** A turn was running and its streamComplete is not on disk: it gets one on restore. */
+  cutTurn: boolean;
+  /** Prompts with no streamComplete naming them, oldest first (the cut turn's first, then those queued behind it). */
+  unansweredPromptIds: string[];
 }
 
 /** What the daemon itself wrote when it stopped or restarted: not the session's activity. */
@@ -33,6 +38,8 @@ export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt
   let lastResult: StreamComplete | null = null;
   let lastState: SessionState | undefined;
   const open = new Set<string>();
+  const unanswered = new Set<string>();
+  let completedSinceActive = false;
   let headline: Headline = {};
   let lastActivity = meta.createdAt;
   for (const { event } of records) {
@@ -41,10 +48,14 @@ export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt
     switch (event.type) {
       case "userMessage":
         messageCount++;
+        unanswered.add(event.data.promptId);
         break;
       case "streamComplete":
         lastResult = event.data;
-        transcript = true;
+        completedSinceActive = true;
+        for (const id of event.data.promptIds) unanswered.delete(id);
+        // Our own streamComplete of a cut turn says nothing about Claude's transcript.
+        if (!isCutTurnSubtype(event.data.subtype)) transcript = true;
         break;
       case "claudeEvent":
         // system/init comes once Claude has taken the user message: a transcript exists from then on.
@@ -57,7 +68,10 @@ export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt
         open.delete(event.data.permissionId);
         break;
       case "sessionUpdate":
+        if (event.data.state === "active" && lastState !== "active") completedSinceActive = false;
         lastState = event.data.state;
+        // Prompts dropped from the queue (interrupt, close) never get a turn.
+        for (const id of event.data.droppedPromptIds ?? []) unanswered.delete(id);
         break;
     }
   }
@@ -71,5 +85,7 @@ export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt
     transcript,
     openPermissions: [...open],
     lastState,
+    cutTurn: lastState === "active" && !completedSinceActive,
+    unansweredPromptIds: [...unanswered],
   };
 }

@@ -15,6 +15,7 @@ import type { ProcessTree, TreeSample } from "../claude/process-tree.js";
 import { ResourceMonitor } from "./resource-monitor.js";
 import { defaultProcessTree, SessionTree, type TreeOffender } from "./session-tree.js";
 import { errorEvent, fromCompanionError, toStreamComplete, updateEvent, type StreamComplete } from "./session-events.js";
+import { cutTurnComplete } from "./cut-turn.js";
 import type { RestoredState } from "./restore.js";
 import { nextHeadline, type Headline } from "./headline.js";
 import { transition, type SessionTransitionEvent } from "./state-machine.js";
@@ -107,6 +108,10 @@ export class Session {
       logger: this.logger,
       emit: (e) => this.emit(e),
       onSettled: () => this.turns.resumeWatch(),
+      onWriteError: (proc, error) => {
+        const turn = this.turns.current;
+        if (turn && turn.process === proc) this.onWriteFailed(turn, error);
+      },
     });
     this.slot = new ProcessSlot({
       startClaude: (spawnOptions) => this.spawned(options.startClaude(spawnOptions)),
@@ -130,6 +135,7 @@ export class Session {
       onTurnStart: () => this.setState("turn-start", "turn-started"),
       onTurnEnd: (turn, reason, dropped) => {
         if (turn.process) this.permissions.cancelAll("cancelled", "The turn ended.", turn.process);
+        if (!turn.completed) this.emitCutTurn(reason, [turn.promptId]);
         if (this.currentState === "closed") return false;
         this.setState("turn-end", reason, dropped);
         this.touch();
@@ -137,6 +143,7 @@ export class Session {
       },
       onQueueDropped: (reason, dropped) => this.emitUpdate(reason, dropped),
       onSpawnError: (error) => this.emitCaughtError(error),
+      onWriteError: (turn, error) => this.onWriteFailed(turn, error),
       onSilence: (timeoutMs) => {
         this.logger.warn({ timeoutMs }, "Claude was silent during a turn; interrupting");
         this.emit(errorEvent("CLAUDE_TIMEOUT", { timeoutMs }));
@@ -209,7 +216,12 @@ export class Session {
     for (const permissionId of restored?.openPermissions ?? []) {
       this.emit({ type: "permissionResolved", data: { permissionId, decision: "deny", by: "shutdown", message } });
     }
-    if (restored?.lastState === "active") this.emitUpdate("daemon-restarted", [], "active");
+    if (restored?.cutTurn) {
+      // The old daemon died mid-turn: that turn ends now, and prompts queued behind it are reported dropped.
+      const [cut, ...queued] = restored.unansweredPromptIds;
+      this.emitCutTurn("daemon-restarted", cut !== undefined ? [cut] : []);
+      this.emitUpdate("daemon-restarted", queued, "active");
+    } else if (restored?.lastState === "active") this.emitUpdate("daemon-restarted", [], "active");
     this.monitor.start();
     this.idle.arm();
   }
@@ -219,7 +231,7 @@ export class Session {
    * open (idle, no process) so that it is restored on the next start. Resolves when the process exited.
    */
   suspend(reason = "daemon-shutdown"): Promise<void> {
-    return this.teardown("The daemon is shutting down.", (dropped) => {
+    return this.teardown("The daemon is shutting down.", reason, (dropped) => {
       if (this.currentState === "active") this.setState("turn-end", reason, dropped);
       else this.emitUpdate(reason, dropped);
     });
@@ -312,16 +324,17 @@ export class Session {
   /** Resolves pending permissions, stops the process, state closed. Idempotent; resolves when the process exited. */
   close(reason = "closed"): Promise<void> {
     if (this.closing) return this.closing;
-    const done = this.teardown(`The session was closed (${reason}).`, (dropped) => this.setState("close", reason, dropped));
+    const done = this.teardown(`The session was closed (${reason}).`, reason, (dropped) => this.setState("close", reason, dropped));
     this.options.onClosed?.(this);
     return done;
   }
 
   /**
    * The one teardown of close and suspend, run once: timers stop, the queue and the turn are dropped, pending
-   * permissions are cancelled, `announce` reports the new state, then the process is stopped.
+   * permissions are cancelled, a running turn gets its streamComplete, `announce` reports the new state, then the
+   * process is stopped.
    */
-  private teardown(permissionMessage: string, announce: (droppedPromptIds: string[]) => void): Promise<void> {
+  private teardown(permissionMessage: string, reason: string, announce: (droppedPromptIds: string[]) => void): Promise<void> {
     if (this.closing) return this.closing;
     this.idle.disarm();
     this.monitor.stop();
@@ -329,6 +342,7 @@ export class Session {
     const turn = this.turns.clear();
     this.permissions.cancelAll("shutdown", permissionMessage);
     this.permissions.dispose();
+    if (turn && !turn.completed) this.emitCutTurn(reason, [turn.promptId]);
     announce(dropped);
     this.closing = this.stopProcesses(turn !== undefined);
     return this.closing;
@@ -372,14 +386,17 @@ export class Session {
         }
         return;
       case "result":
-        this.onResult(event);
+        this.onResult(proc, event);
         return;
     }
   }
 
-  private onResult(event: Extract<ClaudeEvent, { kind: "result" }>): void {
+  private onResult(proc: ClaudeProcess, event: Extract<ClaudeEvent, { kind: "result" }>): void {
     this.transcriptExists = true;
     const turn = this.turns.current;
+    // The late result of a turn already ended (its process is being stopped): that turn had its streamComplete.
+    if (!turn && proc !== this.slot.usable) return;
+    if (turn) turn.completed = true;
     const data = toStreamComplete(event, turn ? [turn.promptId] : []);
     if (event.isError && turn && !turn.interrupted && !turn.abortReason) {
       this.emit(errorEvent("CLAUDE_ERROR", { reason: event.result || event.subtype }, { subtype: event.subtype, terminalReason: event.terminalReason }));
@@ -479,6 +496,23 @@ export class Session {
       this.options.onSpawn?.(this);
     }
     return proc;
+  }
+
+  /** The one streamComplete of a turn Claude did not finish (see cut-turn.ts for the subtypes). */
+  private emitCutTurn(reason: string, promptIds: string[]): void {
+    const data = cutTurnComplete(reason, promptIds);
+    this.lastResult = data;
+    this.emit({ type: "streamComplete", data });
+  }
+
+  /** A write to Claude failed: the turn ends with an error now, and the process (its turn stuck) is stopped. */
+  private onWriteFailed(turn: Turn, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.logger.warn({ err: error }, "a write to Claude failed; ending the turn");
+    this.emit(errorEvent("CLAUDE_WRITE_FAILED", { reason }));
+    // Retired first: a queued prompt then waits for a fresh process (--resume) instead of the stuck one.
+    if (turn.process) this.slot.retire(turn.process);
+    this.turns.end(turn, "write-failed");
   }
 
   private touch(): void {

@@ -1,6 +1,7 @@
 // One turn at a time: the prompt queue, handing the next prompt to Claude only after the previous result, the silence watchdog.
 import type { Logger } from "pino";
 import type { ClaudeProcess } from "../claude/types.js";
+import { isCompanionError } from "../protocol/errors.js";
 import { Deadline } from "./deadline.js";
 import type { ProcessSlot } from "./process-slot.js";
 import { toUserContent, type PromptInput, type SessionLimits } from "./types.js";
@@ -13,6 +14,8 @@ export interface Turn {
   abortReason?: string;
   /** A client asked to stop it. */
   interrupted: boolean;
+  /** Claude's result for it arrived (its streamComplete is out); a turn that ends without one gets a cut one. */
+  completed?: boolean;
   killTimer?: ReturnType<typeof setTimeout>;
 }
 
@@ -31,6 +34,8 @@ export interface TurnHost {
   onQueueDropped: (reason: string, dropped: string[]) => void;
   /** Spawning threw; the turn ends as "spawn-failed". */
   onSpawnError: (error: unknown) => void;
+  /** Writing the prompt to a live process threw (not because it exited): the host ends the turn. */
+  onWriteError: (turn: Turn, error: unknown) => void;
   /** Claude was silent for limits.claudeTimeoutMs; the turn is being stopped. */
   onSilence: (timeoutMs: number) => void;
 }
@@ -151,7 +156,10 @@ export class TurnRunner {
     try {
       proc.sendUserMessage(toUserContent(prompt), turn.promptId);
     } catch (error) {
-      this.host.logger.warn({ err: error }, "could not send the prompt; waiting for the process exit");
+      // A process that exited ends the turn through its exit handler; any other failure must not leave the turn hanging.
+      if (isCompanionError(error) && error.code === "CLAUDE_EXITED") {
+        this.host.logger.warn({ err: error }, "could not send the prompt; waiting for the process exit");
+      } else this.host.onWriteError(turn, error);
     }
   }
 

@@ -84,6 +84,8 @@ describe("a CLI that floods stdout with garbage and dies", () => {
     expect(error.data).toMatchObject({ code: "CLAUDE_EXITED", details: { exitCode: 1 } });
     expect(error.data.details.stderrTail).toContain("done being evil");
     await evil.next(turnDone(sid, error.seq!), 10_000);
+    // The cut turn still ends with one streamComplete naming why.
+    expect((await evil.next((f) => f.sessionId === sid && f.type === "streamComplete", 1000)).data).toMatchObject({ isError: true, subtype: "claude-exited" });
     await otherTurns;
     expect(turns).toBe(6);
 
@@ -140,12 +142,14 @@ describe("a CLI that floods stdout with garbage and dies", () => {
       expect(error.data).toMatchObject({ code: "CLAUDE_EXITED", details: { exitCode: 2 } });
       expect(error.data.details.stderrTail).toContain("cannot start");
       await c.next(turnDone(sid, error.seq!), 10_000);
+      expect((await c.next((f) => f.sessionId === sid && f.type === "streamComplete", 1000)).data).toMatchObject({ isError: true, subtype: "claude-exited" });
       if (i === 0) c.send({ type: "streamSend", requestId: "retry", sessionId: sid, data: { prompt: "once more" } });
     }
     const dying = await start(c, { prompt: "evil:exit" }, "dying");
     const exited = await c.next((f) => f.sessionId === dying && f.type === "sessionError", 20_000);
     expect(exited.data).toMatchObject({ code: "CLAUDE_EXITED", details: { exitCode: 1 } });
     await c.next(turnDone(dying, exited.seq!), 10_000);
+    expect((await c.next((f) => f.sessionId === dying && f.type === "streamComplete", 1000)).data).toMatchObject({ isError: true, subtype: "claude-exited" });
     c.send({ type: "streamSend", requestId: "resume", sessionId: dying, data: { prompt: "hello" } });
     expect((await c.next((f) => f.sessionId === dying && f.type === "streamComplete", 20_000)).data.isError).toBe(false);
     const n = (await expectWhole(c, sid)) + (await expectWhole(c, dying));

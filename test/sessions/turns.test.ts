@@ -145,7 +145,10 @@ describe("crash and silence", () => {
     expect(idle.data.reason).toBe("claude-exited");
     expect(session.process).toBeUndefined();
     expect(session.info().process).toBeNull();
-    expect(recorder.ofType(session.id, "streamComplete")).toEqual([]);
+    // The cut turn still ends with exactly one streamComplete, naming why (issue 13).
+    expect(recorder.ofType(session.id, "streamComplete").map((e) => e.data)).toEqual([
+      { result: "Claude Code exited during the turn.", isError: true, subtype: "claude-exited", promptIds: [recorder.ofType(session.id, "userMessage")[0]!.data.promptId] },
+    ]);
 
     // The failed prompt is not replayed; the new process resumes the conversation (the fake's "history").
     const next = manager.send(session.id, { text: "history" });
