@@ -22,6 +22,8 @@ export interface InfoSources {
   degraded(): string | null;
   tailscale(): { state: InfoResponse["tailscale"]["state"]; ipv4: string | null; dnsName: string | null; httpsEnabled: boolean; url: string | null; warning: string | null };
   toolPolicy: SessionToolPolicy;
+  /** The sessions directory against SESSIONS_MAX_MB. */
+  disk(): InfoResponse["disk"];
 }
 
 export function createInfo(src: InfoSources): { health(): HealthResponse; info(): InfoResponse } {
@@ -47,6 +49,7 @@ export function createInfo(src: InfoSources): { health(): HealthResponse; info()
       bonjour: src.bonjour(),
       tailscale: (({ state, ipv4, dnsName, httpsEnabled, url, warning }) => ({ state, address: ipv4, dnsName, httpsEnabled, url, warning }))(src.tailscale()),
       claude: claudeStatusOf(src.claude),
+      disk: src.disk(),
       toolRules: { workingDirectory: src.config.cwd, ...toolRulesFor({ ...src.toolPolicy, cwd: src.config.cwd }) },
     }),
   };

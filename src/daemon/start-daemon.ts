@@ -183,6 +183,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     tls: () => tls,
     bonjour: () => bonjour,
     degraded: () => sessionStore.degraded,
+    disk: () => sessionStore.usage(),
     tailscale: () => ({ ...tailnet.status, url: tailnetUrl(), warning: tailnet.warning }),
     toolPolicy,
   });

@@ -56,6 +56,8 @@ export const InfoResponseSchema = z.object({
    * The Claude Code permission rules a session in the default directory runs with; a session elsewhere gets
    * the same with its own directory in place of `workingDirectory`.
    */
+  /** The sessions directory against its budget (SESSIONS_MAX_MB). */
+  disk: z.object({ usedBytes: z.number().int(), maxBytes: z.number().int(), sessions: z.number().int() }),
   toolRules: z.object({
     workingDirectory: z.string(),
     /** `--allowedTools`: used without asking. */

@@ -176,7 +176,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   };
 
-  const persistence = createSessionPersistence({ store: options.store, persist: options.persist, sessionOf: (id) => sessions.get(id), now });
+  const persistence = createSessionPersistence({ store: options.store, persist: options.persist, sessionOf: (id) => sessions.get(id), now, openIds: () => new Set([...sessions.values()].filter((x) => x.state !== "closed").map((x) => x.id)) });
   const persist = persistence.persist;
 
   const onClosed = (session: Session): void => {

@@ -11,6 +11,8 @@ export interface SessionPersistenceOptions {
   /** The open or kept session of an id, to write its meta on a state change. */
   sessionOf: (id: string) => Session | undefined;
   now: () => number;
+  /** Ids of the open sessions: the disk budget never prunes them. */
+  openIds?: () => ReadonlySet<string>;
 }
 
 export interface SessionPersistence {
@@ -59,7 +61,11 @@ export function createSessionPersistence(options: SessionPersistenceOptions): Se
     spawned: (session) => {
       if (sessionOf(session.id) === session) store?.writeMeta(metaOf(session, session.state === "closed" ? now() : undefined));
     },
-    released: (sessionId) => store?.release(sessionId),
+    released: (sessionId) => {
+      store?.release(sessionId);
+      // A closed session's files are final now: the oldest closed ones go while the directory is over SESSIONS_MAX_MB.
+      store?.prune(options.openIds?.() ?? new Set());
+    },
     close: () => store?.close(),
   };
 }

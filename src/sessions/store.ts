@@ -6,6 +6,7 @@ import { z } from "zod";
 import { writeFileAtomicSync } from "../atomic-file.js";
 import { PermissionModeSchema } from "../protocol/common.js";
 import { SessionEventSchema, type SessionEvent } from "../protocol/events.js";
+import { diskUsage, pruneToBudget, type DiskUsage } from "./disk-budget.js";
 import type { LogRecord } from "./event-log.js";
 
 export const SessionMetaSchema = z.object({
@@ -55,6 +56,10 @@ export interface SessionStore {
    * retries (at most once a second) the meta of each failing session, which records its highest seq.
    */
   readonly degraded: string | null;
+  /** Disk used by the sessions directory against its budget. */
+  usage(): DiskUsage;
+  /** Deletes the oldest closed sessions until the directory fits its budget; never one in `open`. */
+  prune(open: ReadonlySet<string>): string[];
   close(): void;
 }
 
@@ -315,6 +320,13 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       } catch {
         /* already closed */
       }
+    },
+    usage: () => diskUsage(dir, maxBytes),
+    prune(open) {
+      const deleted = pruneToBudget(dir, maxBytes, open);
+      for (const id of deleted) files.delete(id);
+      if (deleted.length) logger.info({ sessions: deleted.length, maxBytes }, "pruned the oldest closed sessions to fit SESSIONS_MAX_MB");
+      return deleted;
     },
     close() {
       for (const id of [...files.keys()]) this.release(id);

@@ -34,6 +34,7 @@ export async function statusCommand(flags: { json?: boolean; configDir?: string 
     sessions: health?.sessions ?? null,
     notify: health?.notify ?? null,
     addresses: info?.addresses ?? [],
+    disk: info?.disk ?? null,
     logPath: state.logPath,
     ...(error ? { error } : {}),
   };
@@ -44,6 +45,7 @@ export async function statusCommand(flags: { json?: boolean; configDir?: string 
       `uptime    ${formatDuration(result.uptime)}`,
       `claude    ${result.claude ? (result.claude.available ? result.claude.version ?? "available" : kleur.yellow("not found")) : "unknown"}`,
       `sessions  ${result.sessions ? `${result.sessions.active} of ${result.sessions.max}` : "unknown"}`,
+      ...(result.disk ? [`disk      ${(result.disk.usedBytes / 1048576).toFixed(1)} MB of ${Math.round(result.disk.maxBytes / 1048576)} MB (${result.disk.sessions} sessions on disk)`] : []),
       ...(state.logPath ? [`log       ${state.logPath}`] : []),
       ...(result.notify?.failing.map((f) => kleur.yellow(`notify    channel ${f.id} (${f.type}) failing: ${f.error}`)) ?? []),
       ...(error ? [kleur.yellow(error)] : []),
