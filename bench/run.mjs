@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=throughput,latency,startup,memory,session,rest] [-- --out=file]`:
+// `npm run bench [-- --quick] [-- --only=throughput,latency,startup,memory,session,rest,slowPhone] [-- --out=file]`:
 // runs the benchmarks against the built daemon (dist/), prints a Markdown table and writes bench/results.json.
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -9,6 +9,7 @@ import { benchLatency, benchThroughput } from "./relay.mjs";
 import { benchMemory } from "./memory.mjs";
 import { benchRest } from "./rest.mjs";
 import { benchSessionStart } from "./session-start.mjs";
+import { benchSlowPhone } from "./slow-phone.mjs";
 import { benchStartup } from "./startup.mjs";
 
 const args = process.argv.slice(2);
@@ -27,6 +28,7 @@ const P = quick
       memory: { runs: 1, events: 20_000, settleMs: 500 },
       session: { runs: 3, warmup: false },
       rest: { runs: 1, seconds: 3, warmupSeconds: 0 },
+      slowPhone: { n: 40_000, runs: 2 },
     }
   : {
       throughput: { n: 100_000, runs: 5, warmupN: 5_000 },
@@ -35,6 +37,7 @@ const P = quick
       memory: { runs: 5, events: 100_000, settleMs: 1500 },
       session: { runs: 10, warmup: true },
       rest: { runs: 5, seconds: 10, warmupSeconds: 1 },
+      slowPhone: { n: 50_000, runs: 5 },
     };
 
 const benches = {
@@ -53,6 +56,7 @@ const benches = {
   memory: () => benchMemory({ ...P.memory, log }),
   session: () => benchSessionStart({ ...P.session, log }),
   rest: () => benchRest({ ...P.rest, log }),
+  slowPhone: () => benchSlowPhone({ ...P.slowPhone, log }),
 };
 
 const results = { machine: machine(), mode: quick ? "quick" : "full", startedAt: new Date().toISOString(), params: P, results: {}, seconds: {} };
@@ -128,6 +132,10 @@ function table({ machine: mm, mode, results: r, loadAverageAtEnd }) {
       const e = r.rest[k];
       rows.push([`6. GET ${e.path}, req/s (${r.rest.connections} connections, ${r.rest.seconds} s)`, fmt(e.requestsPerSecond, 0), "–", `p99 ${fmt(e.latencyP99Ms, 0)} ms`, "–", "–"]);
     }
+  }
+  if (r.slowPhone && !r.slowPhone.error) {
+    const x = r.slowPhone;
+    rows.push([`7. One slow phone: fast client's deltas/s beside a stalled one (long ${x.events})`, fmt(x.withSlowDeltasPerSecond, 0), `alone ${fmt(x.aloneDeltasPerSecond, 0)}`, `ratio ${fmt(x.ratio, 2)}, stalled cut with 1013 in ${x.slowCutWith1013}/${x.runs}`, "ratio ≥ 0.9", yes(x.met)]);
   }
   for (const [name, v] of Object.entries(r)) if (v.error) rows.push([`${name}: failed`, v.error.slice(0, 120), "", "", "", "**no**"]);
   const head = ["benchmark", "daemon: median (min–max)", "floor: median (min–max)", "comparison", "goal", "met"];
