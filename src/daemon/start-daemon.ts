@@ -118,6 +118,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       maxRetries: config.claudeMaxRetries,
     },
     allowedRoots: config.allowedRoots,
+    // history is created just below (it needs the manager); called only once a resume arrives.
+    transcriptExists: async (id) => (await history.find(id)) !== undefined,
     maxSessions: config.maxSessions,
     sessionTimeoutMs: config.sessionTimeoutMs,
     claudeTimeoutMs: config.claudeTimeoutMs,

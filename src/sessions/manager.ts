@@ -66,6 +66,11 @@ export interface SessionManagerOptions {
   /** Clock in ms since epoch (tests). Default Date.now. */
   now?: () => number;
   eventLogLimits?: EventLogLimits;
+  /**
+   * Whether Claude Code has a transcript for this id (e.g. a terminal session): `resume` of an id that is
+   * neither one of ours nor a transcript is SESSION_NOT_FOUND. Without it every UUID may be resumed.
+   */
+  transcriptExists?: (sessionId: string) => boolean | Promise<boolean>;
   /** Sessions on disk: every event is appended before clients see it, and sessions are restored at start. */
   store?: SessionStore;
   /** Called synchronously with every record of every session before listeners see it (e.g. a JSONL writer). */
@@ -255,11 +260,17 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         return existing;
       }
     }
+    // An id that is neither ours nor a Claude transcript would spawn and fail for ever, holding a slot.
+    const known = input.resume !== undefined ? sessions.get(input.resume) : undefined;
+    if (input.resume !== undefined && !known && options.transcriptExists && !(await options.transcriptExists(input.resume))) {
+      throw new CompanionError("SESSION_NOT_FOUND", { sessionId: input.resume });
+    }
     if (openCount() + creating >= maxSessions) throw new CompanionError("TOO_MANY_SESSIONS", { max: maxSessions });
     creating++;
     let session: Session;
     try {
-      const cwd = requestedDir ?? directoryFor(undefined);
+      // A closed session of ours resumed without a directory keeps its own one (checked like any other).
+      const cwd = requestedDir ?? (resumeId !== undefined && known ? directoryFor(known.workingDirectory) : directoryFor(undefined));
       if (resumeId !== undefined) await stopping.get(resumeId);
       if (closing) throw new CompanionError("SHUTTING_DOWN");
       const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: input.permissionMode ?? defaultSpawn.permissionMode };

@@ -60,6 +60,18 @@ describe("registry and limits", () => {
     expect(processes.length).toBe(1);
   });
 
+  test("resume: an id neither ours nor a transcript is SESSION_NOT_FOUND; a closed one keeps its directory", async () => {
+    const { manager, cwd } = start({ transcriptExists: () => false });
+    expect(await codeOf(manager.create({ resume: "6b6d5433-a4a0-4569-9d64-3a9723039559" }))).toBe("SESSION_NOT_FOUND");
+    expect(manager.counts().active).toBe(0);
+    const sub = path.join(cwd, "own");
+    mkdirSync(sub);
+    const s = await manager.create({ workingDirectory: sub });
+    await manager.closeSession(s.id);
+    const resumed = await manager.create({ resume: s.id });
+    expect(resumed.workingDirectory).toBe(sub);
+  });
+
   test("unknown ids, closed sessions, a missing directory and a bad resume id are errors with codes", async () => {
     const { manager, cwd } = start();
     expect(await codeOf(() => manager.get("nope"))).toBe("SESSION_NOT_FOUND");
