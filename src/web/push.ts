@@ -1,19 +1,15 @@
 // Web Push on the page: whether this origin can have it (and why not), subscribing and unsubscribing this phone.
+import { pushSupportFor, type PushSupport } from "./push-support.js";
 import { clearWorkerToken, saveWorkerToken } from "./token-db.js";
 
-export type PushSupport = { available: true } | { available: false; reason: string };
-
 export function pushSupport(): PushSupport {
-  if (!window.isSecureContext) {
-    return {
-      available: false,
-      reason: `Browsers allow notifications only on HTTPS or localhost, and this page is plain HTTP (${location.host}). Use ntfy instead (claude-companion notify add ntfy https://ntfy.sh/<topic>), or open the daemon over HTTPS (start --tailscale, or your own certificate).`,
-    };
-  }
-  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-    return { available: false, reason: "This browser has no Web Push. On iPhone, add the page to the home screen first; or use ntfy." };
-  }
-  return { available: true };
+  return pushSupportFor({
+    secure: window.isSecureContext,
+    host: location.host,
+    serviceWorker: "serviceWorker" in navigator,
+    pushManager: "PushManager" in window,
+    notification: "Notification" in window,
+  });
 }
 
 /** Registers the service worker (secure contexts only); resolves with its registration. */

@@ -117,4 +117,27 @@ describe.skipIf(!run)("Web Push in Chromium", () => {
     expect(phone.errors).toEqual([]);
     await context.close();
   }, LONG * 3);
+
+  test("in the page: another session's approval shows a banner that opens it, and the tab title counts waiting approvals", async () => {
+    const phone = await lab.pairedPhone();
+    const { page } = phone;
+    const a = await lab.api<{ sessionId: string }>("/api/stream/start", { method: "POST", body: "{}" });
+    await page.goto(`${lab.front.url}/#/s/${a.sessionId}`);
+    await page.locator("[data-screen=conversation]").waitFor();
+    const file = join(lab.d.workDir, "banner.txt");
+    const b = await lab.api<{ sessionId: string }>("/api/stream/start", { method: "POST", body: JSON.stringify({ prompt: `please WRITEFILE ${file}` }) });
+    const banner = page.locator(".approval-banner");
+    await banner.waitFor({ timeout: LONG });
+    await expect(banner.textContent()).resolves.toContain("waits for your approval");
+    await expect.poll(() => page.title(), { timeout: 10_000 }).toBe("(1) Claude Companion");
+    await banner.click();
+    await expect.poll(() => page.evaluate(() => (globalThis as any).location.hash as string)).toBe(`#/s/${b.sessionId}`);
+    // On that session the card itself asks: no banner for the session on screen.
+    await page.locator("article.perm").first().waitFor();
+    await expect(banner.count()).resolves.toBe(0);
+    await page.getByRole("button", { name: "Deny" }).first().click();
+    await expect.poll(() => page.title(), { timeout: LONG }).toBe("Claude Companion");
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
+  }, LONG);
 });

@@ -85,16 +85,22 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     conn.sendRaw(json);
   };
 
+  /** A permission of a session the socket does not follow: the session's current state, with the reason. */
+  const permissionNotice = (sessionId: string, type: "permissionRequest" | "permissionResolved") => {
+    const s = sessions.get(sessionId);
+    return { state: s.state, reason: type === "permissionRequest" ? "permission-requested" : "permission-resolved", queueLength: s.queueLength };
+  };
+
   const unsubscribeFromEvents = sessions.onEvent((record: LogRecord) => {
     const { sessionId, type } = record.event;
     const subs = subscribers.get(sessionId);
     if (subs) for (const c of subs) deliverLive(c, record.json);
-    if (type === "sessionUpdate") {
-      // Everyone else gets a notice without seq so session lists stay current.
+    if (type === "sessionUpdate" || type === "permissionRequest" || type === "permissionResolved") {
+      // Everyone else gets a notice without seq so session lists (and their waiting-approval badges) stay current.
       let notice: string | undefined;
       for (const c of options.connections()) {
         if (subs?.has(c)) continue;
-        notice ??= JSON.stringify({ type: "sessionNotice", sessionId, data: record.event.data });
+        notice ??= JSON.stringify({ type: "sessionNotice", sessionId, data: type === "sessionUpdate" ? record.event.data : permissionNotice(sessionId, type) });
         deliverLive(c, notice);
       }
     }
