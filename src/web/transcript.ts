@@ -38,6 +38,8 @@ export interface SessionView {
   lastCumulativeCostUsd: number | null;
   /** The last failure (code and reason), to tell a session that fails the same way again; cleared by a good turn. */
   lastFailure: string | null;
+  /** After a compact boundary until the turn's result: the last answer before it, which is not shown again. */
+  compactedText?: string;
   /** Tokens of the conversation Claude read in its last turn (input + cache reads + cache writes): how full the context is. */
   contextTokens: number | null;
 }
@@ -135,6 +137,11 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
       const d = event.data;
       const open = v.open >= 0 ? v.items[v.open] : undefined;
       const sameMessage = open?.kind === "assistant" && (d.messageId === undefined || open.messageId === undefined || open.messageId === d.messageId);
+      if (v.compactedText !== undefined && v.compactedText !== "") {
+        // Deltas of a repeated answer are held back until its message says whether it is the same text.
+        if (d.kind === "delta") return v;
+        if (d.text.trim() === v.compactedText) return v;
+      }
       if (d.kind === "delta") {
         if (open?.kind === "assistant" && sameMessage) {
           v.items = replaceAt(v.items, v.open, { ...open, text: open.text + d.text });
@@ -194,6 +201,7 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
       const errorShown = d.isError && findLast(v.items, (i) => i.kind === "error") > lastUser;
       push(v, { kind: "result", key, seq, data: d, ...(turnCostUsd !== undefined ? { turnCostUsd } : {}), ...(errorShown ? { errorShown } : {}) });
       v.pendingPrompts = v.pendingPrompts.filter((p) => !running.has(p));
+      delete v.compactedText;
       if (!d.isError) v.lastFailure = null;
       const u = d.usage;
       if (u) v.contextTokens = (u.input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
@@ -242,8 +250,17 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
     case "warning":
       push(v, { kind: "notice", key, seq, text: event.data.message });
       return v;
-    case "claudeEvent":
+    case "claudeEvent": {
+      const d = event.data;
+      if (d.claudeType !== "system" || d.subtype !== "compact_boundary") return v;
+      // /compact: say so; the answer Claude had given before is not a new reply (it may come again in this turn).
+      closeOpen(v);
+      const last = findLast(v.items, (i) => i.kind === "assistant");
+      const before = v.items[last];
+      v.compactedText = before?.kind === "assistant" ? before.text.trim() : "";
+      push(v, { kind: "notice", key, seq, text: "Conversation compacted: Claude goes on from a summary of it." });
       return v;
+    }
   }
 }
 

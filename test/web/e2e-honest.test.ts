@@ -198,6 +198,28 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
     await context.close();
   });
 
+  test("/compact shows a 'compacted' notice and does not show the previous answer again", async () => {
+    const { page, context } = await phoneOn([
+      {
+        info: sessionInfo(SID, { title: "Compact me" }),
+        events: [
+          user("u1", "Compact me"), active,
+          { type: "streamData", data: { kind: "message", messageId: "m1", text: "Here is the plan.", content: [] } },
+          done("u1"), idle,
+          user("u2", "/compact"), active,
+          { type: "claudeEvent", data: { claudeType: "system", subtype: "compact_boundary", raw: {} } },
+          { type: "streamData", data: { kind: "message", messageId: "m2", text: "Here is the plan.", content: [] } },
+          done("u2"), idle,
+        ],
+      },
+    ]);
+    await page.goto(`${front.url}/#/s/${SID}`);
+    await page.locator("[data-screen=conversation][data-last-seq='11']").waitFor();
+    await expect(page.locator(".bubble.assistant").count()).resolves.toBe(1);
+    await page.locator(".conversation [data-kind=notice]", { hasText: "Conversation compacted" }).waitFor();
+    await context.close();
+  });
+
   test("sessions in one directory are told apart: title, last message, directory, mode and state; a model can be chosen at start", async () => {
     const A = "44444444-4444-4444-8444-444444444441";
     const B = "44444444-4444-4444-8444-444444444442";

@@ -149,4 +149,23 @@ describe("issue 17: what the phone shows", () => {
     ]);
     expect(v.items[0]).not.toHaveProperty("again");
   });
+
+  test("/compact: a 'compacted' notice, and the previous answer is not drawn again as a new reply", () => {
+    const v = buildView(SID, events(
+      { type: "userMessage", data: { promptId: "a", text: "hi", images: 0 } },
+      { type: "streamData", data: { kind: "message", messageId: "m1", text: "The answer.", content: [] } },
+      { type: "streamComplete", data: { result: "The answer.", isError: false, subtype: "success", promptIds: ["a"] } },
+      { type: "userMessage", data: { promptId: "b", text: "/compact", images: 0 } },
+      { type: "claudeEvent", data: { claudeType: "system", subtype: "compact_boundary", raw: {} } },
+      { type: "streamData", data: { kind: "delta", messageId: "m2", text: "The answer." } },
+      { type: "streamData", data: { kind: "message", messageId: "m2", text: "The answer.", content: [] } },
+      { type: "streamComplete", data: { result: "The answer.", isError: false, subtype: "success", promptIds: ["b"] } },
+      { type: "userMessage", data: { promptId: "c", text: "more", images: 0 } },
+      { type: "streamData", data: { kind: "message", messageId: "m3", text: "The answer.", content: [] } },
+    ));
+    expect(v.items.map((i) => (i.kind === "assistant" ? `assistant:${i.text}` : i.kind))).toEqual([
+      "user", "assistant:The answer.", "result", "user", "notice", "result", "user", "assistant:The answer.",
+    ]);
+    expect(v.items[4]).toMatchObject({ text: "Conversation compacted: Claude goes on from a summary of it." });
+  });
 });
