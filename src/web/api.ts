@@ -2,6 +2,7 @@
 import type { ErrorBody } from "../protocol/common.js";
 import type { DirectoryListResponse } from "../protocol/directories.js";
 import type { PairResponse } from "../protocol/pairing.js";
+import type { ProcessStopResponse, SessionProcessesResponse } from "../protocol/rest.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 
 export class ApiError extends Error {
@@ -60,4 +61,14 @@ export async function unpairSelf(token: string): Promise<void> {
 /** The directory picker's listing: the roots without `path`, else the subdirectories of `path`. */
 export function listDirectories(token: string, path?: string): Promise<DirectoryListResponse> {
   return call<DirectoryListResponse>(`/api/directories${path ? `?path=${encodeURIComponent(path)}` : ""}`, { token });
+}
+
+/** What the session's tools left running (its Claude excluded). */
+export function listSessionProcesses(token: string, sessionId: string): Promise<SessionProcessesResponse> {
+  return call(`/api/sessions/${encodeURIComponent(sessionId)}/processes`, { token });
+}
+
+/** Stops one of them (and what runs below it); the daemon refuses a pid outside the session's tree. */
+export function stopSessionProcess(token: string, sessionId: string, pid: number): Promise<ProcessStopResponse> {
+  return call(`/api/sessions/${encodeURIComponent(sessionId)}/processes/${pid}`, { method: "DELETE", token });
 }

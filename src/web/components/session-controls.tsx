@@ -6,6 +6,7 @@ import { setModel, setPermissionMode } from "../commands.js";
 import { cost } from "../format.js";
 import { grantLines } from "../grants.js";
 import { CONTEXT_WINDOW_TOKENS, type SessionView } from "../transcript.js";
+import { BackgroundProcesses } from "./background-processes.js";
 import { MODE_LABEL } from "./session-list.js";
 
 export const MODES: { value: PermissionMode; label: string }[] = [
@@ -110,6 +111,7 @@ export function SessionSheet({ info, view, online }: { info: SessionInfo; view: 
         </p>
       )}
       {view && view.totalCostUsd > 0 && <p class="muted small">Session cost so far: {cost(view.totalCostUsd)}</p>}
+      <BackgroundProcesses sessionId={id} online={online} />
     </section>
   );
 }
