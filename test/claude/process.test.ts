@@ -9,6 +9,7 @@ import { createLogger, createSilentLogger } from "../../src/log.js";
 import { CompanionError } from "../../src/protocol/errors.js";
 import { childPids, collectEvents, isAlive, makeTempDir, runTurn, waitForEvent } from "../helpers/claude-events.js";
 import { FAKE_CLAUDE } from "../helpers/fake-api.js";
+import { processScenarios } from "./process-scenarios.js";
 
 const logger = createSilentLogger();
 const state = makeTempDir("fake-claude-state");
@@ -59,6 +60,24 @@ afterAll(() => {
   work.remove();
 });
 
+describe("ClaudeProcess against the fake CLI: the scenarios shared with the real CLI", () => {
+  processScenarios({
+    ready: (overrides) => ready(overrides),
+    workDir: () => work.dir,
+    reply: "please reply",
+    replyDeltas: ["Hello ", "from ", "fake ", "Claude."],
+    slow: "be slow",
+    write: (file) => `permission ${file}`,
+    written: "hello from fake claude\n",
+    question: "a question for you",
+    remember: (word) => `echo remember ${word}`,
+    expectResumed: async (resumed, word) => {
+      const { result } = await runTurn(resumed, "history", randomUUID());
+      expect(result.result).toBe(`History (1): echo remember ${word}`);
+    },
+  });
+});
+
 describe("ClaudeProcess against the fake CLI", () => {
   test("ready() resolves on the initialize reply with pid, version and mode", async () => {
     const proc = spawn();
@@ -70,24 +89,40 @@ describe("ClaudeProcess against the fake CLI", () => {
     expect(info.models?.length).toBeGreaterThan(0);
   });
 
-  test("a text turn streams deltas in order, then the assistant message and one result", async () => {
+  test("fake-only details of a text turn: the cost, the message id of the deltas, unknown line types passed on", async () => {
     const proc = await ready();
-    const uuid = randomUUID();
-    const { events, result } = await runTurn(proc, "please reply", uuid);
-    const kinds = events.map((e) => e.kind);
-    expect(kinds.indexOf("init")).toBeLessThan(kinds.indexOf("textDelta"));
-    expect(kinds.lastIndexOf("textDelta")).toBeLessThan(kinds.indexOf("assistant"));
-    expect(kinds.filter((k) => k === "result")).toHaveLength(1);
+    const { events, result } = await runTurn(proc, "please reply", randomUUID());
     const deltas = events.filter((e): e is Extract<ClaudeEvent, { kind: "textDelta" }> => e.kind === "textDelta");
-    expect(deltas.map((d) => d.text)).toEqual(["Hello ", "from ", "fake ", "Claude."]);
-    const assistant = events.find((e) => e.kind === "assistant");
-    expect(assistant).toMatchObject({ kind: "assistant", text: "Hello from fake Claude.", messageId: deltas[0]?.messageId });
-    const init = events.find((e) => e.kind === "init");
-    expect(init).toMatchObject({ sessionId: proc.sessionId, permissionMode: "default" });
-    expect(result).toMatchObject({ subtype: "success", isError: false, result: "Hello from fake Claude.", userMessageUuids: [uuid] });
+    expect(events.find((e) => e.kind === "assistant")).toMatchObject({ kind: "assistant", text: "Hello from fake Claude.", messageId: deltas[0]?.messageId });
     expect(result.costUsd).toBeGreaterThan(0);
     // Unknown line types are passed on, not dropped.
     expect(events.some((e) => e.kind === "other" && e.claudeType === "command_lifecycle")).toBe(true);
+  });
+
+  test("allow with an edited input writes the edited content; the setMode suggestion reports the mode change", async () => {
+    const proc = await ready();
+    const file = path.join(work.dir, "allowed-edited.txt");
+    const asked = waitForEvent(proc, "permissionRequest");
+    const done = waitForEvent(proc, "result");
+    proc.sendUserMessage("permission allowed-edited.txt", randomUUID());
+    const request = await asked;
+    expect(request).toMatchObject({ description: "allowed-edited.txt" });
+    expect(request.suggestions).toEqual([{ type: "setMode", mode: "acceptEdits", destination: "session" }]);
+    const modeChanged = waitForEvent(proc, "permissionModeChanged");
+    proc.answerPermission(request.requestId, { behavior: "allow", updatedInput: { file_path: file, content: "edited\n" }, updatedPermissions: request.suggestions });
+    expect((await modeChanged).mode).toBe("acceptEdits");
+    expect((await done).isError).toBe(false);
+    expect(readFileSync(file, "utf8")).toBe("edited\n");
+  });
+
+  test("an interrupted message arrives as an aborted assistant message with the text so far", async () => {
+    const proc = await ready();
+    const firstDelta = waitForEvent(proc, "textDelta");
+    const aborted = waitForEvent(proc, "assistant", (e) => e.aborted === true);
+    proc.sendUserMessage("be slow", randomUUID());
+    await firstDelta;
+    await proc.interrupt();
+    expect((await aborted).text).toMatch(/^w0 /);
   });
 
   test("without partial messages there are no deltas, only the assistant line", async () => {
@@ -95,50 +130,6 @@ describe("ClaudeProcess against the fake CLI", () => {
     const { events, result } = await runTurn(proc, "reply", randomUUID());
     expect(events.some((e) => e.kind === "textDelta")).toBe(false);
     expect(result.result).toBe("Hello from fake Claude.");
-  });
-
-  test("permission allow writes the file with the updated input", async () => {
-    const proc = await ready();
-    const file = path.join(work.dir, "allowed.txt");
-    const asked = waitForEvent(proc, "permissionRequest");
-    const done = waitForEvent(proc, "result");
-    const toolResult = waitForEvent(proc, "toolResult");
-    proc.sendUserMessage("permission allowed.txt", randomUUID());
-    const request = await asked;
-    expect(request).toMatchObject({ toolName: "Write", input: { file_path: file }, description: "allowed.txt" });
-    expect(request.suggestions).toEqual([{ type: "setMode", mode: "acceptEdits", destination: "session" }]);
-    proc.answerPermission(request.requestId, { behavior: "allow", updatedInput: { file_path: file, content: "edited\n" } });
-    expect(await toolResult).toMatchObject({ isError: false, structured: { type: "create", filePath: file } });
-    expect((await done).isError).toBe(false);
-    expect(readFileSync(file, "utf8")).toBe("edited\n");
-  });
-
-  test("permission deny does not write the file and reports an error tool result", async () => {
-    const proc = await ready();
-    const file = path.join(work.dir, "denied.txt");
-    const asked = waitForEvent(proc, "permissionRequest");
-    const toolResult = waitForEvent(proc, "toolResult");
-    const done = waitForEvent(proc, "result");
-    proc.sendUserMessage("permission denied.txt", randomUUID());
-    proc.answerPermission((await asked).requestId, { behavior: "deny", message: "No from the phone" });
-    expect(await toolResult).toMatchObject({ isError: true, content: "No from the phone" });
-    expect((await done).subtype).toBe("success");
-    expect(existsSync(file)).toBe(false);
-  });
-
-  test("allow with the setMode suggestion stops asking for later writes in the same process", async () => {
-    const proc = await ready();
-    const asked = waitForEvent(proc, "permissionRequest");
-    const modeChanged = waitForEvent(proc, "permissionModeChanged");
-    const first = waitForEvent(proc, "result");
-    proc.sendUserMessage("permission always1.txt", randomUUID());
-    const request = await asked;
-    proc.answerPermission(request.requestId, { behavior: "allow", updatedPermissions: request.suggestions });
-    expect((await modeChanged).mode).toBe("acceptEdits");
-    await first;
-    const { events } = await runTurn(proc, "permission always2.txt", randomUUID());
-    expect(events.some((e) => e.kind === "permissionRequest")).toBe(false);
-    expect(existsSync(path.join(work.dir, "always2.txt"))).toBe(true);
   });
 
   test("allow with an addRules update for the tool stops asking without changing the mode", async () => {
@@ -154,35 +145,6 @@ describe("ClaudeProcess against the fake CLI", () => {
     const { events } = await runTurn(proc, "permission rule2.txt", randomUUID());
     expect(events.some((e) => e.kind === "permissionRequest" || e.kind === "permissionModeChanged")).toBe(false);
     expect(existsSync(path.join(work.dir, "rule2.txt"))).toBe(true);
-  });
-
-  test("AskUserQuestion arrives as a permission request and takes answers in updatedInput", async () => {
-    const proc = await ready();
-    const asked = waitForEvent(proc, "permissionRequest");
-    const done = waitForEvent(proc, "result");
-    proc.sendUserMessage("a question for you", randomUUID());
-    const request = await asked;
-    expect(request.toolName).toBe("AskUserQuestion");
-    const input = request.input as { questions: { question: string }[] };
-    const question = input.questions[0]?.question ?? "";
-    proc.answerPermission(request.requestId, { behavior: "allow", updatedInput: { ...input, answers: { [question]: "Blue" } } });
-    expect((await done).result).toBe("You chose Blue.");
-  });
-
-  test("interrupt mid-stream ends the turn and the same process answers the next prompt", async () => {
-    const proc = await ready();
-    const pid = proc.pid;
-    const firstDelta = waitForEvent(proc, "textDelta");
-    const aborted = waitForEvent(proc, "assistant", (e) => e.aborted === true);
-    const done = waitForEvent(proc, "result");
-    proc.sendUserMessage("be slow", randomUUID());
-    await firstDelta;
-    await proc.interrupt();
-    expect(await done).toMatchObject({ subtype: "error_during_execution", isError: true, terminalReason: "aborted_streaming" });
-    expect((await aborted).text).toMatch(/^w0 /);
-    const { result } = await runTurn(proc, "reply", randomUUID());
-    expect(result.result).toBe("Hello from fake Claude.");
-    expect(proc.pid).toBe(pid);
   });
 
   test("interrupt during a pending permission withdraws it", async () => {
@@ -303,14 +265,7 @@ describe("ClaudeProcess against the fake CLI", () => {
     });
   });
 
-  test("--resume in a new process continues the conversation; an unknown id fails with a result", async () => {
-    const first = await ready();
-    await runTurn(first, "echo remember banana", randomUUID());
-    await first.stop();
-    const resumed = await ready({ sessionId: first.sessionId, resume: true });
-    const { result } = await runTurn(resumed, "history", randomUUID());
-    expect(result.result).toBe("History (1): echo remember banana");
-
+  test("an unknown --resume id fails with a result", async () => {
     const unknown = spawn({ sessionId: randomUUID(), resume: true });
     const errorResult = waitForEvent(unknown, "result").catch(() => undefined);
     await expect(unknown.ready()).rejects.toMatchObject({ code: "CLAUDE_EXITED" });
