@@ -6,7 +6,7 @@ import { hasChromium, type PhonePage } from "../helpers/browser.js";
 import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
 import { createSubscriberKeys, startFakePushService, type FakePushService } from "../helpers/fake-push.js";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { startLab, type Lab } from "./lab.js";
+import { sendPrompt, startLab, type Lab } from "./lab.js";
 
 const LONG = 90_000;
 const run = hasChromium && realClaudeInstalled();
@@ -138,6 +138,31 @@ describe.skipIf(!run)("Web Push in Chromium", () => {
     await page.getByRole("button", { name: "Deny" }).first().click();
     await expect.poll(() => page.title(), { timeout: LONG }).toBe("Claude Companion");
     expect(phone.errors).toEqual([]);
+    await phone.context.close();
+  }, LONG);
+
+  test("presence from the page: nothing is pushed while it shows the session; when the page is hidden, the pending approval is", async () => {
+    const phone = await lab.pairedPhone();
+    const { page } = phone;
+    const s = await lab.api<{ sessionId: string }>("/api/stream/start", { method: "POST", body: "{}" });
+    await page.goto(`${lab.front.url}/#/s/${s.sessionId}`);
+    await page.locator("[data-screen=conversation]").waitFor();
+    const before = push.pushes.length;
+    const file = join(lab.d.workDir, "presence.txt");
+    // Sent over the page's own socket, after its presence frame.
+    await sendPrompt(page, `please WRITEFILE ${file}`);
+    await page.locator("article.perm").first().waitFor({ timeout: LONG });
+    await lab.d.daemon.notifyIdle();
+    expect(push.pushes.length).toBe(before);
+    await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      Object.defineProperty(doc, "visibilityState", { value: "hidden", configurable: true });
+      doc.dispatchEvent(new Event("visibilitychange"));
+    });
+    await push.waitFor(before + 1, LONG);
+    const n = JSON.parse(keys.decrypt(push.pushes[before]!.body));
+    expect(n).toMatchObject({ kind: "permission", sessionId: s.sessionId, body: file });
+    await lab.api(`/api/permission/${n.permissionId}`, { method: "POST", body: JSON.stringify({ decision: "deny" }) });
     await phone.context.close();
   }, LONG);
 });
