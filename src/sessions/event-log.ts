@@ -1,5 +1,6 @@
 // A session's append-only event log: seq numbers from 1, never reused, bounded memory, live subscribers; it does no I/O itself.
 import type { NewSessionEvent, SessionEvent } from "../protocol/events.js";
+import type { LogCache } from "./log-cache.js";
 
 /** One logged event and its JSON, serialised once on append so transports send it as is. */
 export interface LogRecord {
@@ -13,6 +14,8 @@ export interface EventLogLimits {
   maxEvents?: number;
   /** Bytes (estimated by JSON length) always kept in memory. Default 16 MiB. */
   maxBytes?: number;
+  /** Consecutive text deltas of one block are coalesced for up to this many ms (0: never). Default 16; used by the session. */
+  deltaFlushMs?: number;
 }
 
 export interface EventLogOptions extends EventLogLimits {
@@ -23,6 +26,11 @@ export interface EventLogOptions extends EventLogLimits {
   persist?: (record: LogRecord) => void;
   /** Where a throwing persist hook or listener is reported, and the log goes on. Default: rethrow. */
   onError?: (error: unknown, where: "persist" | "listener") => void;
+  /**
+   * A restored session's log on disk: nothing is read until the log is asked for records (or appended to);
+   * then `read()` fills it, within the cache's byte budget.
+   */
+  source?: { lastSeq: number; read: () => readonly LogRecord[]; cache?: LogCache };
 }
 
 export interface AfterResult {
@@ -71,6 +79,10 @@ export class EventLog {
   private readonly listeners = new Set<LogListener>();
   // The envelope prefix up to the seq is the same for every event of this session.
   private readonly sessionIdJson: string;
+  private readonly source: EventLogOptions["source"];
+  // False while a restored log's records are on disk only.
+  private loaded = true;
+  private appendsSinceLoad = 0;
 
   constructor(options: EventLogOptions) {
     this.sessionId = options.sessionId;
@@ -82,6 +94,46 @@ export class EventLog {
       throw error;
     });
     this.sessionIdJson = JSON.stringify(options.sessionId);
+    this.source = options.source;
+    if (this.source) {
+      this.seq = this.source.lastSeq;
+      this.loaded = false;
+    }
+  }
+
+  /** True when the records are in memory (a restored log is not until asked). */
+  get resident(): boolean {
+    return this.loaded;
+  }
+
+  /** Bytes of records in memory now, without reading anything from disk. */
+  get residentBytes(): number {
+    return this.bytes;
+  }
+
+  /** Drops a restored log's records from memory (they stay on disk); false if it has taken events since it was read. */
+  unload(): boolean {
+    if (!this.source || !this.loaded || this.appendsSinceLoad > 0) return false;
+    this.items = [];
+    this.head = 0;
+    this.bytes = 0;
+    this.holes = false;
+    this.loaded = false;
+    return true;
+  }
+
+  // A restored log reads its records from disk the first time they are needed.
+  private ensure(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    const lastSeq = this.seq;
+    this.seq = 0;
+    this.fill(this.source!.read(), lastSeq);
+  }
+
+  // A read of a restored log: it becomes the most recently used of the cache.
+  private used(): void {
+    if (this.source?.cache && this.appendsSinceLoad === 0) this.source.cache.touch(this);
   }
 
   /** Highest seq appended so far (0 when empty). */
@@ -91,22 +143,32 @@ export class EventLog {
 
   /** Oldest seq still in memory (lastSeq + 1 when empty). */
   get firstSeq(): number {
+    this.ensure();
+    return this.first();
+  }
+
+  private first(): number {
     const first = this.items[this.head];
     return first ? first.seq : this.seq + 1;
   }
 
   /** Number of records in memory. */
   get size(): number {
+    this.ensure();
     return this.items.length - this.head;
   }
 
   /** Estimated bytes in memory (sum of JSON lengths). */
   get sizeBytes(): number {
+    this.ensure();
     return this.bytes;
   }
 
   /** Numbers, stamps, stores and publishes one event. */
   append(input: NewSessionEvent): LogRecord {
+    this.ensure();
+    // From its first new event on, a restored log stays in memory like any live one.
+    if (this.appendsSinceLoad++ === 0) this.source?.cache?.forget(this);
     // Serialised before a seq is taken: data that cannot be serialised throws here and leaves no gap.
     const dataJson = JSON.stringify(input.data);
     const seq = ++this.seq;
@@ -142,7 +204,11 @@ export class EventLog {
    * may be above the last record, so no seq a client already holds is issued again. Nothing is persisted or published.
    */
   load(records: readonly LogRecord[], lastSeq = 0): void {
-    if (this.seq !== 0) throw new Error("EventLog.load: the log is not empty");
+    if (this.seq !== 0 || this.source) throw new Error("EventLog.load: the log is not empty");
+    this.fill(records, lastSeq);
+  }
+
+  private fill(records: readonly LogRecord[], lastSeq: number): void {
     for (const record of records) {
       if (record.event.seq <= this.seq) throw new Error(`EventLog.load: seq ${record.event.seq} does not follow ${this.seq}`);
       if (record.event.seq !== this.seq + 1) this.holes = true;
@@ -159,8 +225,10 @@ export class EventLog {
 
   /** Records with seq > `seq`, oldest first, at most `limit`. */
   after(afterSeq: number, limit = Number.POSITIVE_INFINITY): AfterResult {
+    this.ensure();
+    this.used();
     const seq = Math.max(0, Math.floor(afterSeq));
-    const firstSeq = this.firstSeq;
+    const firstSeq = this.first();
     const start = this.indexOf(Math.max(seq + 1, firstSeq));
     const end = Math.min(this.items.length, start + Math.max(0, limit));
     const records = start < end ? this.items.slice(start, end) : [];
@@ -176,7 +244,9 @@ export class EventLog {
 
   /** The record with this seq, if still in memory. */
   get(seq: number): LogRecord | undefined {
-    if (seq < this.firstSeq || seq > this.seq) return undefined;
+    this.ensure();
+    this.used();
+    if (seq < this.first() || seq > this.seq) return undefined;
     const item = this.items[this.indexOf(seq)];
     return item?.seq === seq ? item : undefined;
   }
@@ -191,7 +261,7 @@ export class EventLog {
 
   // Index in items of the first record with seq >= `seq` (items.length when none).
   private indexOf(seq: number): number {
-    if (!this.holes) return Math.min(this.items.length, this.head + Math.max(0, seq - this.firstSeq));
+    if (!this.holes) return Math.min(this.items.length, this.head + Math.max(0, seq - this.first()));
     let lo = this.head;
     let hi = this.items.length;
     while (lo < hi) {

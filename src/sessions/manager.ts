@@ -11,7 +11,7 @@ import { CompanionError } from "../protocol/errors.js";
 import { runAsk, type AskInput, type AskOptions, type AskResult } from "./ask.js";
 import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
 import type { PermissionClientAnswer } from "./permissions.js";
-import { restoredStateOf } from "./restore.js";
+import { LogCache } from "./log-cache.js";
 import { createSessionPersistence } from "./persistence.js";
 import { Session, type SessionOptions } from "./session.js";
 import { DEFAULT_SESSION_LIMITS, type PromptImage, type PromptInput, type SendResult, type SessionLimits, type SpawnSettings } from "./types.js";
@@ -299,17 +299,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return session;
   };
 
+  // Restored logs stay on disk until a client asks for them; once read they share one byte budget.
+  const logCache = new LogCache();
   const restore = (saved: PersistedSession): void => {
-    const { meta, records, lastSeq } = saved;
-    const restored = restoredStateOf(records, { createdAt: meta.createdAt, closed: meta.closedAt !== undefined });
+    const { meta, restored, lastSeq, read } = saved;
     const log = new EventLog({
       sessionId: meta.sessionId,
       now,
       ...options.eventLogLimits,
       ...(persist ? { persist } : {}),
       onError: (err, where) => logger.error({ err, where, sessionId: meta.sessionId }, "session event log hook failed"),
+      source: { lastSeq, read, cache: logCache },
     });
-    log.load(records, lastSeq);
     const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: meta.permissionMode };
     if (meta.model !== undefined) spawn.model = meta.model;
     // A daemon killed with -9 left its Claude (and what it started) running: stopped before any --resume.

@@ -1,5 +1,8 @@
-// What a session was when the daemon stopped or died, read from its persisted events. Pure.
+// What a session was when the daemon stopped or died, from its persisted events: a scan that can be saved in the meta and resumed. Pure.
+import { z } from "zod";
 import type { SessionState } from "../protocol/common.js";
+import { SessionStateSchema } from "../protocol/common.js";
+import { StreamCompleteData, type SessionEvent } from "../protocol/events.js";
 import type { LogRecord } from "./event-log.js";
 import { nextHeadline, type Headline } from "./headline.js";
 import { isCutTurnSubtype } from "./cut-turn.js";
@@ -32,60 +35,119 @@ function isBookkeeping(event: LogRecord["event"]): boolean {
   return false;
 }
 
-export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt: number; closed: boolean }): RestoredState {
-  let messageCount = 0;
-  let transcript = false;
-  let lastResult: StreamComplete | null = null;
-  let lastState: SessionState | undefined;
-  const open = new Set<string>();
-  const unanswered = new Set<string>();
-  let completedSinceActive = false;
-  let headline: Headline = {};
-  let lastActivity = meta.createdAt;
-  for (const { event } of records) {
-    headline = nextHeadline(headline, event);
-    if (!isBookkeeping(event)) lastActivity = event.ts;
+/** What the scan of a session's events has found so far; saved in the meta so a start need not read the log. */
+export const RestoreSummarySchema = z.object({
+  messageCount: z.number().int().nonnegative(),
+  transcript: z.boolean(),
+  lastResult: StreamCompleteData.nullable(),
+  openPermissions: z.array(z.string()).max(10_000),
+  unansweredPromptIds: z.array(z.string()).max(10_000).default([]),
+  completedSinceActive: z.boolean().default(false),
+  lastState: SessionStateSchema.optional(),
+  lastActivity: z.number().optional(),
+  title: z.string().max(1000).optional(),
+  lastMessage: z.string().max(1000).optional(),
+});
+export type RestoreSummary = z.infer<typeof RestoreSummarySchema>;
+
+/** Folds events, one at a time, into a RestoreSummary (cheap: one switch per event). */
+export class RestoreScan {
+  private messageCount = 0;
+  private transcript = false;
+  private lastResult: StreamComplete | null = null;
+  private lastState: SessionState | undefined;
+  private lastActivity: number | undefined;
+  private completedSinceActive = false;
+  private headline: Headline = {};
+  private readonly open = new Set<string>();
+  private readonly unanswered = new Set<string>();
+
+  constructor(from?: RestoreSummary) {
+    if (!from) return;
+    this.messageCount = from.messageCount;
+    this.transcript = from.transcript;
+    this.lastResult = from.lastResult as StreamComplete | null;
+    this.lastState = from.lastState;
+    this.lastActivity = from.lastActivity;
+    this.completedSinceActive = from.completedSinceActive;
+    if (from.title !== undefined) this.headline.title = from.title;
+    if (from.lastMessage !== undefined) this.headline.lastMessage = from.lastMessage;
+    for (const id of from.openPermissions) this.open.add(id);
+    for (const id of from.unansweredPromptIds) this.unanswered.add(id);
+  }
+
+  add(event: SessionEvent): void {
+    this.headline = nextHeadline(this.headline, event);
+    if (!isBookkeeping(event)) this.lastActivity = event.ts;
     switch (event.type) {
       case "userMessage":
-        messageCount++;
-        unanswered.add(event.data.promptId);
+        this.messageCount++;
+        this.unanswered.add(event.data.promptId);
         break;
       case "streamComplete":
-        lastResult = event.data;
-        completedSinceActive = true;
-        for (const id of event.data.promptIds) unanswered.delete(id);
+        this.lastResult = event.data;
+        this.completedSinceActive = true;
+        for (const id of event.data.promptIds) this.unanswered.delete(id);
         // Our own streamComplete of a cut turn says nothing about Claude's transcript.
-        if (!isCutTurnSubtype(event.data.subtype)) transcript = true;
+        if (!isCutTurnSubtype(event.data.subtype)) this.transcript = true;
         break;
       case "claudeEvent":
         // system/init comes once Claude has taken the user message: a transcript exists from then on.
-        if (event.data.claudeType === "system" && event.data.subtype === "init") transcript = true;
+        if (event.data.claudeType === "system" && event.data.subtype === "init") this.transcript = true;
         break;
       case "permissionRequest":
-        open.add(event.data.permissionId);
+        this.open.add(event.data.permissionId);
         break;
       case "permissionResolved":
-        open.delete(event.data.permissionId);
+        this.open.delete(event.data.permissionId);
         break;
       case "sessionUpdate":
-        if (event.data.state === "active" && lastState !== "active") completedSinceActive = false;
-        lastState = event.data.state;
+        if (event.data.state === "active" && this.lastState !== "active") this.completedSinceActive = false;
+        this.lastState = event.data.state;
         // Prompts dropped from the queue (interrupt, close) never get a turn.
-        for (const id of event.data.droppedPromptIds ?? []) unanswered.delete(id);
+        for (const id of event.data.droppedPromptIds ?? []) this.unanswered.delete(id);
         break;
     }
   }
+
+  summary(): RestoreSummary {
+    return {
+      messageCount: this.messageCount,
+      transcript: this.transcript,
+      lastResult: this.lastResult,
+      openPermissions: [...this.open],
+      unansweredPromptIds: [...this.unanswered],
+      completedSinceActive: this.completedSinceActive,
+      ...(this.lastState !== undefined ? { lastState: this.lastState } : {}),
+      ...(this.lastActivity !== undefined ? { lastActivity: this.lastActivity } : {}),
+      ...(this.headline.title !== undefined ? { title: this.headline.title } : {}),
+      ...(this.headline.lastMessage !== undefined ? { lastMessage: this.headline.lastMessage } : {}),
+    };
+  }
+}
+
+/** The restored state from a summary and the meta's times. */
+export function restoredStateFrom(summary: RestoreSummary, meta: { createdAt: number; closed: boolean }): RestoredState {
   return {
     createdAt: meta.createdAt,
-    lastActivity,
-    messageCount,
-    lastResult,
-    headline,
+    lastActivity: summary.lastActivity ?? meta.createdAt,
+    messageCount: summary.messageCount,
+    lastResult: summary.lastResult as StreamComplete | null,
+    headline: {
+      ...(summary.title !== undefined ? { title: summary.title } : {}),
+      ...(summary.lastMessage !== undefined ? { lastMessage: summary.lastMessage } : {}),
+    },
     closed: meta.closed,
-    transcript,
-    openPermissions: [...open],
-    lastState,
-    cutTurn: lastState === "active" && !completedSinceActive,
-    unansweredPromptIds: [...unanswered],
+    transcript: summary.transcript,
+    openPermissions: [...summary.openPermissions],
+    lastState: summary.lastState,
+    cutTurn: summary.lastState === "active" && !summary.completedSinceActive,
+    unansweredPromptIds: [...summary.unansweredPromptIds],
   };
+}
+
+export function restoredStateOf(records: readonly LogRecord[], meta: { createdAt: number; closed: boolean }): RestoredState {
+  const scan = new RestoreScan();
+  for (const { event } of records) scan.add(event);
+  return restoredStateFrom(scan.summary(), meta);
 }

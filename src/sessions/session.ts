@@ -8,6 +8,7 @@ import type { NewSessionEvent } from "../protocol/events.js";
 import type { SessionInfo, SessionProcess } from "../protocol/sessions.js";
 import { Deadline } from "./deadline.js";
 import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
+import { DeltaCoalescer, type DeltaData } from "./coalesce.js";
 import { isStreamClaudeEvent, mapStreamEvent } from "./map-event.js";
 import { PendingPermissions, type PermissionClientAnswer } from "./permissions.js";
 import { ProcessSlot, type ProcessExitInfo } from "./process-slot.js";
@@ -77,6 +78,8 @@ export class Session {
   private readonly idle: Deadline;
   private readonly monitor: ResourceMonitor;
   private readonly tree: SessionTree;
+  // Text deltas of one block, coalesced into one event per flush interval.
+  private readonly deltas: DeltaCoalescer;
 
   constructor(private readonly options: SessionOptions) {
     const { now, limits } = options;
@@ -102,6 +105,8 @@ export class Session {
         ...(options.persist ? { persist: options.persist } : {}),
         onError: (err, where) => this.logger.error({ err, where }, "session event log hook failed"),
       });
+    const flushMs = options.eventLogLimits?.deltaFlushMs;
+    this.deltas = new DeltaCoalescer({ emit: (e) => this.log.append(e), ...(flushMs !== undefined ? { flushMs } : {}) });
     this.permissions = new PendingPermissions({
       timeoutMs: limits.permissionTimeoutMs,
       now,
@@ -336,6 +341,7 @@ export class Session {
    */
   private teardown(permissionMessage: string, reason: string, announce: (droppedPromptIds: string[]) => void): Promise<void> {
     if (this.closing) return this.closing;
+    this.deltas.close();
     this.idle.disarm();
     this.monitor.stop();
     const dropped = this.turns.dropQueue();
@@ -369,7 +375,8 @@ export class Session {
         this.transcriptExists = true;
         if (event.model !== undefined) this.reportedModel = event.model;
       }
-      this.emit(mapStreamEvent(event));
+      if (event.kind === "textDelta") this.deltas.push(mapStreamEvent(event).data as DeltaData);
+      else this.emit(mapStreamEvent(event));
       return;
     }
     switch (event.kind) {
@@ -552,6 +559,7 @@ export class Session {
   }
 
   private emit(event: NewSessionEvent): void {
+    this.deltas.flush();
     this.log.append(event);
     this.headline = nextHeadline(this.headline, event);
   }

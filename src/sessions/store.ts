@@ -5,9 +5,10 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { writeFileAtomicSync } from "../atomic-file.js";
 import { PermissionModeSchema } from "../protocol/common.js";
-import { SessionEventSchema, type SessionEvent } from "../protocol/events.js";
 import { diskUsage, pruneToBudget, type DiskUsage } from "./disk-budget.js";
 import type { LogRecord } from "./event-log.js";
+import { RestoreScan, RestoreSummarySchema, restoredStateFrom, type RestoredState } from "./restore.js";
+import { parseEventLines, readFrom } from "./session-file.js";
 
 export const SessionMetaSchema = z.object({
   version: z.literal(1),
@@ -22,15 +23,19 @@ export const SessionMetaSchema = z.object({
   lastSeq: z.number().int().nonnegative().optional(),
   /** The last Claude process spawned for it: a survivor of a killed daemon is stopped before any --resume. */
   claude: z.object({ pid: z.number().int().positive(), startTime: z.string().max(32) }).optional(),
+  /** What the events up to byte `bytes` of the event file say (restore needs no more than the rest of the file). */
+  summary: RestoreSummarySchema.extend({ bytes: z.number().int().nonnegative() }).optional(),
 });
 export type SessionMeta = z.infer<typeof SessionMetaSchema>;
 
 export interface PersistedSession {
   meta: SessionMeta;
-  /** Every event read from disk, in increasing seq order (holes where a write failed). */
-  records: LogRecord[];
+  /** What the session was: the meta's summary and the events written after it (the whole log only without one). */
+  restored: RestoredState;
   /** The highest seq ever issued: the meta's, or the last record's when higher. */
   lastSeq: number;
+  /** Reads every event from disk, in increasing seq order (holes where a write failed); nothing is kept. */
+  read(): LogRecord[];
 }
 
 export interface SessionStoreOptions {
@@ -44,7 +49,7 @@ export interface SessionStoreOptions {
 }
 
 export interface SessionStore {
-  /** Reads every session, skipping corrupt or truncated lines with a warning; applies retention. */
+  /** Reads every session's meta (and the events after its summary), cutting a torn last line; applies retention. */
   load(): PersistedSession[];
   /** Appends one event synchronously (before any client sees it). Never throws: a failure marks the store degraded. */
   append(record: LogRecord): void;
@@ -81,11 +86,13 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     regular: boolean;
     lastSeq: number;
     meta?: SessionMeta;
+    /** Every event issued, folded (saved in the meta as its summary). */
+    scan: RestoreScan;
   }
   const files = new Map<string, FileState>();
   const stateOf = (sessionId: string): FileState => {
     let st = files.get(sessionId);
-    if (!st) files.set(sessionId, (st = { size: -1, dirty: false, regular: true, lastSeq: 0 }));
+    if (!st) files.set(sessionId, (st = { size: -1, dirty: false, regular: true, lastSeq: 0, scan: new RestoreScan() }));
     return st;
   };
   // Sessions whose last write failed, with why; /health is degraded while one is left.
@@ -133,7 +140,15 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     const path = join(dir, meta.sessionId + META);
     writeFileAtomicSync(path, JSON.stringify(meta) + "\n");
   };
-  const withLastSeq = (st: FileState, meta: SessionMeta): SessionMeta => ({ ...meta, lastSeq: Math.max(meta.lastSeq ?? 0, st.lastSeq) });
+  // The meta as written: with the highest seq issued and, once the file's size is known, the summary up to it.
+  const withLastSeq = (st: FileState, meta: SessionMeta): SessionMeta => {
+    const { summary: _old, ...rest } = meta;
+    return {
+      ...rest,
+      lastSeq: Math.max(meta.lastSeq ?? 0, st.lastSeq),
+      ...(st.size >= 0 && !st.dirty ? { summary: { ...st.scan.summary(), bytes: st.size } } : {}),
+    };
+  };
 
   // Whether a failing session writes again: its torn tail is cut, a blank line written, its meta (with the highest seq) rewritten.
   const recover = (sessionId: string): boolean => {
@@ -154,60 +169,44 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     return true;
   };
 
-  // Reads a session's events: whole lines in increasing seq order; a torn last line is cut from the file,
-  // a corrupt line is skipped (with what follows it kept), a line glued to a torn one is recovered.
-  const readEvents = (sessionId: string, st: FileState): LogRecord[] => {
-    let text: string;
-    try {
-      text = readFileSync(eventsPath(sessionId), "utf8");
-    } catch {
-      st.size = 0;
-      return [];
+  // At load: the events after the meta's summary (all of them without one) are folded into the session's scan;
+  // a torn last line is cut from the file so the next line starts on its own.
+  const scanOnLoad = (sessionId: string, meta: SessionMeta, st: FileState): void => {
+    const summary = meta.summary;
+    const path = eventsPath(sessionId);
+    let offset = 0;
+    let afterSeq = 0;
+    let tail = summary ? readFrom(path, summary.bytes) : null;
+    if (tail && summary) {
+      offset = summary.bytes;
+      afterSeq = meta.lastSeq ?? 0;
+      st.scan = new RestoreScan(summary);
+    } else {
+      tail = readFrom(path, 0);
+      st.scan = new RestoreScan();
     }
-    const records: LogRecord[] = [];
-    const end = text.lastIndexOf("\n") + 1;
-    if (end < text.length) {
-      logger.warn({ sessionId, bytes: Buffer.byteLength(text.slice(end)) }, "cutting a torn last line from a session file");
+    if (!tail) {
+      st.size = 0;
+      st.lastSeq = meta.lastSeq ?? 0;
+      return;
+    }
+    const parsed = parseEventLines(tail.text, sessionId, afterSeq);
+    for (const r of parsed.records) st.scan.add(r.event);
+    st.size = offset + parsed.wholeBytes;
+    st.lastSeq = Math.max(meta.lastSeq ?? 0, parsed.records.at(-1)?.event.seq ?? 0);
+    if (parsed.skipped) logger.warn({ sessionId, skipped: parsed.skipped }, "skipped corrupt lines in a session file");
+    if (parsed.tornBytes > 0) {
+      logger.warn({ sessionId, bytes: parsed.tornBytes }, "cutting a torn last line from a session file");
       try {
-        truncateSync(eventsPath(sessionId), Buffer.byteLength(text.slice(0, end)));
+        truncateSync(path, st.size);
       } catch {
         st.dirty = true;
       }
     }
-    st.size = Buffer.byteLength(text.slice(0, end));
-    let skipped = 0;
-    const parse = (line: string): SessionEvent | undefined => {
-      try {
-        const parsed = SessionEventSchema.safeParse(JSON.parse(line));
-        return parsed.success ? parsed.data : undefined;
-      } catch {
-        return undefined;
-      }
-    };
-    let from = 0;
-    while (from < end) {
-      const nl = text.indexOf("\n", from);
-      let line = text.slice(from, nl);
-      from = nl + 1;
-      if (!line) continue;
-      let event = parse(line);
-      if (!event) {
-        // A line written after a torn one (by a daemon that did not cut it) starts inside the same line.
-        const glued = line.lastIndexOf('{"seq":');
-        if (glued > 0) {
-          line = line.slice(glued);
-          event = parse(line);
-        }
-      }
-      const last = records.at(-1)?.event.seq ?? 0;
-      if (!event || event.sessionId !== sessionId || event.seq <= last) {
-        skipped++;
-        continue;
-      }
-      records.push({ event, json: line });
-    }
-    if (skipped) logger.warn({ sessionId, skipped }, "skipped corrupt lines in a session file");
-    return records;
+  };
+  const readAll = (sessionId: string): LogRecord[] => {
+    const all = readFrom(eventsPath(sessionId), 0);
+    return all ? parseEventLines(all.text, sessionId).records : [];
   };
 
   const removeFiles = (sessionId: string) => {
@@ -247,10 +246,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
           continue;
         }
         const st = stateOf(sessionId);
-        const records = readEvents(sessionId, st);
-        st.lastSeq = Math.max(meta.lastSeq ?? 0, records.at(-1)?.event.seq ?? 0);
+        scanOnLoad(sessionId, meta, st);
         st.meta = meta;
-        out.push({ meta, records, lastSeq: st.lastSeq });
+        const restored = restoredStateFrom(st.scan.summary(), { createdAt: meta.createdAt, closed: meta.closedAt !== undefined });
+        out.push({ meta, restored, lastSeq: st.lastSeq, read: () => readAll(sessionId) });
       }
       // Size cap: delete the oldest closed sessions until the rest fits.
       const size = (id: string) => {
@@ -274,6 +273,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       const id = record.event.sessionId;
       const st = stateOf(id);
       st.lastSeq = Math.max(st.lastSeq, record.event.seq);
+      st.scan.add(record.event);
       const line = Buffer.from(record.json + "\n");
       try {
         const fd = fdFor(id, st);

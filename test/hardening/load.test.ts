@@ -57,7 +57,8 @@ class Follower {
   ) {}
 
   async connect(): Promise<void> {
-    const ws = new WebSocket(this.d.wsUrl, { headers: { authorization: `Bearer ${this.d.token}` } });
+    // Plain frames as before permessage-deflate was offered (test/server/ws-wire.test.ts covers deflate).
+    const ws = new WebSocket(this.d.wsUrl, { headers: { authorization: `Bearer ${this.d.token}` }, perMessageDeflate: false });
     this.ws = ws;
     ws.on("message", (data) => {
       // Frames of a socket this client gave up on are not applied (it may still be flushing).

@@ -43,7 +43,8 @@ export interface TestWsClient {
 }
 
 export function connectWs(url: string, options: WebSocket.ClientOptions & { protocols?: string[] } = {}): Promise<TestWsClient> {
-  const socket = new WebSocket(url, options.protocols, options);
+  // No permessage-deflate unless a test asks for it (ws offers it by default; frames then arrive asynchronously).
+  const socket = new WebSocket(url, options.protocols, { perMessageDeflate: false, ...options });
   const frames: Frame[] = [];
   const invalid: { frame: unknown; error: string }[] = [];
   // next() takes the oldest frame that matches and was not taken yet; other frames stay for later calls.

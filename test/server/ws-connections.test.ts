@@ -18,7 +18,8 @@ describe("connection management", () => {
   });
 
   test("a slow consumer is cut off with 1013 at the limit and resumes by seq with nothing lost", async () => {
-    await d.start({ limits: { maxBufferedBytes: 64 * 1024 } });
+    // Many small events (deltas not coalesced) make the flood; coalesced, the whole text would be one 40 KB event.
+    await d.start({ limits: { maxBufferedBytes: 64 * 1024 }, eventLogLimits: { deltaFlushMs: 0 } });
     const auth = { headers: { authorization: `Bearer ${d.token}` } };
     const fast = await connectWs(d.wsUrl, auth);
     fast.send({ type: "streamStart", requestId: "s", data: {} });

@@ -79,7 +79,8 @@ describe.skipIf(!hasChromium)("a phone away longer than the daemon keeps events"
   // A daemon that keeps very few events in memory, so a phone away for one turn misses some for good.
   let small: Lab;
   beforeAll(async () => {
-    small = await startLab({ eventLogLimits: { maxEvents: 60, maxBytes: 4096 } });
+    // Deltas not coalesced, so `long 300` is 300 events and overflows what is kept.
+    small = await startLab({ eventLogLimits: { maxEvents: 60, maxBytes: 4096, deltaFlushMs: 0 } });
   }, 60_000);
   afterAll(() => small?.close());
 

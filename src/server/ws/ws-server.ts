@@ -41,12 +41,18 @@ function rejectUpgrade(socket: Duplex, err: CompanionError): void {
   );
 }
 
+/** Frames shorter than this many bytes are sent uncompressed even when permessage-deflate was negotiated. */
+export const WS_DEFLATE_THRESHOLD = 256;
+
 export function attachWebSocketServer(options: WsServerOptions): WsServer {
   const logger = options.logger.child({ room: "ws" });
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxPayload ?? WS_MAX_PAYLOAD,
+    // permessage-deflate for clients that offer it (browsers do): frames of WS_DEFLATE_THRESHOLD bytes or more
+    // are compressed, with context takeover (the JSON envelope repeats, so small frames shrink too).
+    perMessageDeflate: { threshold: WS_DEFLATE_THRESHOLD },
     // Never echo a `bearer.<token>` subprotocol back; accept ours when offered.
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
