@@ -1,6 +1,8 @@
 // Benchmark 4: the daemon's own RSS (`start` in a child; its Claude children are other processes) idle, with 10 idle
 // sessions, and after relaying N events through one of them.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import WebSocket from "ws";
 import { BIN, FAKE_CLAUDE, rssBytes, spawnTracked, stopChild, tempDir, waitForLine } from "./lib/procs.mjs";
 import { sleep, summarize } from "./lib/stats.mjs";
@@ -37,6 +39,69 @@ function frames(ws) {
     });
 }
 
+/** Writes `sessions` closed sessions of `events` events each into `<configDir>/sessions`, as this build writes them. */
+function writeHistory(configDir, sessions, events) {
+  const dir = path.join(configDir, "sessions");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const now = Date.now();
+  for (let s = 0; s < sessions; s++) {
+    const sessionId = randomUUID();
+    const sid = JSON.stringify(sessionId);
+    const lines = [];
+    let ts = now - 3600_000 + s * 1000;
+    for (let seq = 1; seq <= events; seq++) {
+      const data = seq === 1 ? { promptId: randomUUID(), text: `question ${s}`, images: 0 } : { kind: "delta", messageId: "msg_1", index: 0, text: `word${seq} `.repeat(8) };
+      lines.push(`{"seq":${seq},"sessionId":${sid},"ts":${ts++},"type":"${seq === 1 ? "userMessage" : "streamData"}","data":${JSON.stringify(data)}}`);
+    }
+    const text = lines.join("\n") + "\n";
+    writeFileSync(path.join(dir, `${sessionId}.jsonl`), text, { mode: 0o600 });
+    const summary = { messageCount: 1, transcript: true, lastResult: null, openPermissions: [], lastState: "closed", lastActivity: ts, title: `question ${s}`, lastMessage: `question ${s}`, bytes: Buffer.byteLength(text) };
+    const meta = { version: 1, sessionId, workingDirectory: configDir, createdAt: now - 3600_000, permissionMode: "default", closedAt: ts, lastSeq: events, summary };
+    writeFileSync(path.join(dir, `${sessionId}.json`), JSON.stringify(meta) + "\n", { mode: 0o600 });
+  }
+}
+
+/** Idle RSS of a daemon started on a config dir (with or without history), `settleMs` after it listens. */
+async function idleOnce({ settleMs, history }) {
+  const configDir = tempDir("cc-bench-idle-");
+  if (history) writeHistory(configDir, history.sessions, history.events);
+  const env = { ...process.env, CLAUDE_COMPANION_CONFIG_DIR: configDir, CLAUDE_CLI_PATH: FAKE_CLAUDE, WARM_POOL: "0", LOG_FORMAT: "json", AUTH_TOKEN: randomBytes(24).toString("base64url") };
+  const t0 = performance.now();
+  const child = spawnTracked(process.execPath, [BIN, "start", "--host", "127.0.0.1", "--port", "0", "--no-bonjour"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr.resume();
+  try {
+    await waitForLine(child, /Listening on (\S+)\n/);
+    const startMs = performance.now() - t0;
+    child.stdout.resume();
+    await sleep(settleMs);
+    return { rss: rssBytes(child.pid), startMs };
+  } finally {
+    await stopChild(child, 12_000);
+  }
+}
+
+/** 4b. Idle RSS with an empty history and with `sessions` x `events` closed sessions on disk, alternating. */
+export async function benchIdleHistory({ runs, settleMs, sessions, events, log }) {
+  const empty = [];
+  const full = [];
+  for (let i = 0; i < runs; i++) {
+    empty.push(await idleOnce({ settleMs }));
+    full.push(await idleOnce({ settleMs, history: { sessions, events } }));
+    log(`  idle run ${i + 1}/${runs}: empty ${(empty.at(-1).rss / MB).toFixed(1)} MB, ${sessions} x ${events} events on disk ${(full.at(-1).rss / MB).toFixed(1)} MB (start ${Math.round(full.at(-1).startMs)} ms)`);
+  }
+  const out = {
+    sessions,
+    events,
+    emptyMb: summarize(empty.map((r) => r.rss / MB)),
+    historyMb: summarize(full.map((r) => r.rss / MB)),
+    addedMb: summarize(full.map((r, i) => (r.rss - empty[i].rss) / MB)),
+    historyStartMs: summarize(full.map((r) => r.startMs)),
+    goal: "idle <= 60 MB with an empty history; within +5 MB with the history on disk",
+  };
+  out.met = out.emptyMb.median <= 60 && out.addedMb.median <= 5;
+  return out;
+}
+
 async function memoryOnce({ events, settleMs }) {
   const token = randomBytes(24).toString("base64url");
   const env = {
@@ -71,10 +136,10 @@ async function memoryOnce({ events, settleMs }) {
     const tenSessions = rssBytes(child.pid);
 
     const sessionId = JSON.parse(started[0]).sessionId;
-    const turn = collectTurn(ws, { isDelta: (t) => t.includes('"kind":"delta"'), isComplete: (t) => t.includes('"type":"streamComplete"') });
+    const turn = collectTurn(ws, { isDelta: (t) => t.includes('"kind":"delta"'), deltaText: (t) => JSON.parse(t).data.text, isComplete: (t) => t.includes('"type":"streamComplete"') });
     ws.send(JSON.stringify({ type: "streamSend", requestId: "relay", sessionId, data: { prompt: `long ${events}` } }));
     const res = await turn;
-    if (res.deltas !== events) throw new Error(`relay: ${res.deltas} deltas of ${events}`);
+    if (res.chars !== events) throw new Error(`relay: ${res.chars} tokens of ${events}`);
     await sleep(settleMs);
     const afterRelay = rssBytes(child.pid);
     ws.close();

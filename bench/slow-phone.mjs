@@ -19,7 +19,7 @@ export async function benchSlowPhone({ n, runs, log }) {
       let turn = collectTurn(fast, t);
       t.prompt(fast, sid, `long ${n}`);
       let res = await turn;
-      alone.push((res.deltas / res.ms) * 1000);
+      alone.push((res.chars / res.ms) * 1000);
 
       const slow = await t.connect();
       await t.subscribe(slow, sid);
@@ -28,7 +28,7 @@ export async function benchSlowPhone({ n, runs, log }) {
       turn = collectTurn(fast, t);
       t.prompt(fast, sid, `long ${n}`);
       res = await turn;
-      withSlow.push((res.deltas / res.ms) * 1000);
+      withSlow.push((res.chars / res.ms) * 1000);
       slow._socket.resume();
       const code = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve(null), 5000))]);
       if (code === 1013) cut++;

@@ -56,6 +56,8 @@ export async function daemonTarget({ env = {}, limits = {}, nodeArgs } = {}) {
     pid: daemon.pid,
     daemon,
     isDelta: (t) => t.includes('"kind":"delta"'),
+    // Deltas are coalesced: one frame carries many tokens.
+    deltaText: (t) => JSON.parse(t).data.text,
     isComplete: (t) => t.includes('"type":"streamComplete"'),
     async connect() {
       const ws = await openSocket(daemon.wsUrl, { headers, perMessageDeflate: false }, true);
@@ -102,6 +104,7 @@ export async function floorTarget({ cli = FAKE_CLAUDE, childEnv } = {}) {
     name: "floor",
     pid: child.pid,
     isDelta: (t) => t.includes('"text_delta"'),
+    deltaText: (t) => JSON.parse(t).event.delta.text,
     isComplete: (t) => t.includes('"type":"result"'),
     async connect() {
       return openSocket(url, { perMessageDeflate: false }, false);
@@ -136,6 +139,7 @@ export function collectTurn(ws, target, { onDelta, timeoutMs = 300_000 } = {}) {
   return new Promise((resolve, reject) => {
     let frames = 0;
     let deltas = 0;
+    let chars = 0;
     let firstAt = 0;
     const timer = setTimeout(() => finish(new Error(`turn did not complete within ${timeoutMs} ms (${deltas} deltas)`)), timeoutMs);
     const onMessage = (data) => {
@@ -144,10 +148,12 @@ export function collectTurn(ws, target, { onDelta, timeoutMs = 300_000 } = {}) {
       if (target.isDelta(text)) {
         if (deltas === 0) firstAt = at;
         deltas++;
-        if (onDelta) onDelta(text, at);
+        const dt = target.deltaText(text);
+        chars += dt.length;
+        if (onDelta) onDelta(dt, at);
       }
       if (deltas > 0) frames++;
-      if (target.isComplete(text)) finish(null, { frames, deltas, ms: at - firstAt, firstAt, endAt: at });
+      if (target.isComplete(text)) finish(null, { frames, deltas, chars, ms: at - firstAt, firstAt, endAt: at });
     };
     const onClose = (code, reason) => finish(new Error(`socket closed ${code} ${String(reason)} after ${deltas} deltas`));
     ws.on("message", onMessage);

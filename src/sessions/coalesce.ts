@@ -1,8 +1,8 @@
-// Consecutive text deltas of one content block become one event per flush interval: the first of a burst goes at once, the rest at most every ~16 ms or 4 KiB.
+// Consecutive text deltas of one content block become one event per flush interval: the first of a burst goes at once, the rest at most every 12 ms or 4 KiB.
 import type { NewSessionEvent } from "../protocol/events.js";
 
 /** At most one coalesced delta per this many ms while a block streams. */
-export const DELTA_FLUSH_MS = 16;
+export const DELTA_FLUSH_MS = 12;
 /** A pending delta this long (characters) goes at once. */
 export const DELTA_MAX_CHARS = 4096;
 

@@ -14,7 +14,7 @@ export interface EventLogLimits {
   maxEvents?: number;
   /** Bytes (estimated by JSON length) always kept in memory. Default 16 MiB. */
   maxBytes?: number;
-  /** Consecutive text deltas of one block are coalesced for up to this many ms (0: never). Default 16; used by the session. */
+  /** Consecutive text deltas of one block are coalesced for up to this many ms (0: never). Default 12; used by the session. */
   deltaFlushMs?: number;
 }
 

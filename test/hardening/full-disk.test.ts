@@ -108,13 +108,14 @@ describe.skipIf(!isRoot)("a transient full disk", () => {
     expect(new Set(seqs).size).toBe(seqs.length);
     const bySeq = new Map(seen1.map((f) => [f.seq, f]));
     for (const e of log) expect(e).toEqual(bySeq.get(e.seq));
-    // One hole, where the disk was full: everything seen before it and after it is there.
+    // Holes only where the disk was full (a small event may still fit in the room a cut line left):
+    // everything seen before the first hole and after the last one is there.
     const holes = seqs.flatMap((s, i) => (i > 0 && s !== seqs[i - 1]! + 1 ? [i] : []));
-    expect(holes).toHaveLength(1);
-    const [before, after] = [seqs[holes[0]! - 1]!, seqs[holes[0]!]!];
+    expect(holes.length).toBeGreaterThanOrEqual(1);
+    const [before, after] = [seqs[holes[0]! - 1]!, seqs[holes.at(-1)!]!];
     expect(before).toBeGreaterThanOrEqual(fullFrom);
     expect(log.slice(0, holes[0])).toEqual(seen1.filter((f) => f.seq! <= before));
-    expect(log.slice(holes[0])).toEqual(seen1.filter((f) => f.seq! >= after));
+    expect(log.slice(holes.at(-1))).toEqual(seen1.filter((f) => f.seq! >= after));
     expect(seqs.at(-1)).toBe(seen1.at(-1)!.seq);
     const restored1 = log.length;
 

@@ -39,7 +39,7 @@ describe("text deltas on the wire", () => {
     const { sid } = await streamLong(c, 5000);
     const deltas = deltasOf(c.frames, sid);
     expect(deltas.map((f) => f.data.text).join("")).toBe("x".repeat(5000));
-    // One event per 16 ms or 4 KiB at most, instead of one per token.
+    // One event per 12 ms or 4 KiB at most, instead of one per token.
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.length).toBeLessThan(500);
     // In seq order without holes, exactly what REST (read from the log) returns.

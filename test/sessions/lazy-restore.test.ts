@@ -37,7 +37,7 @@ describe("restored sessions", () => {
     // Listed with their state and numbers, nothing read.
     expect(b.manager.list().map((s) => s.id)).toEqual(expect.arrayContaining([kept.id, closed.id]));
     expect([k.state, c.state]).toEqual(["idle", "closed"]);
-    expect(k.info()).toMatchObject({ messageCount: 1, lastSeq: before.get(kept.id)!.length });
+    expect(k.info()).toMatchObject({ messageCount: 1, lastSeq: before.get(kept.id)!.length, title: "long 300" });
     expect([k.log.resident, c.log.resident]).toEqual([false, false]);
     // Asked (a subscribe or a history page calls after()): read from disk, exactly what was written.
     expect(c.log.after(0).records.map((r) => r.json)).toEqual(before.get(closed.id));
