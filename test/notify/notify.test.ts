@@ -5,10 +5,9 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { WebhookBodySchema } from "../../src/protocol/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { useTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { startFakeNtfy, type FakeNtfy, type Received } from "../helpers/fake-ntfy.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
-import { connectWs, type TestWsClient } from "../helpers/ws-client.js";
+import { connectWs } from "../helpers/ws-client.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/claude-companion.js");
 const run = promisify(execFile);
@@ -24,7 +23,11 @@ const cli = async (d: TestDaemon, ...args: string[]) => {
 };
 
 let ntfy: FakeNtfy;
-let d: TestDaemon;
+beforeAll(async () => {
+  ntfy = await startFakeNtfy();
+}, 30_000);
+afterAll(() => ntfy?.close());
+const d = useTestDaemon({ env: { MAX_SESSIONS: "20", CLAUDE_ALLOWED_TOOLS: "Read" }, notify: { retryDelaysMs: [20, 40] } }, { timeoutMs: 30_000 });
 const rest = async (method: string, path: string, body?: unknown, token = d.token) => {
   const res = await fetch(d.url + path, {
     method,
@@ -38,12 +41,6 @@ const open = async () => {
   await c.next("welcome");
   return c;
 };
-let rid = 0;
-const request = async (c: TestWsClient, frame: { type: string; sessionId?: string; data?: unknown }, reply: string) => {
-  const requestId = `n${++rid}`;
-  c.send({ ...frame, requestId });
-  return c.next((f) => f.requestId === requestId && (f.type === reply || f.type === "error"), 20_000);
-};
 const onTopic = (topic: string) => (r: Received) => r.json?.topic === topic;
 const addChannel = async (body: unknown) => {
   const r = await rest("POST", "/api/notify/channels", body);
@@ -51,35 +48,26 @@ const addChannel = async (body: unknown) => {
   return r.body.channel as { id: string; replyTopic: string | null };
 };
 
-beforeAll(async () => {
-  ntfy = await startFakeNtfy();
-  d = await startTestDaemon({ env: { MAX_SESSIONS: "20", CLAUDE_ALLOWED_TOOLS: "Read" }, notify: { retryDelaysMs: [20, 40] } });
-}, 30_000);
-afterAll(async () => {
-  await d?.close();
-  await ntfy?.close();
-  cleanupTempDirs();
-});
 
 describe("presence", () => {
   test("a client with the session visible gets nothing published; when it reports hidden, the pending permission is published once", async () => {
     const ch = await addChannel({ type: "ntfy", url: `${ntfy.url}/presence`, replyTopic: false });
     const c = await open();
-    const started = await request(c, { type: "streamStart", data: {} }, "streamStarted");
+    const started = await c.request({ type: "streamStart", data: {} }, "streamStarted", 20_000);
     const sid = started.sessionId!;
-    expect((await request(c, { type: "presence", data: { visible: true, sessionId: sid } }, "ack")).data).toEqual({ command: "presence" });
-    await request(c, { type: "streamSend", sessionId: sid, data: { prompt: "permission p1.txt" } }, "ack");
+    expect((await c.request({ type: "presence", data: { visible: true, sessionId: sid } }, "ack", 20_000)).data).toEqual({ command: "presence" });
+    await c.request({ type: "streamSend", sessionId: sid, data: { prompt: "permission p1.txt" } }, "ack", 20_000);
     const req = await c.next((f) => f.type === "permissionRequest" && f.sessionId === sid, 20_000);
     await d.daemon.notifyIdle();
     expect(ntfy.received.filter(onTopic("presence"))).toHaveLength(0);
 
-    await request(c, { type: "presence", data: { visible: false } }, "ack");
+    await c.request({ type: "presence", data: { visible: false } }, "ack", 20_000);
     const [pub] = await ntfy.waitFor(onTopic("presence"));
     expect(pub!.json.actions.map((a: any) => a.label)).toEqual(["Allow", "Deny"]);
     expect(pub!.json.sequence_id).toContain(req.data.permissionId.replace(/[^-_A-Za-z0-9]/g, "_").slice(0, 20));
     // Visible again and hidden again: still one notification for this permission.
-    await request(c, { type: "presence", data: { visible: true, sessionId: sid } }, "ack");
-    await request(c, { type: "presence", data: { visible: false, sessionId: sid } }, "ack");
+    await c.request({ type: "presence", data: { visible: true, sessionId: sid } }, "ack", 20_000);
+    await c.request({ type: "presence", data: { visible: false, sessionId: sid } }, "ack", 20_000);
     await d.daemon.notifyIdle();
     expect(ntfy.received.filter(onTopic("presence"))).toHaveLength(1);
     await c.close();
@@ -90,20 +78,20 @@ describe("presence", () => {
     const ch = await addChannel({ type: "ntfy", url: `${ntfy.url}/presence2`, replyTopic: false });
     const watcher = await open();
     const other = await open();
-    const a = (await request(watcher, { type: "streamStart", data: {} }, "streamStarted")).sessionId!;
-    const b = (await request(other, { type: "streamStart", data: {} }, "streamStarted")).sessionId!;
-    await request(other, { type: "presence", data: { visible: true, sessionId: b } }, "ack");
-    await request(watcher, { type: "presence", data: { visible: false, sessionId: a } }, "ack");
-    await request(watcher, { type: "streamSend", sessionId: a, data: { prompt: "permission p2.txt" } }, "ack");
+    const a = (await watcher.request({ type: "streamStart", data: {} }, "streamStarted", 20_000)).sessionId!;
+    const b = (await other.request({ type: "streamStart", data: {} }, "streamStarted", 20_000)).sessionId!;
+    await other.request({ type: "presence", data: { visible: true, sessionId: b } }, "ack", 20_000);
+    await watcher.request({ type: "presence", data: { visible: false, sessionId: a } }, "ack", 20_000);
+    await watcher.request({ type: "streamSend", sessionId: a, data: { prompt: "permission p2.txt" } }, "ack", 20_000);
     await ntfy.waitFor(onTopic("presence2"), 1);
 
-    await request(watcher, { type: "presence", data: { visible: true, sessionId: a } }, "ack");
-    await request(watcher, { type: "streamSend", sessionId: a, data: { prompt: "reply" } }, "ack");
+    await watcher.request({ type: "presence", data: { visible: true, sessionId: a } }, "ack", 20_000);
+    await watcher.request({ type: "streamSend", sessionId: a, data: { prompt: "reply" } }, "ack", 20_000);
     // The first prompt still waits for its permission: answer it so the queued one runs.
     const req = await watcher.next((f) => f.type === "permissionRequest" && f.sessionId === a, 20_000);
-    await request(watcher, { type: "permission", sessionId: a, data: { permissionId: req.data.permissionId, decision: "deny" } }, "ack");
+    await watcher.request({ type: "permission", sessionId: a, data: { permissionId: req.data.permissionId, decision: "deny" } }, "ack", 20_000);
     await watcher.next((f) => f.type === "streamComplete" && f.sessionId === a && f.data.result === "Hello from fake Claude.", 20_000);
-    await request(watcher, { type: "streamSend", sessionId: a, data: { prompt: "permission p3.txt" } }, "ack");
+    await watcher.request({ type: "streamSend", sessionId: a, data: { prompt: "permission p3.txt" } }, "ack", 20_000);
     await watcher.next((f) => f.type === "permissionRequest" && f.sessionId === a && f.data.permissionId !== req.data.permissionId, 20_000);
     await d.daemon.notifyIdle();
     // One permission publish, its replacement after the deny; the done notification and p3 are skipped (visible).
@@ -120,7 +108,7 @@ describe("presence", () => {
 
   test("a presence frame with a bad shape is refused with BAD_REQUEST naming the field", async () => {
     const c = await open();
-    const r = await request(c, { type: "presence", data: { visible: "yes" } }, "ack");
+    const r = await c.request({ type: "presence", data: { visible: "yes" } }, "ack", 20_000);
     expect(r).toMatchObject({ type: "error", data: { code: "BAD_REQUEST", details: { path: "data.visible" } } });
     await c.close();
   });

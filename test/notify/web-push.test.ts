@@ -3,12 +3,15 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { NotificationSchema } from "../../src/protocol/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { createSubscriberKeys, startFakePushService, type FakePushService } from "../helpers/fake-push.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
 
 let push: FakePushService;
-let d: TestDaemon;
+beforeAll(async () => {
+  push = await startFakePushService();
+}, 30_000);
+afterAll(() => push?.close());
+const d = useTestDaemon({ env: { CLAUDE_ALLOWED_TOOLS: "Read" }, notify: { retryDelaysMs: [10] } }, { timeoutMs: 30_000 });
 const call = async (method: string, path: string, token: string, body?: unknown) => {
   const res = await fetch(d.url + path, {
     method,
@@ -27,15 +30,6 @@ const pairDevice = async (name: string): Promise<{ deviceId: string; deviceToken
   return (await res.json()) as any;
 };
 
-beforeAll(async () => {
-  push = await startFakePushService();
-  d = await startTestDaemon({ env: { CLAUDE_ALLOWED_TOOLS: "Read" }, notify: { retryDelaysMs: [10] } });
-}, 30_000);
-afterAll(async () => {
-  await d?.close();
-  await push?.close();
-  cleanupTempDirs();
-});
 
 describe("Web Push", () => {
   test("a subscribed device gets an encrypted permission push with Allow/Deny, then a withdrawn one with the same tag; keys stored 0600", async () => {

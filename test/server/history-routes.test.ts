@@ -1,32 +1,27 @@
 // GET /api/history, its events, the live mirror over WS and the read-only rule, on a daemon with recorded transcripts.
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { HistoryEventsResponseSchema, HistoryListResponseSchema } from "../../src/protocol/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { copyHistoryFixtures, FIXTURE, type HistoryFixture } from "../helpers/history-fixtures.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { connectWs, type TestWsClient } from "../helpers/ws-client.js";
+import { tempDir } from "../helpers/tmp.js";
+import { connectWs } from "../helpers/ws-client.js";
 
-let d: TestDaemon;
 let fx: HistoryFixture;
 const OUTSIDE = "44444444-4444-4444-8444-444444444444";
 const MIRRORED = "55555555-5555-4555-8555-555555555555";
 
-beforeAll(async () => {
+const d = useTestDaemon(() => {
   fx = copyHistoryFixtures();
   // A transcript recorded outside the allowed roots.
   const plain = readFileSync(fx.fileOf(FIXTURE.plain), "utf8").split(fx.dirOf("/tmp/hgen/proj/my.app")).join("/outside-the-roots/app");
   mkdirSync(path.join(fx.claudeConfigDir, "projects", "-outside-the-roots-app"), { recursive: true });
   writeFileSync(path.join(fx.claudeConfigDir, "projects", "-outside-the-roots-app", `${OUTSIDE}.jsonl`), plain.split(FIXTURE.plain).join(OUTSIDE));
-  d = await startTestDaemon({
+  return {
     workDir: fx.workRoot,
     childEnv: { ...process.env, CLAUDE_CONFIG_DIR: fx.claudeConfigDir, FAKE_CLAUDE_STATE_DIR: tempDir("cc-fake-state-") },
-  });
-});
-afterAll(async () => {
-  await d?.close();
-  cleanupTempDirs();
+  };
 });
 
 const rest = async (method: string, p: string, body?: unknown) => {
@@ -41,12 +36,6 @@ const open = async () => {
   const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
   await c.next("welcome");
   return c;
-};
-let rid = 0;
-const request = async (c: TestWsClient, frame: object, reply: string) => {
-  const requestId = `h${++rid}`;
-  c.send({ ...frame, requestId });
-  return c.next((f) => f.requestId === requestId && (f.type === reply || f.type === "error"));
 };
 const registerLive = (sessionId: string) => {
   const dir = path.join(fx.claudeConfigDir, "sessions");
@@ -99,20 +88,20 @@ describe("REST", () => {
 describe("WebSocket", () => {
   test("streamStart { resume } of a transcript: refused in another directory, refused while a terminal writes it (fork offered), else runs in the recorded directory", async () => {
     const c = await open();
-    const other = await request(c, { type: "streamStart", data: { resume: FIXTURE.plain, workingDirectory: fx.dirOf("/tmp/hgen/proj/tool") } }, "streamStarted");
+    const other = await c.request({ type: "streamStart", data: { resume: FIXTURE.plain, workingDirectory: fx.dirOf("/tmp/hgen/proj/tool") } }, "streamStarted");
     expect(other.data).toMatchObject({ code: "RESUME_DIRECTORY_MISMATCH", details: { recorded: fx.dirOf("/tmp/hgen/proj/my.app") } });
     const stop = registerLive(FIXTURE.plain);
     try {
-      const live = await request(c, { type: "streamStart", data: { resume: FIXTURE.plain } }, "streamStarted");
+      const live = await c.request({ type: "streamStart", data: { resume: FIXTURE.plain } }, "streamStarted");
       expect(live.data).toMatchObject({ code: "TERMINAL_OWNS_SESSION", details: { fork: true } });
-      const send = await request(c, { type: "streamSend", sessionId: FIXTURE.plain, data: { prompt: "hi" } }, "ack");
+      const send = await c.request({ type: "streamSend", sessionId: FIXTURE.plain, data: { prompt: "hi" } }, "ack");
       expect(send.data).toMatchObject({ code: "TERMINAL_OWNS_SESSION" });
     } finally {
       stop();
     }
-    const fork = await request(c, { type: "streamStart", data: { fork: true } }, "streamStarted");
+    const fork = await c.request({ type: "streamStart", data: { fork: true } }, "streamStarted");
     expect(fork.data).toMatchObject({ code: "BAD_REQUEST", details: { path: "body.fork" } });
-    const started = await request(c, { type: "streamStart", data: { resume: FIXTURE.summary } }, "streamStarted");
+    const started = await c.request({ type: "streamStart", data: { resume: FIXTURE.summary } }, "streamStarted");
     expect(started).toMatchObject({ type: "streamStarted", sessionId: FIXTURE.summary, data: { workingDirectory: fx.dirOf("/tmp/hgen/proj/edge") } });
     await rest("DELETE", `/api/stream/${FIXTURE.summary}`);
     expect(c.invalid).toEqual([]);
@@ -129,7 +118,7 @@ describe("WebSocket", () => {
       JSON.stringify({ parentUuid: null, isSidechain: false, type, uuid: `55555555-0000-4000-8000-${String(++n).padStart(12, "0")}`, timestamp: new Date(1_800_000_000_000 + n).toISOString(), cwd, sessionId: MIRRORED, message: { role: type, ...(type === "assistant" ? { id: `msg_${n}` } : {}), content } }) + "\n";
     writeFileSync(file, rec("user", "watch me"));
     const c = await open();
-    const done = await request(c, { type: "subscribe", sessionId: MIRRORED, data: { lastSeq: 0 } }, "replayComplete");
+    const done = await c.request({ type: "subscribe", sessionId: MIRRORED, data: { lastSeq: 0 } }, "replayComplete");
     expect(done.data).toMatchObject({ fromSeq: 1, toSeq: 1, gap: false });
     appendFileSync(file, rec("assistant", [{ type: "text", text: "one" }]));
     await c.next((f) => f.sessionId === MIRRORED && f.seq === 2);
