@@ -63,7 +63,11 @@ export function scheduleTailnetRenewal(
   const name = tailnet.status.dnsName;
   if (!tailnet.cert || !name) return () => {};
   const log = options.logger.child({ room: "tailscale" });
+  let busy = false;
   const timer = setInterval(() => {
+    // One renewal at a time: `tailscale cert` can take longer than the interval.
+    if (busy) return;
+    busy = true;
     void import("../tailscale/index.js")
       .then(({ ensureTailscaleCertificate }) => ensureTailscaleCertificate({ run: options.run, dir: join(options.config.configDir, "tailscale"), name }))
       .then((cert) => {
@@ -71,7 +75,10 @@ export function scheduleTailnetRenewal(
         options.apply(cert);
         log.info({ name, validTo: new Date(cert.validTo).toISOString() }, "renewed the Tailscale certificate");
       })
-      .catch((e: unknown) => log.warn({ name, err: (e as Error).message }, "could not renew the Tailscale certificate; will retry"));
+      .catch((e: unknown) => log.warn({ name, err: (e as Error).message }, "could not renew the Tailscale certificate; will retry"))
+      .finally(() => {
+        busy = false;
+      });
   }, options.everyMs ?? 12 * 3600_000);
   timer.unref();
   return () => clearInterval(timer);

@@ -1,7 +1,10 @@
 // The Tailscale room against the fake `tailscale` executable: status parsing, and the certificate kept, reused, renewed or refused.
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import type { ResolvedConfig } from "../../src/config/index.js";
+import { scheduleTailnetRenewal } from "../../src/daemon/tailnet.js";
+import { createLogger } from "../../src/log.js";
 import { createTailscaleRunner, detectTailscale, ensureTailscaleCertificate, parseTailscaleStatus } from "../../src/tailscale/index.js";
 import { installFakeTailscale } from "../helpers/cli-process.js";
 import { createTestCa, type TestCa } from "../helpers/test-ca.js";
@@ -82,4 +85,32 @@ describe("ensureTailscaleCertificate", () => {
     expect(existsSync(join(dir, `${NAME}.crt`))).toBe(false);
     expect(existsSync(join(dir, `${NAME}.crt.tmp`))).toBe(false);
   });
+});
+
+test("a running daemon renews the certificate before expiry and hands the new one to the server", async () => {
+  const configDir = tempDir();
+  const dir = join(configDir, "tailscale");
+  const run = createTailscaleRunner(fake);
+  const old = await ca.issue(NAME, 5);
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${NAME}.crt`), old.cert, { mode: 0o600 });
+  writeFileSync(join(dir, `${NAME}.key`), old.key, { mode: 0o600 });
+  const applied: string[] = [];
+  await withMode("running", async () => {
+    const stop = scheduleTailnetRenewal(
+      {
+        status: { state: "running", ipv4: "100.101.102.103", dnsName: NAME, httpsEnabled: true, detail: "connected" },
+        cert: { ...old, validTo: Date.now() + 5 * 86_400_000, renewed: false, paths: { cert: join(dir, `${NAME}.crt`), key: join(dir, `${NAME}.key`) } },
+        warning: null,
+      },
+      { config: { configDir } as ResolvedConfig, logger: createLogger({ format: "json", level: "silent" }), run, apply: (c) => applied.push(c.cert), everyMs: 50 },
+    );
+    try {
+      await vi.waitFor(() => expect(applied).toEqual([readFileSync(files.cert, "utf8")]), { timeout: 10_000 });
+    } finally {
+      stop();
+    }
+  });
+  expect(readFileSync(join(dir, `${NAME}.crt`), "utf8")).toBe(readFileSync(files.cert, "utf8"));
 });
