@@ -48,8 +48,8 @@ export function parseTailscaleStatus(text: string): TailscaleStatus {
   return { state: "running", ipv4, dnsName, httpsEnabled, detail: `connected as ${dnsName ?? ipv4 ?? "an unnamed node"}` };
 }
 
-/** Asks the Tailscale CLI; absent, logged out or slow is a state, never a throw. */
-export async function detectTailscale(run: TailscaleRunner, timeoutMs = 2000): Promise<TailscaleStatus> {
+/** Asks the Tailscale CLI; absent, logged out or slow is a state, never a throw. The CLI answers in milliseconds; 5 s is for a loaded machine. */
+export async function detectTailscale(run: TailscaleRunner, timeoutMs = 5000): Promise<TailscaleStatus> {
   const r = await run(["status", "--json"], timeoutMs);
   if (r.absent) return idle("absent", "not installed");
   if (r.timedOut) return idle("error", `\`tailscale status\` did not answer within ${timeoutMs} ms`);

@@ -39,4 +39,4 @@ test("daemon down: exit 1 and a daemon fail; up: exit 0, every check printed, th
   } finally {
     await d.stop();
   }
-});
+}, 90_000);

@@ -116,7 +116,7 @@ describe("start --tailscale with HTTPS enabled on the tailnet", () => {
     const again = await start(["--tailscale"], env);
     expect((await getTailnetHttps(again.port, "/health")).status).toBe(200);
     expect(certCalls(log)).toBe(1);
-  });
+  }, 90_000);
 
   test("a kept certificate that expires within 14 days is renewed at start", async () => {
     const configDir = tempDir("cc-ts-");
@@ -129,7 +129,7 @@ describe("start --tailscale with HTTPS enabled on the tailnet", () => {
     const d = await start(["--tailscale"], envFor("running", configDir, log));
     expect(certCalls(log)).toBe(1);
     expect((await getTailnetHttps(d.port, "/health")).fingerprint).toBe(new X509Certificate(readFileSync(certFiles.cert)).fingerprint256);
-  });
+  }, 60_000);
 });
 
 describe("Tailscale detected without --tailscale", () => {
@@ -145,7 +145,7 @@ describe("Tailscale detected without --tailscale", () => {
     expect(await getHttp(d.port, "/health", `evil.example:${d.port}`)).toBe(421);
     const pair = JSON.parse(runCli(["pair", "--json", "--via", "tailscale"], envFor("running", configDir)).stdout);
     expect(pair).toMatchObject({ via: "tailscale", url: expect.stringMatching(new RegExp(`^http://${IP.replace(/\./g, "\\.")}:${d.port}/#pair=`)) });
-  });
+  }, 60_000);
 
   test("HTTPS not enabled on the tailnet: --tailscale says so and how to enable it, and falls back to plain HTTP on the tailnet address", async () => {
     const d = await start(["--tailscale"], envFor("no-https", tempDir("cc-ts-")));
@@ -154,7 +154,7 @@ describe("Tailscale detected without --tailscale", () => {
     expect(out).toContain("https://login.tailscale.com/admin/dns");
     expect(out).toMatch(new RegExp(`Or open: http://${IP.replace(/\./g, "\\.")}:${d.port}/#pair=`));
     expect(d.url).toMatch(/^http:/);
-  });
+  }, 60_000);
 
   test.each([
     ["logged-out", /Tailscale: logged-out/],
@@ -171,5 +171,5 @@ describe("Tailscale detected without --tailscale", () => {
     const pair = runCli(["pair", "--via", "tailscale"], env);
     expect(pair.code).toBe(1);
     expect(pair.stderr).toContain("There is no tailscale address");
-  });
+  }, 60_000);
 });

@@ -69,6 +69,8 @@ export async function startCommand(flags: StartFlags): Promise<void> {
   if (flags.daemon) return (await import("./start-background.js")).startBackground(ctx);
 
   const detecting = detectClaude(config.claudeCliPath, { timeoutMs: 5000 });
+  // Beside the Claude check, so it adds nothing to the start-up time.
+  const tailscale = import("../../tailscale/index.js").then(({ createTailscaleRunner, detectTailscale, tailscaleCommand }) => detectTailscale(createTailscaleRunner(tailscaleCommand())));
   const spinner = await startSpinner("Checking the Claude Code CLI", !flags.logFile && Boolean(process.stderr.isTTY));
   const [{ startDaemon, createRotatingLog }, { createLogger }] = await Promise.all([import("../../daemon/index.js"), import("../../log.js")]);
   const logFile = flags.logFile ? createRotatingLog({ path: flags.logFile }) : undefined;
@@ -86,7 +88,7 @@ export async function startCommand(flags: StartFlags): Promise<void> {
 
   let daemon;
   try {
-    daemon = await startDaemon({ config, logger, claude, ...(flags.logFile ? { logPath: flags.logFile } : {}) });
+    daemon = await startDaemon({ config, logger, claude, tailscale, ...(flags.logFile ? { logPath: flags.logFile } : {}) });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     logger.fatal({ err: err.message, code: err.code }, "the daemon could not start");
