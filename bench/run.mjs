@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=throughput,latency,startup,memory,session,rest,slowPhone] [-- --out=file]`:
+// `npm run bench [-- --quick] [-- --only=throughput,latency,startup,memory,session,rest,slowPhone,history] [-- --out=file]`:
 // runs the benchmarks against the built daemon (dist/), prints a Markdown table and writes bench/results.json.
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -6,6 +6,7 @@ import path from "node:path";
 import { cleanup, ROOT } from "./lib/procs.mjs";
 import { fmt, machine } from "./lib/stats.mjs";
 import { benchLatency, benchThroughput } from "./relay.mjs";
+import { benchHistory } from "./history.mjs";
 import { benchIdleHistory, benchMemory } from "./memory.mjs";
 import { benchRest } from "./rest.mjs";
 import { benchLongAnswer, benchSessionStart } from "./session-start.mjs";
@@ -31,6 +32,7 @@ const P = quick
       long: { runs: 1, n: 5_000 },
       rest: { runs: 1, seconds: 3, warmupSeconds: 0 },
       slowPhone: { n: 40_000, runs: 2 },
+      history: { sessions: 2000, runs: 1 },
     }
   : {
       throughput: { n: 100_000, runs: 5, warmupN: 5_000 },
@@ -42,6 +44,7 @@ const P = quick
       long: { runs: 5, n: 5_000 },
       rest: { runs: 5, seconds: 10, warmupSeconds: 1 },
       slowPhone: { n: 50_000, runs: 5 },
+      history: { sessions: 2000, runs: 5 },
     };
 
 const benches = {
@@ -63,6 +66,7 @@ const benches = {
   long: () => benchLongAnswer({ ...P.long, log }),
   rest: () => benchRest({ ...P.rest, log }),
   slowPhone: () => benchSlowPhone({ ...P.slowPhone, log }),
+  history: () => benchHistory({ ...P.history, log }),
 };
 
 const results = { machine: machine(), mode: quick ? "quick" : "full", startedAt: new Date().toISOString(), params: P, results: {}, seconds: {} };
@@ -155,6 +159,13 @@ function table({ machine: mm, mode, results: r, loadAverageAtEnd }) {
   if (r.slowPhone && !r.slowPhone.error) {
     const x = r.slowPhone;
     rows.push([`7. One slow phone: fast client's deltas/s beside a stalled one (long ${x.events})`, fmt(x.withSlowDeltasPerSecond, 0), `alone ${fmt(x.aloneDeltasPerSecond, 0)}`, `ratio ${fmt(x.ratio, 2)}, stalled cut with 1013 in ${x.slowCutWith1013}/${x.runs}`, "ratio ≥ 0.9", yes(x.met)]);
+  }
+  if (r.history && !r.history.error) {
+    const h = r.history;
+    rows.push([`8. GET /api/history?limit=50 over ${h.sessions} transcripts (${h.megabytes} MB), first listing, ms`, fmt(h.coldMs, 0), "–", "–", "< 5000 ms", yes(h.coldMs.median < 5000)]);
+    rows.push(["8. GET /api/history, cached, ms", fmt(h.cachedMs, 1), "–", "–", "< 1000 ms", yes(h.cachedMs.median < 1000)]);
+    rows.push(["8. Daemon RSS growth over those listings, MB (floor: no transcripts)", fmt(h.rssGrowthMb, 1), fmt(h.floorRssGrowthMb, 1), `+${h.addedMb.toFixed(1)} MB over floor`, "< 20 MB over floor", yes(h.addedMb < 20)]);
+    rows.push(["8. Heap kept by the history cache after a GC, MB", fmt(h.retainedHeapMb, 1), "–", "–", "< 20 MB", yes(h.retainedHeapMb.median < 20)]);
   }
   for (const [name, v] of Object.entries(r)) if (v.error) rows.push([`${name}: failed`, v.error.slice(0, 120), "", "", "", "**no**"]);
   const head = ["benchmark", "daemon: median (min–max)", "floor: median (min–max)", "comparison", "goal", "met"];

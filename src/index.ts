@@ -3,3 +3,4 @@ export { startDaemon, type Daemon, type StartDaemonOptions } from "./daemon/inde
 export { resolveConfig, type ResolvedConfig } from "./config/index.js";
 export { createLogger } from "./log.js";
 export * from "./protocol/index.js";
+export { createHistory, type History, type HistoryOptions } from "./history/index.js";

@@ -11,7 +11,9 @@ import { decodeCursor, encodeCursor, isInsideRoots, resumeCommand, sameDirectory
 
 const UUID_FILE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.jsonl$/i;
 /** Files scanned at once on a cold listing. */
-const SCAN_CONCURRENCY = 8;
+const SCAN_CONCURRENCY = 4;
+/** Read buffer of each scanning worker, bytes. */
+const SCAN_BUFFER = 128 * 1024;
 /** Feeds kept in memory without a listener. */
 const IDLE_FEEDS = 8;
 
@@ -66,7 +68,7 @@ export function createHistory(options: HistoryOptions): History {
   const warned = new Set<string>();
   const feeds = new Map<string, TranscriptFeed>();
 
-  const metaOf = async (file: string): Promise<TranscriptMeta | undefined> => {
+  const metaOf = async (file: string, buffer?: Buffer): Promise<TranscriptMeta | undefined> => {
     const st = await stat(file).catch(() => undefined);
     if (!st?.isFile()) {
       cache.delete(file);
@@ -76,7 +78,7 @@ export function createHistory(options: HistoryOptions): History {
     const hit = cache.get(file);
     if (hit && hit.ino === key.ino && hit.size === key.size && hit.mtimeMs === key.mtimeMs) return hit;
     try {
-      const m = await scanTranscript(file, key, hit);
+      const m = await scanTranscript(file, key, hit, buffer);
       cache.set(file, m);
       return m;
     } catch (err) {
@@ -123,9 +125,11 @@ export function createHistory(options: HistoryOptions): History {
     const entries: HistoryEntry[] = [];
     let next = 0;
     const worker = async () => {
+      // One read buffer per worker, reused for every file it scans.
+      let buffer: Buffer | undefined;
       while (next < files.length) {
         const file = files[next++]!;
-        const m = await metaOf(file);
+        const m = await metaOf(file, (buffer ??= Buffer.allocUnsafe(SCAN_BUFFER)));
         if (usable(file, m)) entries.push(entryOf(file, m));
       }
     };

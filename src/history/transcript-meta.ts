@@ -39,12 +39,10 @@ const BOOKKEEPING =
 const fresh = (st: FileStat): TranscriptMeta => ({ offset: 0, ...st, lastActivity: 0, messageCount: 0, search: "", records: 0, badLines: 0 });
 
 /** Scans `file` (only its new bytes when `previous` is the same file, grown), returning new metadata. */
-export async function scanTranscript(file: string, st: FileStat, previous?: TranscriptMeta): Promise<TranscriptMeta> {
+export async function scanTranscript(file: string, st: FileStat, previous?: TranscriptMeta, buffer?: Buffer): Promise<TranscriptMeta> {
   const sameFile = previous !== undefined && previous.ino === st.ino && st.size >= previous.offset;
   const m: TranscriptMeta = sameFile ? { ...previous, ...st } : fresh(st);
   m.offset = await readLinesFrom(file, m.offset, (line) => {
-    // The big lines (API request blobs, prompt snapshots) are bookkeeping: recognised by their start, never parsed.
-    if (BOOKKEEPING.test(line.slice(0, 200))) return void m.records++;
     if (line.trim() === "") return;
     const r = parseTranscriptLine(line);
     if (!r) return void m.badLines++;
@@ -62,6 +60,12 @@ export async function scanTranscript(file: string, st: FileStat, previous?: Tran
       m.firstPrompt ??= oneLine(prompt.text);
       if (m.search.length < SEARCH_CHARS) m.search = (m.search + "\n" + prompt.text.toLowerCase()).slice(0, SEARCH_CHARS);
     }
+  }, {
+    size: st.size,
+    ...(buffer ? { buffer } : {}),
+    // The big lines (API request blobs, prompt snapshots) are bookkeeping: recognised by their start, never decoded.
+    skip: (head) => BOOKKEEPING.test(head),
+    onSkipped: () => void m.records++,
   });
   if (m.lastActivity === 0) m.lastActivity = Math.floor(st.mtimeMs);
   return m;
