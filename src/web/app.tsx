@@ -5,6 +5,9 @@ import { NewSession } from "./components/new-session.js";
 import { PairingScreen } from "./components/pairing-screen.js";
 import { SessionList } from "./components/session-list.js";
 import { NotifySettings } from "./components/notify-settings.js";
+import { HistoryList } from "./components/history-list.js";
+import { HistoryView } from "./components/history-view.js";
+import { Tabs } from "./components/tabs.js";
 import { useState } from "preact/hooks";
 import type { SessionInfo } from "../protocol/sessions.js";
 import { ModeChip, SessionSheet } from "./components/session-controls.js";
@@ -81,6 +84,17 @@ export function App() {
       </>
     );
   }
+  if (s.route.name === "history" || s.route.name === "historySession") {
+    const route = s.route;
+    return (
+      <>
+        <Header title={route.name === "history" ? "History" : "Terminal session"} conn={s.conn} {...(route.name === "historySession" ? { back: () => navigate({ name: "history" }) } : {})} />
+        <Notice notice={s.notice} />
+        {route.name === "history" && <Tabs current="history" />}
+        {route.name === "history" ? <HistoryList token={s.token} online={online} /> : <HistoryView token={s.token} id={route.id} online={online} />}
+      </>
+    );
+  }
   if (s.route.name === "session") {
     const id = s.route.id;
     return <SessionScreen id={id} info={s.sessions[id]} view={s.views[id]} state={s} online={online} back={back} />;
@@ -89,6 +103,7 @@ export function App() {
     <>
       <Header title="Sessions" conn={s.conn} />
       <Notice notice={s.notice} />
+      <Tabs current="list" />
       <SessionList sessions={Object.values(s.sessions)} views={s.views} loaded={s.listLoaded} online={online} />
       <NotifySettings token={s.token} />
       <footer class="list-footer">

@@ -1,0 +1,28 @@
+// The History tab's actions: continue a session on the phone (resume), fork it while a terminal writes it, copy its terminal command.
+import { command } from "./commands.js";
+import { copyText } from "./history-api.js";
+import { navigate } from "./navigate.js";
+import { inform } from "./store.js";
+
+/** streamStart { resume }: runs in the session's recorded directory. A terminal writing it is offered a fork instead. */
+export async function continueHere(sessionId: string): Promise<void> {
+  let owned = false;
+  const reply = await command("streamStart", { resume: sessionId }, undefined, (e) => {
+    if (e.code !== "TERMINAL_OWNS_SESSION") return false;
+    owned = true;
+    return true;
+  });
+  if (reply?.type === "streamStarted") return navigate({ name: "session", id: reply.data.sessionId });
+  if (owned && confirm("Claude Code in a terminal is writing this session now. Fork it here (a copy with a new id; the terminal's session stays as it is)?")) {
+    await fork(sessionId);
+  }
+}
+
+export async function fork(sessionId: string): Promise<void> {
+  const reply = await command("streamStart", { resume: sessionId, fork: true });
+  if (reply?.type === "streamStarted") navigate({ name: "session", id: reply.data.sessionId });
+}
+
+export async function copyResumeCommand(text: string): Promise<void> {
+  inform((await copyText(text)) ? "Copied. Paste it in a terminal on the computer." : text);
+}
