@@ -18,6 +18,7 @@ import { processStartTime, removeStateFile, writeStateFile } from "./state-file.
 import { createTailscaleRunner, detectTailscale, tailscaleCommand, type TailscaleStatus } from "../tailscale/index.js";
 import { fingerprintOf } from "../tls/fingerprint.js";
 import { resolveTailnet, scheduleTailnetRenewal, type DaemonTailnet } from "./tailnet.js";
+import { createDaemonTempDir } from "./temp-dir.js";
 import { loadTls, type DaemonTls } from "./tls.js";
 import type { InfoResponse, PairingVia } from "../protocol/index.js";
 import { sessionToolPolicy } from "./tool-policy.js";
@@ -97,6 +98,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const sessionsDir = join(config.configDir, "sessions");
   const childEnv = options.childEnv ?? processEnv();
   const toolPolicy = sessionToolPolicy(config, sessionsDir, childEnv);
+  // Temporary files the daemon writes live here; whatever a crash left is removed now and at close.
+  const tempDir = createDaemonTempDir(config.configDir);
   const sessionStore = createSessionStore({
     dir: sessionsDir,
     logger: options.logger,
@@ -335,6 +338,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
         await server.close();
         history.close();
         pairing.devices.flush();
+        tempDir.clean();
         if (writeState) removeStateFile(config.configDir, process.pid);
         logger.info("stopped");
       })();
