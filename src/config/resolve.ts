@@ -68,7 +68,7 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
     }
     const [source, raw] = found as [string, string];
     const parsed = spec.parse(raw);
-    if (parsed === undefined) throw configInvalid(source, raw, spec.allowed);
+    if (parsed === undefined) throw configInvalid(source, raw, spec.allowed, spec.secret);
     out[key] = parsed;
   }
 

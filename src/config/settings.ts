@@ -4,8 +4,10 @@ import { PERMISSION_MODES, type PermissionMode } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 
 /** The one error of a value that is not allowed: CONFIG_INVALID naming the source, the value and what is allowed. */
-export function configInvalid(source: string, value: string, allowed: string): CompanionError {
-  return new CompanionError("CONFIG_INVALID", { source, value: JSON.stringify(value), allowed });
+export function configInvalid(source: string, value: string, allowed: string, secret = false): CompanionError {
+  // A rejected secret (AUTH_TOKEN) may still be the user's real token: say its length, never its text.
+  const shown = secret ? `(hidden, ${value.length} characters)` : JSON.stringify(value);
+  return new CompanionError("CONFIG_INVALID", { source, value: shown, allowed });
 }
 
 type Parse<T> = (raw: string) => T | undefined;
@@ -91,6 +93,8 @@ export interface SettingSpec<T> {
   parse: Parse<T>;
   /** May the conf store hold it? Secrets and per-run values may not. */
   storable?: boolean;
+  /** A secret: a rejected value is never repeated in the error. */
+  secret?: boolean;
 }
 
 const s = <T>(spec: SettingSpec<T>) => spec;
@@ -100,7 +104,7 @@ export const SETTINGS = {
   host: s({ env: "HOST", flag: "--host <addr>", default: "0.0.0.0", allowed: "an IP address or a host name", description: "Address to listen on. 127.0.0.1 keeps it to this computer.", parse: host, storable: true }),
   cwd: s({ flag: "--cwd <dir>", default: "", allowed: "an existing directory", description: "Default working directory for new sessions (default: where `start` runs).", parse: nonEmpty }),
   nodeEnv: s({ env: "NODE_ENV", default: "production", allowed: "any word", description: "Node environment name, reported in /api/info.", parse: nonEmpty }),
-  authToken: s({ env: "AUTH_TOKEN", default: "", allowed: "16 to 512 URL-safe characters", description: "Use this master token instead of the generated one.", parse: token }),
+  authToken: s({ env: "AUTH_TOKEN", default: "", allowed: "16 to 512 URL-safe characters", description: "Use this master token instead of the generated one.", parse: token, secret: true }),
   claudeCliPath: s({ env: "CLAUDE_CLI_PATH", default: "claude", allowed: "a command name or path", description: "The Claude Code CLI to run.", parse: nonEmpty, storable: true }),
   claudeTimeoutMs: s({ env: "CLAUDE_TIMEOUT", default: 300_000, allowed: "milliseconds from 1000 to 86400000", description: "Silence from Claude during a turn before it is interrupted.", parse: int(1000, 86_400_000), storable: true }),
   permissionMode: s<PermissionMode>({ env: "CLAUDE_PERMISSION_MODE", default: "default", allowed: PERMISSION_MODES.join(" | "), description: "Permission mode for new sessions.", parse: oneOf(PERMISSION_MODES), storable: true }),

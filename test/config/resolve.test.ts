@@ -61,6 +61,22 @@ describe("precedence: flag > env > store > default", () => {
   });
 });
 
+test("a rejected AUTH_TOKEN is named with its length, never its text", () => {
+  const secret = "almost-my-real-token with a space";
+  let err: unknown;
+  try {
+    resolveConfig({ ...base(), env: { HOME: "/h", AUTH_TOKEN: secret } });
+  } catch (e) {
+    err = e;
+  }
+  expect((err as CompanionError).code).toBe("CONFIG_INVALID");
+  const msg = (err as Error).message;
+  expect(msg).toContain("AUTH_TOKEN");
+  expect(msg).toContain("16 to 512");
+  expect(msg).toContain(`${secret.length} characters`);
+  expect(msg).not.toContain("almost-my-real-token");
+});
+
 describe("bad values stop start with the variable, the value and what is allowed", () => {
   test.each([
     ["PORT", "abc", "an integer from 0 to 65535"],
@@ -74,7 +90,6 @@ describe("bad values stop start with the variable, the value and what is allowed
     ["CLAUDE_SKIP_PERMISSIONS", "maybe", "true or false"],
     ["ENABLE_BONJOUR", "", "true or false"],
     ["HOST", "not a host!", "an IP address or a host name"],
-    ["AUTH_TOKEN", "short", "16 to 512"],
     ["ALLOWED_ORIGINS", "evil", "origins"],
     ["LOG_LEVEL", "loud", "trace"],
     ["CLAUDE_ALLOWED_TOOLS", "-x", "tool names or rules"],
