@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { ClaudeProcess } from "../claude/types.js";
 import { createProcessTree, type ProcessTree, type StopReport, type TreeMember, type TreeSample } from "../claude/process-tree.js";
 import { isSameProcess, PROC_AVAILABLE } from "../claude/proc-table.js";
+import type { SessionInfo, SessionProcess } from "../protocol/sessions.js";
 
 /** Whether this platform lets a session find the processes it started (Linux /proc); else only Claude is seen. */
 export const PROCESS_TREE_TRACKED = PROC_AVAILABLE;
@@ -119,6 +120,22 @@ export class SessionTree {
       });
   }
 
+  /** Claude's own figures plus its tree's (`pid` is the live Claude's); null while no Claude process runs. */
+  processInfo(pid: number | undefined, now: number): SessionInfo["process"] {
+    if (pid === undefined) return null;
+    const sample = this.last;
+    const root = sample?.members.find((m) => m.claude && m.pid === pid);
+    return {
+      pid,
+      cpu: root?.cpu ?? 0,
+      rssBytes: root?.rssBytes ?? 0,
+      treeCpu: sample?.cpu ?? 0,
+      treeRssBytes: sample?.rssBytes ?? 0,
+      processCount: sample?.members.length ?? 1,
+      children: this.longRunning(now).map(toSessionProcess),
+    };
+  }
+
   /** SIGTERM, then SIGKILL after the grace period, to every member (but `exclude`). */
   stop(exclude: number[] = []): Promise<StopReport> {
     return this.options.tree
@@ -164,4 +181,9 @@ export class SessionTree {
     this.overSince = undefined;
     this.options.onCpu(chosen, Math.round(sample.cpu));
   }
+}
+
+/** A tree member as the protocol lists it. */
+export function toSessionProcess(m: TreeMember): SessionProcess {
+  return { pid: m.pid, command: m.command, cpu: m.cpu, rssBytes: m.rssBytes, startedAt: m.startedAt, detached: m.detached };
 }

@@ -1,26 +1,27 @@
 // One session: state, event log, permissions, timers and the one Claude process behind it; no HTTP, no spawning of its own.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { ClaudeEvent, ClaudeExit, ClaudeProcess, StartClaude } from "../claude/types.js";
-import { PERMISSION_MODES, type PermissionMode, type SessionState } from "../protocol/common.js";
+import type { ClaudeProcess, StartClaude } from "../claude/types.js";
+import type { PermissionMode, SessionState } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import type { NewSessionEvent } from "../protocol/events.js";
 import type { SessionInfo, SessionProcess } from "../protocol/sessions.js";
 import { Deadline } from "./deadline.js";
 import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
-import { DeltaCoalescer, type DeltaData } from "./coalesce.js";
-import { isStreamClaudeEvent, mapStreamEvent } from "./map-event.js";
+import { DeltaCoalescer } from "./coalesce.js";
+import { createClaudeEventHandler, type ClaudeEventHandler } from "./claude-events.js";
 import { PendingPermissions, type PermissionClientAnswer } from "./permissions.js";
-import { ProcessSlot, type ProcessExitInfo } from "./process-slot.js";
-import type { ProcessTree, TreeSample } from "../claude/process-tree.js";
+import { ProcessSlot } from "./process-slot.js";
+import type { ProcessTree } from "../claude/process-tree.js";
 import { ResourceMonitor } from "./resource-monitor.js";
-import { defaultProcessTree, SessionTree, type TreeOffender } from "./session-tree.js";
-import { errorEvent, fromCompanionError, toStreamComplete, updateEvent, type StreamComplete } from "./session-events.js";
+import { defaultProcessTree, SessionTree, toSessionProcess } from "./session-tree.js";
+import { createLimitReactions, type LimitReactions } from "./limit-reactions.js";
+import { errorEvent, fromCompanionError, updateEvent, type StreamComplete } from "./session-events.js";
 import { cutTurnComplete } from "./cut-turn.js";
 import type { RestoredState } from "./restore.js";
 import { nextHeadline, type Headline } from "./headline.js";
 import { transition, type SessionTransitionEvent } from "./state-machine.js";
-import { TurnRunner, type Turn } from "./turns.js";
+import { TurnRunner } from "./turns.js";
 import type { PromptInput, SendResult, SessionLimits, SpawnSettings } from "./types.js";
 
 export type { StreamComplete } from "./session-events.js";
@@ -78,6 +79,8 @@ export class Session {
   private readonly idle: Deadline;
   private readonly monitor: ResourceMonitor;
   private readonly tree: SessionTree;
+  private readonly overLimit: LimitReactions;
+  private readonly claude: ClaudeEventHandler;
   // Text deltas of one block, coalesced into one event per flush interval.
   private readonly deltas: DeltaCoalescer;
 
@@ -115,7 +118,7 @@ export class Session {
       onSettled: () => this.turns.resumeWatch(),
       onWriteError: (proc, error) => {
         const turn = this.turns.current;
-        if (turn && turn.process === proc) this.onWriteFailed(turn, error);
+        if (turn && turn.process === proc) this.claude.onWriteFailed(turn, error);
       },
     });
     this.slot = new ProcessSlot({
@@ -125,11 +128,11 @@ export class Session {
         this.options.checkDirectory?.(this.workingDirectory);
         return { ...this.spawn, allowedTools: [...this.spawn.allowedTools], cwd: this.workingDirectory, sessionId: this.id, resume: this.transcriptExists };
       },
-      onEvent: (proc, event) => this.onClaudeEvent(proc, event),
+      onEvent: (proc, event) => this.claude.onEvent(proc, event),
       onReady: () => {
         if (this.currentState === "created") this.setState("ready", "ready");
       },
-      onExit: (proc, exit, info) => this.onExit(proc, exit, info),
+      onExit: (proc, exit, info) => this.claude.onExit(proc, exit, info),
     });
     this.turns = new TurnRunner({
       now,
@@ -148,11 +151,30 @@ export class Session {
       },
       onQueueDropped: (reason, dropped) => this.emitUpdate(reason, dropped),
       onSpawnError: (error) => this.emitCaughtError(error),
-      onWriteError: (turn, error) => this.onWriteFailed(turn, error),
+      onWriteError: (turn, error) => this.claude.onWriteFailed(turn, error),
       onSilence: (timeoutMs) => {
         this.logger.warn({ timeoutMs }, "Claude was silent during a turn; interrupting");
         this.emit(errorEvent("CLAUDE_TIMEOUT", { timeoutMs }));
       },
+    });
+    this.claude = createClaudeEventHandler({
+      now,
+      logger: this.logger,
+      slot: this.slot,
+      turns: this.turns,
+      permissions: this.permissions,
+      deltas: this.deltas,
+      state: () => this.currentState,
+      heard: (at) => (this.lastActivity = at),
+      transcriptStarted: () => (this.transcriptExists = true),
+      modelReported: (model) => (this.reportedModel = model),
+      permissionModeChanged: (mode) => {
+        this.spawn.permissionMode = mode;
+        this.emitUpdate("permission-mode-changed");
+      },
+      complete: (data) => this.complete(data),
+      emit: (e) => this.emit(e),
+      setState: (event, reason) => this.setState(event, reason),
     });
     this.idle = new Deadline({ ms: limits.sessionTimeoutMs, now, since: () => this.lastActivity, onExpire: () => this.onIdle() });
     this.tree = new SessionTree({
@@ -162,9 +184,10 @@ export class Session {
       logger: this.logger,
       // A process being stopped is not the root of the tree any more: one RESOURCE_LIMIT per process.
       claude: () => this.slot.usable,
-      onMemory: (rssMb, sample) => this.onOverLimit(rssMb, sample),
-      onCpu: (offenders, cpu) => this.onCpuLimit(offenders, cpu),
+      onMemory: (rssMb, sample) => this.overLimit.onMemory(rssMb, sample),
+      onCpu: (offenders, cpu) => this.overLimit.onCpu(offenders, cpu),
     });
+    this.overLimit = createLimitReactions({ limits, logger: this.logger, emit: (e) => this.emit(e), slot: this.slot, turns: this.turns, tree: this.tree });
     this.monitor = new ResourceMonitor({ intervalMs: limits.statsIntervalMs, tick: () => this.tree.tick(), logger: this.logger });
   }
 
@@ -307,7 +330,7 @@ export class Session {
       queueLength: this.turns.queueLength,
       lastSeq: this.log.lastSeq,
       pendingPermissions: this.permissions.list(),
-      process: this.processInfo(),
+      process: this.tree.processInfo(this.slot.current?.pid, this.options.now()),
       lastResult: this.lastResult,
       ...this.headline,
     };
@@ -315,7 +338,7 @@ export class Session {
 
   /** The session's processes now, its Claude excluded (tool commands, background jobs). */
   backgroundProcesses(): SessionProcess[] {
-    return this.tree.children().map((m) => ({ pid: m.pid, command: m.command, cpu: m.cpu, rssBytes: m.rssBytes, startedAt: m.startedAt, detached: m.detached }));
+    return this.tree.children().map(toSessionProcess);
   }
 
   /** Stops one background process and what runs below it (SIGTERM, then SIGKILL). Throws PROCESS_NOT_IN_SESSION. */
@@ -365,127 +388,11 @@ export class Session {
     this.emitUpdate(reason);
   }
 
-  private onClaudeEvent(proc: ClaudeProcess, event: ClaudeEvent): void {
-    const now = this.options.now();
-    this.lastActivity = now;
-    this.turns.heard(now);
-    if (isStreamClaudeEvent(event)) {
-      if (event.kind === "init") {
-        // system/init comes once Claude has taken the user message: from now on a transcript exists.
-        this.transcriptExists = true;
-        if (event.model !== undefined) this.reportedModel = event.model;
-      }
-      if (event.kind === "textDelta") this.deltas.push(mapStreamEvent(event).data as DeltaData);
-      else this.emit(mapStreamEvent(event));
-      return;
-    }
-    switch (event.kind) {
-      case "permissionRequest":
-        this.permissions.add(event, proc);
-        return;
-      case "permissionCancelled":
-        this.permissions.cancel(event.requestId);
-        return;
-      case "permissionModeChanged":
-        if ((PERMISSION_MODES as readonly string[]).includes(event.mode)) {
-          this.spawn.permissionMode = event.mode as PermissionMode;
-          this.emitUpdate("permission-mode-changed");
-        }
-        return;
-      case "result":
-        this.onResult(proc, event);
-        return;
-    }
-  }
-
-  private onResult(proc: ClaudeProcess, event: Extract<ClaudeEvent, { kind: "result" }>): void {
-    this.transcriptExists = true;
-    const turn = this.turns.current;
-    // The late result of a turn already ended (its process is being stopped): that turn had its streamComplete.
-    if (!turn && proc !== this.slot.usable) return;
-    if (turn) turn.completed = true;
-    const data = toStreamComplete(event, turn ? [turn.promptId] : []);
-    if (event.isError && turn && !turn.interrupted && !turn.abortReason) {
-      this.emit(errorEvent("CLAUDE_ERROR", { reason: event.result || event.subtype }, { subtype: event.subtype, terminalReason: event.terminalReason }));
-    }
-    this.lastResult = data;
-    this.emit({ type: "streamComplete", data });
-    if (turn) this.turns.end(turn, turn.abortReason ?? (turn.interrupted ? "interrupted" : "turn-complete"));
-  }
-
-  private onExit(proc: ClaudeProcess, exit: ClaudeExit, info: ProcessExitInfo): void {
-    if (this.currentState === "closed") return;
-    this.permissions.cancelAll("cancelled", "Claude Code exited.", proc);
-    if (info.startError) this.emit(fromCompanionError(info.startError)); // e.g. CLAUDE_UNAVAILABLE
-    else if (!exit.requested) {
-      this.emit(errorEvent("CLAUDE_EXITED", { exitCode: exit.exitCode, signal: exit.signal }, { stderrTail: exit.stderrTail }));
-    }
-    const turn = this.turns.current;
-    if (turn && turn.process === proc) this.turns.end(turn, turn.abortReason ?? "claude-exited", true);
-    else if (info.current && this.currentState === "created") this.setState("ready", "claude-exited");
-  }
-
   private onIdle(): void {
     // A running turn is not idleness; the turn's end touches the session and re-arms this.
     if (this.currentState === "closed" || this.turns.current || this.permissions.size > 0) return;
     this.logger.info({ timeoutMs: this.options.limits.sessionTimeoutMs }, "session idle; closing it");
     void this.close("idle-timeout");
-  }
-
-  private onOverLimit(rssMb: number, sample: TreeSample): void {
-    const limitMb = this.options.limits.memoryLimitMb;
-    const proc = this.slot.usable;
-    const stopped = sample.members.map((m) => ({ pid: m.pid, command: m.command, rssMb: Math.round(m.rssBytes / 1048576) }));
-    this.logger.warn({ rssMb, limitMb, processes: stopped.length }, "the session's processes are over the memory limit; stopping them");
-    this.emit(errorEvent("RESOURCE_LIMIT", {
-      reason: `The session's processes used ${rssMb} MB of memory, over the limit of ${limitMb} MB.`,
-      stopped: describeProcesses(stopped),
-    }, { kind: "memory", rssMb, limitMb, processes: stopped }));
-    const turn: Turn | undefined = this.turns.current;
-    if (proc && turn && turn.process === proc) this.turns.abort(turn, "resource-limit", false);
-    if (proc) this.slot.retire(proc);
-    this.tree.hold(Promise.all([this.slot.retired(), this.tree.stop(proc?.pid !== undefined ? [proc.pid] : [])]));
-  }
-
-  private onCpuLimit(offenders: TreeOffender[], cpu: number): void {
-    const { cpuLimitPercent: limitPercent, cpuLimitWindowMs: windowMs, cpuLimitAction } = this.options.limits;
-    const reason = `The session's processes used ${cpu}% CPU for ${Math.round(windowMs / 1000)} s, over the limit of ${limitPercent}%.`;
-    const top = offenders[0];
-    this.logger.warn({ cpu, limitPercent, windowMs, action: cpuLimitAction, pids: offenders.map((o) => o.pid) }, "runaway CPU in a session");
-    if (cpuLimitAction === "warn") {
-      this.emit({ type: "warning", data: { message: `${reason} Busiest: ${describeProcesses(offenders)}.`, kind: "cpu", ...(top ? { process: top } : {}), processes: offenders } });
-      return;
-    }
-    this.emit(errorEvent("RESOURCE_LIMIT", { reason, stopped: describeProcesses(offenders) }, { kind: "cpu", cpu, limitPercent, windowMs, processes: offenders }));
-    const proc = this.slot.usable;
-    const claudeIsOffender = proc?.pid !== undefined && offenders.some((o) => o.pid === proc.pid);
-    const turn: Turn | undefined = this.turns.current;
-    if (turn) {
-      turn.interrupted = true;
-      if (claudeIsOffender && turn.process === proc) this.turns.abort(turn, "resource-limit", false);
-      else if (turn.process?.alive) void turn.process.interrupt().catch((err: unknown) => this.logger.warn({ err }, "interrupt was not acknowledged"));
-    }
-    if (claudeIsOffender && proc) this.slot.retire(proc);
-    const others = this.tree.sample?.members.filter((m) => m.pid !== proc?.pid && offenders.some((o) => o.pid === m.pid)) ?? [];
-    this.tree.hold(Promise.all([this.slot.retired(), others.length > 0 ? this.tree.stopSome(others) : undefined]));
-  }
-
-  /** Claude's own figures plus its tree's; null while no Claude process runs. */
-  private processInfo(): SessionInfo["process"] {
-    const pid = this.slot.current?.pid;
-    if (pid === undefined) return null;
-    const sample = this.tree.sample;
-    const root = sample?.members.find((m) => m.claude && m.pid === pid);
-    const now = this.options.now();
-    return {
-      pid,
-      cpu: root?.cpu ?? 0,
-      rssBytes: root?.rssBytes ?? 0,
-      treeCpu: sample?.cpu ?? 0,
-      treeRssBytes: sample?.rssBytes ?? 0,
-      processCount: sample?.members.length ?? 1,
-      children: this.tree.longRunning(now).map((m) => ({ pid: m.pid, command: m.command, cpu: m.cpu, rssBytes: m.rssBytes, startedAt: m.startedAt, detached: m.detached })),
-    };
   }
 
   /** Claude is stopped on its own schedule (stdin EOF first); everything else it started gets SIGTERM at once, then the rest. */
@@ -507,19 +414,12 @@ export class Session {
 
   /** The one streamComplete of a turn Claude did not finish (see cut-turn.ts for the subtypes). */
   private emitCutTurn(reason: string, promptIds: string[]): void {
-    const data = cutTurnComplete(reason, promptIds);
-    this.lastResult = data;
-    this.emit({ type: "streamComplete", data });
+    this.complete(cutTurnComplete(reason, promptIds));
   }
 
-  /** A write to Claude failed: the turn ends with an error now, and the process (its turn stuck) is stopped. */
-  private onWriteFailed(turn: Turn, error: unknown): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.logger.warn({ err: error }, "a write to Claude failed; ending the turn");
-    this.emit(errorEvent("CLAUDE_WRITE_FAILED", { reason }));
-    // Retired first: a queued prompt then waits for a fresh process (--resume) instead of the stuck one.
-    if (turn.process) this.slot.retire(turn.process);
-    this.turns.end(turn, "write-failed");
+  private complete(data: StreamComplete): void {
+    this.lastResult = data;
+    this.emit({ type: "streamComplete", data });
   }
 
   private touch(): void {
@@ -565,6 +465,3 @@ export class Session {
   }
 }
 
-function describeProcesses(list: { pid: number; command: string }[]): string {
-  return list.map((p) => `${p.command || "?"} (pid ${p.pid})`).join(", ") || "none";
-}

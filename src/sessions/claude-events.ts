@@ -1,0 +1,111 @@
+// What a session does with what its Claude process says and does: stream events, permission requests, results, exits, failed writes.
+import type { Logger } from "pino";
+import type { ClaudeEvent, ClaudeExit, ClaudeProcess } from "../claude/types.js";
+import { PERMISSION_MODES, type PermissionMode, type SessionState } from "../protocol/common.js";
+import type { NewSessionEvent } from "../protocol/events.js";
+import type { DeltaCoalescer, DeltaData } from "./coalesce.js";
+import { isStreamClaudeEvent, mapStreamEvent } from "./map-event.js";
+import type { PendingPermissions } from "./permissions.js";
+import type { ProcessExitInfo, ProcessSlot } from "./process-slot.js";
+import { errorEvent, fromCompanionError, toStreamComplete, type StreamComplete } from "./session-events.js";
+import type { SessionTransitionEvent } from "./state-machine.js";
+import type { Turn, TurnRunner } from "./turns.js";
+
+/** The parts of a session the handler reads and the few changes it asks of it. */
+export interface ClaudeEventHost {
+  now: () => number;
+  logger: Logger;
+  slot: ProcessSlot;
+  turns: TurnRunner;
+  permissions: PendingPermissions;
+  deltas: DeltaCoalescer;
+  state: () => SessionState;
+  /** Claude was heard from at `now` (activity, not a client's touch). */
+  heard: (now: number) => void;
+  /** Claude has taken a message: from now on a transcript exists (the next spawn resumes). */
+  transcriptStarted: () => void;
+  modelReported: (model: string) => void;
+  permissionModeChanged: (mode: PermissionMode) => void;
+  /** The turn's streamComplete (kept as the session's lastResult). */
+  complete: (data: StreamComplete) => void;
+  emit: (event: NewSessionEvent) => void;
+  setState: (event: SessionTransitionEvent, reason: string) => void;
+}
+
+export interface ClaudeEventHandler {
+  onEvent(proc: ClaudeProcess, event: ClaudeEvent): void;
+  onExit(proc: ClaudeProcess, exit: ClaudeExit, info: ProcessExitInfo): void;
+  /** A write to Claude failed: the turn ends with an error now, and the process (its turn stuck) is stopped. */
+  onWriteFailed(turn: Turn, error: unknown): void;
+}
+
+export function createClaudeEventHandler(host: ClaudeEventHost): ClaudeEventHandler {
+  const { slot, turns, permissions } = host;
+
+  const onResult = (proc: ClaudeProcess, event: Extract<ClaudeEvent, { kind: "result" }>): void => {
+    host.transcriptStarted();
+    const turn = turns.current;
+    // The late result of a turn already ended (its process is being stopped): that turn had its streamComplete.
+    if (!turn && proc !== slot.usable) return;
+    if (turn) turn.completed = true;
+    const data = toStreamComplete(event, turn ? [turn.promptId] : []);
+    if (event.isError && turn && !turn.interrupted && !turn.abortReason) {
+      host.emit(errorEvent("CLAUDE_ERROR", { reason: event.result || event.subtype }, { subtype: event.subtype, terminalReason: event.terminalReason }));
+    }
+    host.complete(data);
+    if (turn) turns.end(turn, turn.abortReason ?? (turn.interrupted ? "interrupted" : "turn-complete"));
+  };
+
+  return {
+    onEvent(proc, event) {
+      const now = host.now();
+      host.heard(now);
+      turns.heard(now);
+      if (isStreamClaudeEvent(event)) {
+        if (event.kind === "init") {
+          // system/init comes once Claude has taken the user message: from now on a transcript exists.
+          host.transcriptStarted();
+          if (event.model !== undefined) host.modelReported(event.model);
+        }
+        if (event.kind === "textDelta") host.deltas.push(mapStreamEvent(event).data as DeltaData);
+        else host.emit(mapStreamEvent(event));
+        return;
+      }
+      switch (event.kind) {
+        case "permissionRequest":
+          permissions.add(event, proc);
+          return;
+        case "permissionCancelled":
+          permissions.cancel(event.requestId);
+          return;
+        case "permissionModeChanged":
+          if ((PERMISSION_MODES as readonly string[]).includes(event.mode)) host.permissionModeChanged(event.mode as PermissionMode);
+          return;
+        case "result":
+          onResult(proc, event);
+          return;
+      }
+    },
+
+    onExit(proc, exit, info) {
+      if (host.state() === "closed") return;
+      permissions.cancelAll("cancelled", "Claude Code exited.", proc);
+      if (info.startError) host.emit(fromCompanionError(info.startError)); // e.g. CLAUDE_UNAVAILABLE
+      else if (!exit.requested) {
+        host.emit(errorEvent("CLAUDE_EXITED", { exitCode: exit.exitCode, signal: exit.signal }, { stderrTail: exit.stderrTail }));
+      }
+      const turn = turns.current;
+      if (turn && turn.process === proc) turns.end(turn, turn.abortReason ?? "claude-exited", true);
+      else if (info.current && host.state() === "created") host.setState("ready", "claude-exited");
+    },
+
+    onWriteFailed(turn, error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      host.logger.warn({ err: error }, "a write to Claude failed; ending the turn");
+      host.emit(errorEvent("CLAUDE_WRITE_FAILED", { reason }));
+      // Retired first: a queued prompt then waits for a fresh process (--resume) instead of the stuck one.
+      if (turn.process) slot.retire(turn.process);
+      turns.end(turn, "write-failed");
+    },
+  };
+}
