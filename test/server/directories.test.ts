@@ -1,31 +1,27 @@
 // GET /api/directories: subdirectories inside the allowed roots only, git repositories marked, recent first; documented errors.
 import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { DirectoryListResponseSchema, ErrorBodySchema } from "../../src/protocol/index.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { useTestDaemon } from "../helpers/daemon.js";
+import { tempDir } from "../helpers/tmp.js";
 
-let d: TestDaemon;
 let root: string;
 let outside: string;
-beforeAll(async () => {
-  d = await startTestDaemon();
-  root = d.workDir;
-  outside = tempDir("cc-outside-");
-  mkdirSync(join(root, "old-repo", ".git"), { recursive: true });
-  mkdirSync(join(root, "new-notes"));
-  mkdirSync(join(root, "old-repo", "src"));
-  mkdirSync(join(root, ".hidden"));
-  writeFileSync(join(root, "a-file.txt"), "x");
-  symlinkSync(outside, join(root, "link-out"));
-  symlinkSync(join(root, "new-notes"), join(root, "link-in"));
-  utimesSync(join(root, "old-repo"), new Date(1_000_000_000_000), new Date(1_000_000_000_000));
-  utimesSync(join(root, "new-notes"), new Date(1_700_000_000_000), new Date(1_700_000_000_000));
-});
-afterAll(async () => {
-  await d?.close();
-  cleanupTempDirs();
+const d = useTestDaemon({
+  setup: (t) => {
+    root = t.workDir;
+    outside = tempDir("cc-outside-");
+    mkdirSync(join(root, "old-repo", ".git"), { recursive: true });
+    mkdirSync(join(root, "new-notes"));
+    mkdirSync(join(root, "old-repo", "src"));
+    mkdirSync(join(root, ".hidden"));
+    writeFileSync(join(root, "a-file.txt"), "x");
+    symlinkSync(outside, join(root, "link-out"));
+    symlinkSync(join(root, "new-notes"), join(root, "link-in"));
+    utimesSync(join(root, "old-repo"), new Date(1_000_000_000_000), new Date(1_000_000_000_000));
+    utimesSync(join(root, "new-notes"), new Date(1_700_000_000_000), new Date(1_700_000_000_000));
+  },
 });
 
 const get = async (query: string) => {

@@ -1,18 +1,12 @@
 // The seed's keep-alive: a WebSocket ping naming a session refreshes its idle timer (SESSION_TIMEOUT), so its process stays.
-import { afterEach, describe, expect, test } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { describe, expect, test } from "vitest";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { connectWs, type TestWsClient } from "../helpers/ws-client.js";
 
-let d: TestDaemon | undefined;
-afterEach(async () => {
-  await d?.close();
-  d = undefined;
-  cleanupTempDirs();
-});
+const d = useTestDaemon({ lazy: true, env: { SESSION_TIMEOUT: "3000" } });
 
 async function startIdleSession(): Promise<{ c: TestWsClient; sid: string }> {
-  d = await startTestDaemon({ env: { SESSION_TIMEOUT: "3000" } });
+  await d.start();
   const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
   await c.next("welcome");
   c.send({ type: "streamStart", requestId: "s", data: { prompt: "reply" } });
@@ -21,7 +15,7 @@ async function startIdleSession(): Promise<{ c: TestWsClient; sid: string }> {
   return { c, sid };
 }
 
-const info = async (sid: string) => (await (await fetch(`${d!.url}/api/sessions/${sid}`, { headers: { authorization: `Bearer ${d!.token}` } })).json()) as any;
+const info = async (sid: string) => (await (await fetch(`${d.url}/api/sessions/${sid}`, { headers: { authorization: `Bearer ${d.token}` } })).json()) as any;
 
 describe("keep-alive ping with a sessionId", () => {
   test("a session pinged every second keeps its process past 6 s with SESSION_TIMEOUT=3000", async () => {

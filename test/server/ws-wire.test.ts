@@ -1,18 +1,10 @@
 // What a streamed answer costs on the wire: text deltas coalesced into few events (the same ones on disk), and
 // permessage-deflate negotiated with clients that offer it.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { describe, expect, test } from "vitest";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
 
-let d: TestDaemon;
-beforeAll(async () => {
-  d = await startTestDaemon({ env: { CLAUDE_ALLOWED_TOOLS: "Read" } });
-});
-afterAll(async () => {
-  await d?.close();
-  cleanupTempDirs();
-});
+const d = useTestDaemon({ env: { CLAUDE_ALLOWED_TOOLS: "Read" } });
 
 const open = async (perMessageDeflate: boolean) => {
   const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` }, perMessageDeflate });

@@ -2,13 +2,13 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, expect, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import { createSilentLogger } from "../../src/log.js";
 import { createSessionStore } from "../../src/sessions/index.js";
-import { startTestDaemon } from "../helpers/daemon.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { useTestDaemon } from "../helpers/daemon.js";
+import { tempDir } from "../helpers/tmp.js";
 
-afterAll(() => cleanupTempDirs());
+const daemons = useTestDaemon({ lazy: true });
 
 const KB = 1024;
 function writeSession(dir: string, closedAt: number | undefined, bytes: number): string {
@@ -40,20 +40,16 @@ test("over the budget, the oldest closed sessions go first until it fits; an ope
 
 test("a daemon prunes when a session closes, and /api/info reports the disk used against SESSIONS_MAX_MB", async () => {
   const configDir = tempDir("cc-disk-daemon-");
-  const d = await startTestDaemon({ configDir, env: { SESSIONS_MAX_MB: "1" } });
-  try {
-    const dir = join(configDir, "sessions");
-    const auth = { authorization: `Bearer ${d.token}`, "content-type": "application/json" };
-    mkdirSync(dir, { recursive: true });
-    const old = writeSession(dir, Date.now() - 60_000, 1100 * KB); // a closed session of an earlier run, over the budget alone
-    const started = (await (await fetch(`${d.url}/api/stream/start`, { method: "POST", headers: auth, body: JSON.stringify({ prompt: "hello" }) })).json()) as { sessionId: string };
-    const info = (await (await fetch(`${d.url}/api/info`, { headers: auth })).json()) as { disk: { usedBytes: number; maxBytes: number } };
-    expect(info.disk.maxBytes).toBe(1024 * KB);
-    expect(info.disk.usedBytes).toBeGreaterThan(1100 * KB);
-    await fetch(`${d.url}/api/stream/${started.sessionId}`, { method: "DELETE", headers: auth });
-    await vi.waitFor(() => expect(existsSync(join(dir, `${old}.jsonl`))).toBe(false));
-    expect(existsSync(join(dir, `${started.sessionId}.jsonl`))).toBe(true);
-  } finally {
-    await d.close();
-  }
+  const d = await daemons.start({ configDir, env: { SESSIONS_MAX_MB: "1" } });
+  const dir = join(configDir, "sessions");
+  const auth = { authorization: `Bearer ${d.token}`, "content-type": "application/json" };
+  mkdirSync(dir, { recursive: true });
+  const old = writeSession(dir, Date.now() - 60_000, 1100 * KB); // a closed session of an earlier run, over the budget alone
+  const started = (await (await fetch(`${d.url}/api/stream/start`, { method: "POST", headers: auth, body: JSON.stringify({ prompt: "hello" }) })).json()) as { sessionId: string };
+  const info = (await (await fetch(`${d.url}/api/info`, { headers: auth })).json()) as { disk: { usedBytes: number; maxBytes: number } };
+  expect(info.disk.maxBytes).toBe(1024 * KB);
+  expect(info.disk.usedBytes).toBeGreaterThan(1100 * KB);
+  await fetch(`${d.url}/api/stream/${started.sessionId}`, { method: "DELETE", headers: auth });
+  await vi.waitFor(() => expect(existsSync(join(dir, `${old}.jsonl`))).toBe(false));
+  expect(existsSync(join(dir, `${started.sessionId}.jsonl`))).toBe(true);
 });

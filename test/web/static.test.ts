@@ -1,13 +1,15 @@
 // The static handler: types, caching by file kind, CSP, `/` only as SPA fallback, no way out of the root.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import polka from "polka";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { contentSecurityPolicy, createStaticHandler, isUnsafePath } from "../../src/server/static.js";
+import { useTestDaemon } from "../helpers/daemon.js";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
 
+const daemons = useTestDaemon({ lazy: true });
 let server: Server;
 let base: { host: string; port: number };
 
@@ -150,38 +152,26 @@ test("contentSecurityPolicy without a host keeps connect-src to 'self'", () => {
   expect(contentSecurityPolicy(undefined)).toContain("connect-src 'self';");
 });
 
-describe("mounted in the daemon", () => {
-  test("the daemon serves the client at `/` with the CSP, and traversal gets 404", async (ctx) => {
-    const { startTestDaemon } = await import("../helpers/daemon.js");
-    const d = await startTestDaemon();
+// `npm test` builds first; a bare `vitest run` without a build has no client to serve.
+const built = existsSync(resolve(import.meta.dirname, "../../dist/web/index.html"));
+describe.skipIf(!built)("mounted in the daemon", () => {
+  test("the daemon serves the client at `/` with the CSP, and traversal gets 404", async () => {
+    const d = await daemons.start();
+    const saved = base;
+    base = { host: "127.0.0.1", port: Number(new URL(d.url).port) };
     try {
-      const port = Number(new URL(d.url).port);
-      const saved = base;
-      base = { host: "127.0.0.1", port };
-      try {
-        const r = await get("/");
-        if (r.status === 404 && !String(r.headers["content-type"]).startsWith("text/html")) {
-          ctx.skip("the daemon does not mount createStaticHandler yet (src/server/create-server.ts staticHandler)");
-          return;
-        }
-        if (r.status === 503) {
-          ctx.skip("dist/web is not built (npm run build)");
-          return;
-        }
-        expect(r.status).toBe(200);
-        expect(r.headers["content-type"]).toBe("text/html;charset=utf-8");
-        expect(String(r.headers["content-security-policy"])).toContain("script-src 'self'");
-        for (const path of ["/../package.json", "/%2e%2e/package.json", "/assets/..%2f..%2fpackage.json"]) {
-          expect((await get(path)).status).toBe(404);
-        }
-        // API routes still answer as the API (JSON errors), not with the app.
-        const api = await get("/api/nope");
-        expect(api.status).toBe(401);
-      } finally {
-        base = saved;
+      const r = await get("/");
+      expect(r.status).toBe(200);
+      expect(r.headers["content-type"]).toBe("text/html;charset=utf-8");
+      expect(String(r.headers["content-security-policy"])).toContain("script-src 'self'");
+      for (const path of ["/../package.json", "/%2e%2e/package.json", "/assets/..%2f..%2fpackage.json"]) {
+        expect((await get(path)).status).toBe(404);
       }
+      // API routes still answer as the API (JSON errors), not with the app.
+      const api = await get("/api/nope");
+      expect(api.status).toBe(401);
     } finally {
-      await d.close();
+      base = saved;
     }
   });
 });
