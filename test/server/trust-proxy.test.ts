@@ -1,10 +1,9 @@
 // --trust-proxy: X-Forwarded-For names the client only when the peer is a trusted proxy; PUBLIC_URL's name passes Host and Origin checks.
 import { request as httpRequest, type IncomingMessage } from "node:http";
-import { afterAll, afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createClientAddressResolver } from "../../src/server/client-address.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { useTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { startFakeNtfy } from "../helpers/fake-ntfy.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
 
 const req = (peer: string, xff?: string | string[]) => ({ socket: { remoteAddress: peer }, headers: xff === undefined ? {} : { "x-forwarded-for": xff } }) as unknown as IncomingMessage;
 
@@ -25,12 +24,7 @@ describe("createClientAddressResolver", () => {
   });
 });
 
-let d: TestDaemon | undefined;
-afterEach(async () => {
-  await d?.close();
-  d = undefined;
-});
-afterAll(cleanupTempDirs);
+const daemons = useTestDaemon({ lazy: true });
 
 /** fetch cannot set Host: a plain http.request can. */
 function statusWithHost(url: string, host: string): Promise<number> {
@@ -61,7 +55,7 @@ async function lastAddress(t: TestDaemon) {
 
 describe("the daemon", () => {
   test("without TRUST_PROXY a spoofed X-Forwarded-For changes nothing: failures count against the peer, the device's address is the peer", async () => {
-    d = await startTestDaemon({ limits: { authFailuresPerMinute: 3 } });
+    const d = await daemons.start({ limits: { authFailuresPerMinute: 3 } });
     const token = await pairDevice(d);
     await fetch(`${d.url}/api/info`, { headers: { Authorization: `Bearer ${token}`, "X-Forwarded-For": "203.0.113.50" } });
     expect(await lastAddress(d)).toBe("127.0.0.1");
@@ -70,7 +64,7 @@ describe("the daemon", () => {
   });
 
   test("with TRUST_PROXY=127.0.0.1 limits and the device's last address are per forwarded client", async () => {
-    d = await startTestDaemon({ env: { TRUST_PROXY: "127.0.0.1" }, limits: { authFailuresPerMinute: 3 } });
+    const d = await daemons.start({ env: { TRUST_PROXY: "127.0.0.1" }, limits: { authFailuresPerMinute: 3 } });
     for (const _ of [1, 2, 3]) expect(await failAuth(d.url, "203.0.113.1")).toBe(401);
     expect(await failAuth(d.url, "203.0.113.1")).toBe(429);
     // Another client behind the same proxy is not locked out by the first.
@@ -87,10 +81,8 @@ describe("the daemon", () => {
       const o = await fetch(`${t.url}/api/info`, { headers: { Authorization: `Bearer ${t.token}`, Origin: `https://${host}` } });
       return { host: h, origin: o.status, cors: o.headers.get("access-control-allow-origin") };
     };
-    d = await startTestDaemon();
-    expect(await probe(d)).toEqual({ host: 421, origin: 403, cors: null });
-    await d.close();
-    d = await startTestDaemon({ env: { PUBLIC_URL: `https://${host}`, TRUST_PROXY: "127.0.0.1" } });
+    expect(await probe(await daemons.start())).toEqual({ host: 421, origin: 403, cors: null });
+    const d = await daemons.start({ env: { PUBLIC_URL: `https://${host}`, TRUST_PROXY: "127.0.0.1" } });
     expect(await probe(d)).toEqual({ host: 200, origin: 200, cors: `https://${host}` });
     const code = d.daemon.pairing.issue("public");
     expect(code.url).toMatch(/^https:\/\/companion\.example\.com(:443)?\/#pair=/);
@@ -100,7 +92,7 @@ describe("the daemon", () => {
   test("PUBLIC_URL: notification links point at it, not at the LAN address", async () => {
     const hook = await startFakeNtfy();
     try {
-      d = await startTestDaemon({ env: { PUBLIC_URL: "https://companion.example.com" } });
+      const d = await daemons.start({ env: { PUBLIC_URL: "https://companion.example.com" } });
       const auth = { Authorization: `Bearer ${d.token}`, "Content-Type": "application/json" };
       const add = await fetch(`${d.url}/api/notify/channels`, { method: "POST", headers: auth, body: JSON.stringify({ type: "webhook", url: `${hook.url}/hook` }) });
       expect(add.status).toBe(201);
@@ -119,6 +111,6 @@ describe("the daemon", () => {
     ["PUBLIC_URL", "https://companion.example.com/path"],
     ["PUBLIC_URL", "ftp://companion.example.com"],
   ])("%s=%s is refused before listening", async (name, value) => {
-    await expect(startTestDaemon({ env: { [name]: value } })).rejects.toThrow(name);
+    await expect(daemons.start({ env: { [name]: value } })).rejects.toThrow(name);
   });
 });
