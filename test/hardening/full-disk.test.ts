@@ -1,23 +1,20 @@
 // A transient full disk under a running daemon (a small tmpfs as its sessions directory, filled and
 // freed mid-turn): the torn last line is cut, what was written before and after is restored, a seq a
 // client already holds is never issued again, and /health leaves "degraded" once writes succeed again.
-import { execFileSync } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test, vi } from "vitest";
 import { FAKE_CLAUDE } from "../helpers/daemon.js";
+import { canMountTmpfs, fillDisk, useTmpfs } from "../helpers/full-disk.js";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
 import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
 import { childUser, handOver, removeChildScript, startChildDaemon, type ChildDaemon } from "./child-daemon.js";
 import { figure, raw } from "./support.js";
 
-// Mounting a tmpfs needs root (CI runs as root); elsewhere this file skips.
-const isRoot = process.getuid?.() === 0;
+const mountTmpfs = useTmpfs();
 const started: ChildDaemon[] = [];
-const mounts: string[] = [];
 afterAll(async () => {
   await Promise.all(started.map((d) => d.stop().catch(() => undefined)));
-  for (const m of mounts) execFileSync("umount", ["-l", m]);
   await removeChildScript();
   cleanupTempDirs();
 });
@@ -34,27 +31,7 @@ async function health(d: ChildDaemon): Promise<string> {
   return (JSON.parse((await raw(d.url, { path: "/health", keepAlive: false })).text) as { status: string }).status;
 }
 
-/** Fills the filesystem of `dir` to the last byte; returns the function that frees it. */
-function fillDisk(dir: string): () => void {
-  const file = join(dir, "filler");
-  const fd = openSync(file, "w");
-  const chunk = Buffer.alloc(4096, 120);
-  try {
-    for (let i = 0; i < 100_000; i++) writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOSPC") throw err;
-  }
-  // The last partial page as well, one byte at a time.
-  try {
-    for (let i = 0; i < 4096; i++) writeSync(fd, chunk, 0, 1);
-  } catch {
-    /* full */
-  }
-  closeSync(fd);
-  return () => rmSync(file, { force: true });
-}
-
-describe.skipIf(!isRoot)("a transient full disk", () => {
+describe.skipIf(!canMountTmpfs)("a transient full disk", () => {
   test("filled and freed mid-turn, then a restart: everything written is restored, no seq is reused, /health recovers", async () => {
     const configDir = tempDir("cc-fd-config-");
     const workDir = tempDir("cc-fd-work-");
@@ -62,9 +39,7 @@ describe.skipIf(!isRoot)("a transient full disk", () => {
     const logDir = tempDir("cc-fd-logs-");
     const sessionsDir = join(configDir, "sessions");
     mkdirSync(sessionsDir);
-    const owner = childUser ? `,uid=${childUser.uid},gid=${childUser.gid}` : "";
-    execFileSync("mount", ["-t", "tmpfs", "-o", `size=2m,mode=0700${owner}`, "tmpfs", sessionsDir]);
-    mounts.push(sessionsDir);
+    mountTmpfs(sessionsDir, { size: "2m", ...(childUser ? { owner: childUser } : {}) });
     handOver(configDir, workDir, state, logDir);
     let n = 0;
     const start = async () => {
