@@ -4,6 +4,7 @@ import type { Logger } from "../log.js";
 import type { PermissionMode } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import { buildClaudeArgs } from "./args.js";
+import { parseCommands } from "./commands.js";
 import { buildChildEnv } from "./env.js";
 import { SESSION_MARKER_ENV, startTimeOf } from "./proc-table.js";
 import { createLineParser, type ParsedLine } from "./line-parser.js";
@@ -234,6 +235,7 @@ class ClaudeChildProcess implements ClaudeProcess {
       pid: typeof r.pid === "number" ? r.pid : (this.childPid ?? -1),
       ...(typeof r.claude_code_version === "string" && { version: r.claude_code_version }),
       ...(Array.isArray(r.models) && { models: r.models }),
+      ...(Array.isArray(r.commands) && { commands: parseCommands(r.commands) }),
       ...(typeof r.current_permission_mode === "string" && { permissionMode: r.current_permission_mode }),
       raw: envelope,
     };

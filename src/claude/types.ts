@@ -89,10 +89,21 @@ export interface ClaudeExit {
 }
 
 /** Reply to the `initialize` control request: readiness. */
+/** A slash command or skill from the `initialize` reply's `commands[]` (verified with 2.1.332: docs/CLAUDE-CLI-NOTES.md). */
+export interface ClaudeCommand {
+  name: string;
+  description: string;
+  argumentHint: string;
+  aliases: string[];
+  builtin: boolean;
+}
+
 export interface ClaudeReadyInfo {
   pid: number;
   version?: string;
   models?: unknown[];
+  /** The commands and skills this process offers, custom ones included. */
+  commands?: ClaudeCommand[];
   permissionMode?: string;
   raw: unknown;
 }

@@ -9,7 +9,7 @@ import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot,
 import { CompanionError } from "../protocol/index.js";
 import { createNotifyService } from "../notify/index.js";
 import { createHistory } from "../history/index.js";
-import { createSessionManager, createSessionStore, listDirectories, type EventLogLimits } from "../sessions/index.js";
+import { createSessionManager, createSessionStore, listDirectories, searchFiles, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, listenAddresses, loopbackFor } from "./addresses.js";
 import { claudeStatusOf, createInfo, testClaude } from "./info.js";
@@ -222,6 +222,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     notify,
     history,
     directories: { listDirectories: (path) => listDirectories(config.allowedRoots, path) },
+    files: { searchFiles: (query) => searchFiles(config.allowedRoots, query) },
     origin: {
       // The MagicDNS name and the proxy's public name are ours without configuration.
       allowedHosts: [...config.allowedHosts, ...(tailnet.status.dnsName ? [tailnet.status.dnsName] : []), ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : [])],

@@ -8,6 +8,13 @@ export const WS_SUBPROTOCOL = "claude-companion";
 /** Prefix of the second subprotocol, which carries the token. */
 export const WS_BEARER_PREFIX = "bearer.";
 
+/** Most images one prompt may carry (streamStart, streamSend). */
+export const MAX_IMAGES = 20;
+/** Largest total size of the images of one prompt, counted as the base64 text sent. */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+/** The image types a prompt may carry (what the Messages API takes). */
+export const IMAGE_MEDIA_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
+
 /** 32 uppercase hex bytes joined by colons, as X509Certificate.fingerprint256 prints them. */
 export const FINGERPRINT256_PATTERN = /^[0-9A-F]{2}(?::[0-9A-F]{2}){31}$/;
 

@@ -14,3 +14,4 @@ export * from "./notify.js";
 export * from "./history.js";
 export * from "./doctor.js";
 export * from "./directories.js";
+export * from "./composer.js";

@@ -1,12 +1,11 @@
 // Request bodies shared by REST and WebSocket: the same schema validates `POST /api/stream/start` and `streamStart`.
 import { z } from "zod";
 import { DecisionSchema, PermissionModeSchema, SessionIdSchema } from "./common.js";
+import { IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES, MAX_IMAGES } from "./constants.js";
 
 /** Longest prompt accepted, in characters. */
 export const MAX_PROMPT_CHARS = 100_000;
-/** Largest total size of the images of one prompt, counted as the base64 text sent. */
-export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
-export const IMAGE_MEDIA_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
+export { IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES, MAX_IMAGES };
 
 export const PromptSchema = z
   .string()
@@ -24,7 +23,7 @@ export type PromptImage = z.infer<typeof ImageSchema>;
 
 export const ImagesSchema = z
   .array(ImageSchema)
-  .max(20)
+  .max(MAX_IMAGES)
   .refine((imgs) => imgs.reduce((n, i) => n + i.data.length, 0) <= MAX_IMAGE_BYTES, {
     message: `images must total at most ${MAX_IMAGE_BYTES} bytes of base64`,
   });

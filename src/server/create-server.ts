@@ -23,6 +23,8 @@ import { registerHistoryRoutes } from "./routes/history.js";
 import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./routes/pairing.js";
 import { registerPermissionRoutes } from "./routes/permission.js";
 import { registerProcessRoutes } from "./routes/processes.js";
+import { registerCommandRoutes } from "./routes/commands.js";
+import { registerFileRoutes, type FileRouteDeps } from "./routes/files.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerTokenRoutes } from "./routes/token.js";
 import { createSessionPolicy } from "./session-policy.js";
@@ -80,6 +82,8 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   history?: History;
   /** The directory picker (GET /api/directories). */
   directories?: DirectoryRouteDeps;
+  /** The composer's file names for `@` (GET /api/files/search). */
+  files?: FileRouteDeps;
 }
 
 /** Where `presence` frames go (the notify room's presence). */
@@ -131,11 +135,13 @@ export function createServer(deps: ServerDeps): CompanionServer {
   registerTokenRoutes(app, deps);
   registerSessionRoutes(app, routeDeps);
   registerProcessRoutes(app, routeDeps);
+  registerCommandRoutes(app, routeDeps);
   registerAskRoutes(app, routeDeps);
   registerPermissionRoutes(app, routeDeps);
   registerClaudeRoutes(app, deps);
   if (deps.history) registerHistoryRoutes(app, deps.history, deps.sessions, limits.maxBodyBytes);
   if (deps.directories) registerDirectoryRoutes(app, deps.directories);
+  if (deps.files) registerFileRoutes(app, deps.files);
   if (deps.pairing) {
     const attempts = createRateLimiter(limits.authFailuresPerMinute);
     registerPairingRoutes(app, { ...deps.pairing, attempts, logger }, limits.maxBodyBytes);

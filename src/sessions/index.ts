@@ -16,3 +16,5 @@ export { createSessionStore, SessionMetaSchema } from "./store.js";
 export type { PersistedSession, SessionMeta, SessionStore, SessionStoreOptions } from "./store.js";
 export { listDirectories, MAX_DIRECTORY_ENTRIES } from "./directories.js";
 export { PROCESS_TREE_TRACKED } from "./session-tree.js";
+export { listSessionCommands, COMMANDS_WAIT_MS } from "./session-commands.js";
+export { searchFiles, rankFiles, MAX_SCANNED_FILES, FILE_SEARCH_TIME_MS } from "./file-search.js";
