@@ -1,6 +1,8 @@
 import { defineConfig } from "tsup";
 
 // One entry per lazily loaded room keeps `start` fast: the CLI imports only what a command needs.
+// The dependencies are bundled in (noExternal): resolving ~60 packages file by file cost more than evaluating them
+// (issue 20; docs/BENCHMARKS.md). Lazy imports stay lazy: each becomes its own chunk.
 export default defineConfig({
   entry: { cli: "src/cli/index.ts", index: "src/index.ts" },
   format: ["esm"],
@@ -11,5 +13,10 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   dts: false,
-  shims: false,
+  // __dirname and __filename for the CommonJS dependencies bundled into ESM chunks.
+  shims: true,
+  // Every dependency but qrcode-terminal (its octal escapes are not strict-mode code; it loads after listening).
+  noExternal: [/^(?!qrcode-terminal$)/],
+  // esbuild's bundled CommonJS calls require() for Node's built-ins: give every chunk one.
+  banner: { js: 'import { createRequire as __companionRequire } from "node:module"; const require = __companionRequire(import.meta.url);' },
 });
