@@ -9,7 +9,8 @@ import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot,
 import { CompanionError } from "../protocol/index.js";
 import { createNotifyService } from "../notify/index.js";
 import { createHistory } from "../history/index.js";
-import { createSessionManager, createSessionStore, listDirectories, searchFiles, type EventLogLimits } from "../sessions/index.js";
+import { createChanges } from "../changes/index.js";
+import { createSessionManager, createSessionStore, listDirectories, resolveAllowedPath, searchFiles, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, listenAddresses, loopbackFor } from "./addresses.js";
 import { claudeStatusOf, createInfo, testClaude } from "./info.js";
@@ -223,6 +224,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     history,
     directories: { listDirectories: (path) => listDirectories(config.allowedRoots, path) },
     files: { searchFiles: (query) => searchFiles(config.allowedRoots, query) },
+    // The file viewer reads inside the roots and the default directory (always a session's directory too).
+    changes: createChanges({ resolvePath: (p) => resolveAllowedPath(p, [...config.allowedRoots, config.cwd], "/") }),
     origin: {
       // The MagicDNS name and the proxy's public name are ours without configuration.
       allowedHosts: [...config.allowedHosts, ...(tailnet.status.dnsName ? [tailnet.status.dnsName] : []), ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : [])],

@@ -15,3 +15,4 @@ export * from "./history.js";
 export * from "./doctor.js";
 export * from "./directories.js";
 export * from "./composer.js";
+export * from "./changes.js";

@@ -14,6 +14,8 @@ import { sendError } from "./http-utils.js";
 import { clientAddress, createAuthGate, rateLimit, requestLog, requireAuth, securityHeaders } from "./middleware.js";
 import { createRateLimiter } from "./rate-limit.js";
 import { registerAskRoutes } from "./routes/ask.js";
+import { registerChangesRoutes } from "./routes/changes.js";
+import type { Changes } from "../changes/index.js";
 import { registerClaudeRoutes, type ClaudeRouteDeps } from "./routes/claude.js";
 import { createHistoryPolicy } from "./history-policy.js";
 import { registerHealthRoutes, type HealthDeps } from "./routes/health.js";
@@ -84,6 +86,8 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   directories?: DirectoryRouteDeps;
   /** The composer's file names for `@` (GET /api/files/search). */
   files?: FileRouteDeps;
+  /** The Changes view and the file viewer (GET /api/sessions/:id/changes, /diff, /api/files). */
+  changes?: Changes;
 }
 
 /** Where `presence` frames go (the notify room's presence). */
@@ -142,6 +146,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
   if (deps.history) registerHistoryRoutes(app, deps.history, deps.sessions, limits.maxBodyBytes);
   if (deps.directories) registerDirectoryRoutes(app, deps.directories);
   if (deps.files) registerFileRoutes(app, deps.files);
+  if (deps.changes) registerChangesRoutes(app, { sessions: deps.sessions, changes: deps.changes });
   if (deps.pairing) {
     const attempts = createRateLimiter(limits.authFailuresPerMinute);
     registerPairingRoutes(app, { ...deps.pairing, attempts, logger }, limits.maxBodyBytes);

@@ -18,3 +18,4 @@ export { listDirectories, MAX_DIRECTORY_ENTRIES } from "./directories.js";
 export { PROCESS_TREE_TRACKED } from "./session-tree.js";
 export { listSessionCommands, COMMANDS_WAIT_MS } from "./session-commands.js";
 export { searchFiles, rankFiles, MAX_SCANNED_FILES, FILE_SEARCH_TIME_MS } from "./file-search.js";
+export { resolveAllowedPath } from "./working-directory.js";
