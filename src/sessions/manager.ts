@@ -260,8 +260,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         return existing;
       }
     }
+    // A closed session no longer kept in memory is still on disk: resumed from there, its seq goes on.
+    const onDisk = resumeId !== undefined && !sessions.has(resumeId) ? persistence.find(resumeId) : undefined;
     // An id that is neither ours nor a Claude transcript would spawn and fail for ever, holding a slot.
-    const known = input.resume !== undefined ? sessions.get(input.resume) : undefined;
+    const known = input.resume !== undefined ? (sessions.get(input.resume) ?? onDisk?.meta) : undefined;
     if (input.resume !== undefined && !known && options.transcriptExists && !(await options.transcriptExists(input.resume))) {
       throw new CompanionError("SESSION_NOT_FOUND", { sessionId: input.resume });
     }
@@ -281,7 +283,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const pooled = resumeId === undefined && forkFrom === undefined && pool.matches(cwd, spawn) ? pool.take() : undefined;
       const id = resumeId ?? pooled?.sessionId ?? randomUUID();
       const previous = sessions.get(id);
-      const keptLog: EventLog | undefined = previous?.state === "closed" ? previous.log : undefined;
+      const keptLog: EventLog | undefined = previous?.state === "closed" ? previous.log : onDisk && !previous ? savedLog(onDisk) : undefined;
       session = newSession({
         id,
         workingDirectory: cwd,
@@ -301,9 +303,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   // Restored logs stay on disk until a client asks for them; once read they share one byte budget.
   const logCache = new LogCache();
-  const restore = (saved: PersistedSession): void => {
-    const { meta, restored, lastSeq, read } = saved;
-    const log = new EventLog({
+  /** The log of a session on disk: its seq goes on from the file's, its events are read when asked for. */
+  const savedLog = ({ meta, lastSeq, read }: PersistedSession): EventLog =>
+    new EventLog({
       sessionId: meta.sessionId,
       now,
       ...options.eventLogLimits,
@@ -311,6 +313,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       onError: (err, where) => logger.error({ err, where, sessionId: meta.sessionId }, "session event log hook failed"),
       source: { lastSeq, read, cache: logCache },
     });
+  const restore = (saved: PersistedSession): void => {
+    const { meta, restored } = saved;
+    const log = savedLog(saved);
     const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: meta.permissionMode };
     if (meta.model !== undefined) spawn.model = meta.model;
     // A daemon killed with -9 left its Claude (and what it started) running: stopped before any --resume.

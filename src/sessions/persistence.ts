@@ -20,6 +20,8 @@ export interface SessionPersistence {
   readonly persist: ((record: LogRecord) => void) | undefined;
   /** Saved sessions to restore (empty without a store). */
   load(): PersistedSession[];
+  /** One saved session (e.g. a closed one no longer kept in memory), or undefined. */
+  find(sessionId: string): PersistedSession | undefined;
   /** Writes the meta of a session that was just created or resumed. */
   created(session: Session): void;
   /** A Claude process was spawned for the session: its pid and start time go on disk before it can do anything. */
@@ -57,6 +59,7 @@ export function createSessionPersistence(options: SessionPersistenceOptions): Se
   return {
     persist,
     load: () => store?.load() ?? [],
+    find: (sessionId) => store?.find(sessionId),
     created: (session) => store?.writeMeta(metaOf(session)),
     spawned: (session) => {
       if (sessionOf(session.id) === session) store?.writeMeta(metaOf(session, session.state === "closed" ? now() : undefined));

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { writeFileAtomicSync } from "../atomic-file.js";
-import { PermissionModeSchema } from "../protocol/common.js";
+import { PermissionModeSchema, SessionIdSchema } from "../protocol/common.js";
 import { diskUsage, pruneToBudget, type DiskUsage } from "./disk-budget.js";
 import type { LogRecord } from "./event-log.js";
 import { RestoreScan, RestoreSummarySchema, restoredStateFrom, type RestoredState } from "./restore.js";
@@ -51,6 +51,8 @@ export interface SessionStoreOptions {
 export interface SessionStore {
   /** Reads every session's meta (and the events after its summary), cutting a torn last line; applies retention. */
   load(): PersistedSession[];
+  /** One session's files, read as load() reads them (no retention, no size cap), or undefined when it has none. */
+  find(sessionId: string): PersistedSession | undefined;
   /** Appends one event synchronously (before any client sees it). Never throws: a failure marks the store degraded. */
   append(record: LogRecord): void;
   writeMeta(meta: SessionMeta): void;
@@ -209,6 +211,25 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     return all ? parseEventLines(all.text, sessionId).records : [];
   };
 
+  const readMeta = (sessionId: string): SessionMeta | undefined => {
+    const name = sessionId + META;
+    try {
+      const meta = SessionMetaSchema.parse(JSON.parse(readFileSync(join(dir, name), "utf8")));
+      return meta.sessionId === sessionId ? meta : undefined;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") logger.warn({ file: name, err: (err as Error).message }, "skipping an unreadable session meta file");
+      return undefined;
+    }
+  };
+  const persisted = (meta: SessionMeta): PersistedSession => {
+    const { sessionId } = meta;
+    const st = stateOf(sessionId);
+    scanOnLoad(sessionId, meta, st);
+    st.meta = meta;
+    const restored = restoredStateFrom(st.scan.summary(), { createdAt: meta.createdAt, closed: meta.closedAt !== undefined });
+    return { meta, restored, lastSeq: st.lastSeq, read: () => readAll(sessionId) };
+  };
+
   const removeFiles = (sessionId: string) => {
     for (const ext of [EVENTS, META]) rmSync(join(dir, sessionId + ext), { force: true });
   };
@@ -232,24 +253,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       for (const name of names) {
         if (!name.endsWith(META) || name.endsWith(EVENTS)) continue;
         const sessionId = name.slice(0, -META.length);
-        let meta: SessionMeta;
-        try {
-          meta = SessionMetaSchema.parse(JSON.parse(readFileSync(join(dir, name), "utf8")));
-        } catch (err) {
-          logger.warn({ file: name, err: (err as Error).message }, "skipping an unreadable session meta file");
-          continue;
-        }
-        if (meta.sessionId !== sessionId) continue;
+        const meta = readMeta(sessionId);
+        if (!meta) continue;
         if (meta.closedAt !== undefined && now() - meta.closedAt > retentionMs) {
           removeFiles(sessionId);
           logger.info({ sessionId }, "deleted a closed session past its retention");
           continue;
         }
-        const st = stateOf(sessionId);
-        scanOnLoad(sessionId, meta, st);
-        st.meta = meta;
-        const restored = restoredStateFrom(st.scan.summary(), { createdAt: meta.createdAt, closed: meta.closedAt !== undefined });
-        out.push({ meta, restored, lastSeq: st.lastSeq, read: () => readAll(sessionId) });
+        out.push(persisted(meta));
       }
       // Size cap: delete the oldest closed sessions until the rest fits.
       const size = (id: string) => {
@@ -268,6 +279,11 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         out.splice(out.indexOf(s), 1);
       }
       return out.sort((a, b) => a.meta.createdAt - b.meta.createdAt);
+    },
+    find: (sessionId) => {
+      // Only a session id names a file here (no path can be built from anything else).
+      const meta = SessionIdSchema.safeParse(sessionId).success ? readMeta(sessionId) : undefined;
+      return meta ? persisted(meta) : undefined;
     },
     append(record) {
       const id = record.event.sessionId;

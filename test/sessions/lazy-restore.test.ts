@@ -1,5 +1,7 @@
 // A restored session keeps only its metadata in memory: its log is read from disk when asked for, and logs
 // read that way share one byte budget (the least recently used go back to disk only).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { createSilentLogger } from "../../src/log.js";
 import { EventLog } from "../../src/sessions/event-log.js";
@@ -47,6 +49,64 @@ describe("restored sessions", () => {
     b.manager.get(kept.id).send({ text: "echo again" });
     const next = await b.recorder.wait(kept.id, "userMessage");
     expect(next.seq).toBe(before.get(kept.id)!.length + 1);
+  });
+});
+
+/** The seq of every line of a session's event file, in file order. */
+const seqsOnDisk = (dir: string, id: string): number[] =>
+  readFileSync(join(dir, `${id}.jsonl`), "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { seq: number }).seq);
+
+describe("a closed session no longer kept in memory", () => {
+  test("resumed after it was pruned from memory: its seq goes on in its file, its history is still there", async () => {
+    const dir = tempDir("cc-pruned-");
+    const m = startTestManager({ store: storeAt(dir), closedSessionsKept: 1 });
+    managers.push(m);
+    const first = await m.manager.create({ prompt: "remember banana" });
+    await m.recorder.wait(first.id, "streamComplete");
+    await m.manager.closeSession(first.id);
+    const lastSeq = m.recorder.lastSeq(first.id);
+    const second = await m.manager.create({ prompt: "reply" });
+    await m.recorder.wait(second.id, "streamComplete");
+    await m.manager.closeSession(second.id);
+    // Only one closed session is kept: the first is gone from memory, its files stay.
+    expect(() => m.manager.get(first.id)).toThrow();
+
+    const resumed = await m.manager.create({ resume: first.id, prompt: "history" });
+    await m.recorder.wait(first.id, "streamComplete", () => true, { afterSeq: lastSeq });
+    // Every event of the session, before and after the resume, in one unbroken seq.
+    const events = m.recorder.of(first.id);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    // The earlier events are still the session's (a client that subscribes from 0 sees them).
+    expect(resumed.log.after(0).records[0]!.event.seq).toBe(1);
+    expect(resumed.workingDirectory).toBe(first.workingDirectory);
+    const seqs = seqsOnDisk(dir, first.id);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  test("resumed after a restart that kept fewer closed sessions than were on disk: the same", async () => {
+    const dir = tempDir("cc-pruned-restart-");
+    const a = startTestManager({ store: storeAt(dir) });
+    managers.push(a);
+    const first = await a.manager.create({ prompt: "reply" });
+    await a.recorder.wait(first.id, "streamComplete");
+    await a.manager.closeSession(first.id);
+    const later = await a.manager.create({ prompt: "reply" });
+    await a.recorder.wait(later.id, "streamComplete");
+    await a.manager.closeSession(later.id);
+    const lastSeq = a.recorder.lastSeq(first.id);
+    await a.manager.close();
+
+    const b = startTestManager({ store: storeAt(dir), closedSessionsKept: 1 });
+    managers.push(b);
+    expect(() => b.manager.get(first.id)).toThrow();
+    await b.manager.create({ resume: first.id, prompt: "echo again" });
+    await b.recorder.wait(first.id, "streamComplete");
+    expect(b.recorder.of(first.id)[0]!.seq).toBe(lastSeq + 1);
+    const seqs = seqsOnDisk(dir, first.id);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   });
 });
 
