@@ -10,7 +10,7 @@ import {
   StreamStartRequestSchema,
 } from "./requests.js";
 import { AskResponseSchema } from "./rest.js";
-import { PermissionRequestData, SessionUpdateData } from "./events.js";
+import { PermissionRequestData, SessionEventSchema, SessionUpdateData } from "./events.js";
 import { PresenceDataSchema } from "./notify.js";
 import { SessionInfoSchema } from "./sessions.js";
 
@@ -39,7 +39,8 @@ export const CLIENT_FRAMES = {
   streamClose: { data: empty, session: true },
   permission: { data: PermissionAnswerSchema.extend({ permissionId: z.string().min(1).max(128) }).strict(), session: true },
   subscribe: {
-    data: z.object({ lastSeq: z.number().int().min(0).optional() }).strict().optional(),
+    /** `batch: true`: the replay comes in `eventBatch` frames (many events each) instead of one frame per event. */
+    data: z.object({ lastSeq: z.number().int().min(0).optional(), batch: z.boolean().optional() }).strict().optional(),
     session: true,
   },
   unsubscribe: { data: empty, session: true },
@@ -99,6 +100,14 @@ export const ReplayCompleteFrameSchema = reply(
 );
 
 /**
+ * Part of a replay asked with `subscribe { batch: true }`: consecutive events of the session, in seq order,
+ * at most REPLAY_BATCH_BYTES of their JSON per frame (always at least one event). Live events are single frames.
+ */
+export const EventBatchFrameSchema = reply("eventBatch", z.object({ events: z.array(SessionEventSchema).min(1) }));
+/** Event JSON per `eventBatch` frame, at most (a single larger event is a batch of one). */
+export const REPLAY_BATCH_BYTES = 256 * 1024;
+
+/**
  * A session's state change sent to clients NOT subscribed to it, so session lists stay current.
  * It has no `seq`: it is a notice, not a log event, and does not move a client's resume position.
  */
@@ -118,6 +127,7 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   SessionsFrameSchema,
   SessionSnapshotFrameSchema,
   ReplayCompleteFrameSchema,
+  EventBatchFrameSchema,
   SessionNoticeFrameSchema,
   ErrorBodySchema,
 ]);

@@ -72,7 +72,8 @@ function onFrame(frame: Frame): void {
 }
 
 function subscribe(sessionId: string, lastSeq: number): void {
-  conn?.request("subscribe", { lastSeq }, sessionId).catch((e: unknown) => {
+  // batch: the replay comes in a few eventBatch frames, which a phone parses much faster than one frame per event.
+  conn?.request("subscribe", { lastSeq, batch: true }, sessionId).catch((e: unknown) => {
     if (e instanceof RequestError && e.code === "SESSION_NOT_FOUND") set({ missing: { ...getState().missing, [sessionId]: true } });
   });
 }

@@ -4,7 +4,7 @@ import type { SessionInfo } from "../protocol/sessions.js";
 import type { ServerFrame } from "../protocol/ws.js";
 import type { Route } from "./routes.js";
 import { replayDone, sequence } from "./seq.js";
-import { applyEvent, emptyView, viewFromSnapshot, withPendingPermissions, type SessionView, type StreamComplete } from "./transcript.js";
+import { applyEvents, emptyView, viewFromSnapshot, withPendingPermissions, type SessionView, type StreamComplete } from "./transcript.js";
 
 export type ConnState = "connecting" | "connected" | "reconnecting" | "offline";
 
@@ -105,26 +105,36 @@ export function reduce(state: AppState, frame: Frame): AppState {
     case "error":
       // Errors of requests are shown by whoever sent them; others (no requestId) are shown here.
       return frame.requestId ? state : { ...state, notice: { text: frame.data.message || "The computer reported an error.", tone: "error" } };
+    case "eventBatch":
+      return frame.sessionId ? reduceEvents(state, frame.sessionId, frame.data.events) : state;
     case "welcome":
     case "pong":
     case "askResponse":
     case "ack":
       return state;
     default:
-      return reduceEvent(state, frame);
+      return reduceEvents(state, frame.sessionId, [frame]);
   }
 }
 
-function reduceEvent(state: AppState, ev: SessionEvent): AppState {
-  const view = state.views[ev.sessionId];
+/** Events of one session in arrival order: each is sequenced, the ones to apply are applied in one step. */
+function reduceEvents(state: AppState, sessionId: string, events: readonly SessionEvent[]): AppState {
+  const view = state.views[sessionId];
   // Events come only for subscribed sessions; one without a view is a leftover of an earlier page state.
   if (!view) return state;
-  const { action, cursor } = sequence(view.cursor, ev.seq);
-  if (action === "duplicate" || action === "drop") return state;
-  if (action === "gap") return withView(state, { ...view, cursor });
-  const next = withView(state, { ...applyEvent(view, ev), cursor });
-  const info = state.sessions[ev.sessionId];
-  return info ? withInfo(next, patchInfo(info, ev)) : next;
+  let cursor = view.cursor;
+  const apply: SessionEvent[] = [];
+  for (const ev of events) {
+    const r = sequence(cursor, ev.seq);
+    cursor = r.cursor;
+    if (r.action === "apply") apply.push(ev);
+  }
+  if (cursor === view.cursor) return state;
+  const next = withView(state, { ...applyEvents(view, apply), cursor });
+  let info = state.sessions[sessionId];
+  if (!info || apply.length === 0) return next;
+  for (const ev of apply) info = patchInfo(info, ev);
+  return withInfo(next, info);
 }
 
 /** The list row of a session, kept current by the events of the open session. */
@@ -173,9 +183,12 @@ export function followUp(before: AppState, after: AppState, frame: Frame): Follo
     case "ack":
       return null;
     default: {
-      const was = before.views[frame.sessionId]?.cursor;
-      const now = after.views[frame.sessionId]?.cursor;
-      if (was && now && !was.resyncing && now.resyncing) return { kind: "resubscribe", sessionId: frame.sessionId, lastSeq: now.lastSeq ?? 0 };
+      // A session event, or a batch of them: a gap among them resubscribes once.
+      const id = frame.sessionId;
+      if (!id) return null;
+      const was = before.views[id]?.cursor;
+      const now = after.views[id]?.cursor;
+      if (was && now && !was.resyncing && now.resyncing) return { kind: "resubscribe", sessionId: id, lastSeq: now.lastSeq ?? 0 };
       return null;
     }
   }

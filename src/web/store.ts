@@ -4,17 +4,27 @@ import { initialState, reduce, type AppState, type Frame } from "./reducer.js";
 
 let state: AppState = initialState;
 const listeners = new Set<() => void>();
-let scheduled = false;
+let scheduled: "frame" | "later" | null = null;
+/** How long an eventBatch may hold the render back (more batches of the same replay usually follow within it). */
+const BATCH_HOLD_MS = 250;
 
-/** Renders are batched: a replay of thousands of events paints once per frame. */
-function notify(): void {
-  if (scheduled) return;
-  scheduled = true;
-  const flush = () => {
-    if (!scheduled) return;
-    scheduled = false;
-    for (const l of listeners) l();
-  };
+const flush = () => {
+  if (!scheduled) return;
+  scheduled = null;
+  for (const l of listeners) l();
+};
+
+/**
+ * Renders are batched: a replay paints once per frame, and not at all between its eventBatch frames (`later`)
+ * unless they keep coming for BATCH_HOLD_MS; replayComplete or any other change paints at the next frame.
+ */
+function notify(later = false): void {
+  if (scheduled === "frame" || (scheduled === "later" && later)) return;
+  scheduled = later ? "later" : "frame";
+  if (later) {
+    setTimeout(flush, BATCH_HOLD_MS);
+    return;
+  }
   if (typeof requestAnimationFrame === "function" && document.visibilityState === "visible") requestAnimationFrame(flush);
   setTimeout(flush, 50);
 }
@@ -31,7 +41,7 @@ export function set(patch: Partial<AppState>): void {
 export function dispatch(frame: Frame): AppState {
   const before = state;
   state = reduce(state, frame);
-  if (state !== before) notify();
+  if (state !== before) notify(frame.type === "eventBatch");
   return before;
 }
 

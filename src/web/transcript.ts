@@ -78,8 +78,8 @@ export function withPendingPermissions(view: SessionView, pending: PermissionReq
   const missing = pending.filter((p) => !known.has(p.permissionId));
   if (missing.length === 0) return view;
   const seq = view.cursor.lastSeq ?? 0;
-  let v = view;
-  for (const request of missing) v = withRequest(v, request, `perm-${request.permissionId}`, seq);
+  const v = draft(view);
+  for (const request of missing) addRequest(v, request, `perm-${request.permissionId}`, seq);
   return v;
 }
 
@@ -88,11 +88,6 @@ const findLast = (items: Item[], pred: (i: Item) => boolean): number => {
   return -1;
 };
 
-function replaceAt(items: Item[], index: number, item: Item): Item[] {
-  const copy = items.slice();
-  copy[index] = item;
-  return copy;
-}
 
 /**
  * Adds an item of the running turn. Prompts queued behind it stay below it (and below its result), where
@@ -106,84 +101,103 @@ function push(v: SessionView, item: Item): number {
     if (prev.kind !== "user" || !queued.has(prev.promptId)) break;
     at--;
   }
-  v.items = [...v.items.slice(0, at), item, ...v.items.slice(at)];
+  if (at === v.items.length) v.items.push(item);
+  else v.items.splice(at, 0, item);
   if (v.open >= at) v.open++;
   return at;
 }
 
 /** A permission request joins the card of its tool use when there is one; else it is a card of its own. */
-function withRequest(view: SessionView, request: PermissionRequest, key: string, seq: number): SessionView {
-  const v = { ...view };
+function addRequest(v: SessionView, request: PermissionRequest, key: string, seq: number): void {
   const at = request.toolUseId ? findLast(v.items, (i) => i.kind === "tool" && i.toolUseId === request.toolUseId) : -1;
   const tool = at >= 0 ? v.items[at] : undefined;
-  if (tool?.kind === "tool") v.items = replaceAt(v.items, at, { ...tool, request });
+  if (tool?.kind === "tool") v.items[at] = { ...tool, request };
   else push(v, { kind: "permission", key, seq, request });
-  return v;
 }
 
 const failureOf = (code: string, message: string, stderrTail?: string) => `${code}\n${stderrTail ?? message}`;
 
+/** A copy of the view whose items array may be changed in place (the items themselves are never changed). */
+const draft = (view: SessionView): SessionView => ({ ...view, items: view.items.slice() });
+
 /** Applies one event (already sequenced by the caller) and returns the new view; the old one is not changed. */
 export function applyEvent(view: SessionView, event: SessionEvent): SessionView {
-  const v: SessionView = { ...view, applied: view.applied + 1 };
+  return applyEvents(view, [event]);
+}
+
+/**
+ * Applies events in order (already sequenced) and returns the new view; the old one is not changed. The items
+ * array is copied once for all of them: a replay of 10 000 events costs one copy, not one per event.
+ */
+export function applyEvents(view: SessionView, events: readonly SessionEvent[]): SessionView {
+  if (events.length === 0) return view;
+  const v = draft(view);
+  for (const event of events) applyInPlace(v, event);
+  return v;
+}
+
+// Changes `v` (a draft) by one event.
+function applyInPlace(v: SessionView, event: SessionEvent): void {
+  v.applied++;
   const key = `${event.type}-${event.seq}`;
   const seq = event.seq;
   switch (event.type) {
     case "userMessage":
-      v.items = [...v.items, { kind: "user", key, seq, promptId: event.data.promptId, text: event.data.text, images: event.data.images }];
+      v.items.push({ kind: "user", key, seq, promptId: event.data.promptId, text: event.data.text, images: event.data.images });
       v.pendingPrompts = [...v.pendingPrompts, event.data.promptId];
-      return v;
+      return;
     case "streamData": {
       const d = event.data;
       const open = v.open >= 0 ? v.items[v.open] : undefined;
       const sameMessage = open?.kind === "assistant" && (d.messageId === undefined || open.messageId === undefined || open.messageId === d.messageId);
       if (v.compactedText !== undefined && v.compactedText !== "") {
         // Deltas of a repeated answer are held back until its message says whether it is the same text.
-        if (d.kind === "delta") return v;
-        if (d.text.trim() === v.compactedText) return v;
+        if (d.kind === "delta") return;
+        if (d.text.trim() === v.compactedText) return;
       }
       if (d.kind === "delta") {
         if (open?.kind === "assistant" && sameMessage) {
-          v.items = replaceAt(v.items, v.open, { ...open, text: open.text + d.text });
+          v.items[v.open] = { ...open, text: open.text + d.text };
         } else {
           v.open = push(v, { kind: "assistant", key, seq, ...(d.messageId ? { messageId: d.messageId } : {}), text: d.text, done: false });
         }
-        return v;
+        return;
       }
       // A completed message: its text is authoritative over the deltas. An empty one (tool use only) adds nothing.
       if (open?.kind === "assistant" && sameMessage) {
-        v.items = replaceAt(v.items, v.open, { ...open, text: d.text || open.text, done: true, ...(d.aborted ? { aborted: true } : {}) });
+        v.items[v.open] = { ...open, text: d.text || open.text, done: true, ...(d.aborted ? { aborted: true } : {}) };
         v.open = -1;
       } else if (d.text) {
         push(v, { kind: "assistant", key, seq, ...(d.messageId ? { messageId: d.messageId } : {}), text: d.text, done: true, ...(d.aborted ? { aborted: true } : {}) });
         v.open = -1;
       }
-      return v;
+      return;
     }
     case "streamToolUse": {
       const d = event.data;
       closeOpen(v);
       if (d.phase === "use") {
         push(v, { kind: "tool", key, seq, toolUseId: d.toolUseId, name: d.name, input: d.input });
-        return v;
+        return;
       }
       const at = findLast(v.items, (i) => i.kind === "tool" && i.toolUseId === d.toolUseId);
       const tool = at >= 0 ? v.items[at] : undefined;
-      if (tool?.kind === "tool") v.items = replaceAt(v.items, at, { ...tool, result: d });
+      if (tool?.kind === "tool") v.items[at] = { ...tool, result: d };
       else push(v, { kind: "tool", key, seq, toolUseId: d.toolUseId, name: "Tool", input: undefined, result: d });
-      return v;
+      return;
     }
     case "permissionRequest": {
       const id = event.data.permissionId;
       const at = findLast(v.items, (i) => (i.kind === "permission" || i.kind === "tool") && i.request?.permissionId === id);
-      return at < 0 ? withRequest(v, event.data, key, seq) : v;
+      if (at < 0) addRequest(v, event.data, key, seq);
+      return;
     }
     case "permissionResolved": {
       const id = event.data.permissionId;
       const at = findLast(v.items, (i) => (i.kind === "permission" || i.kind === "tool") && i.request?.permissionId === id);
       const card = at >= 0 ? v.items[at] : undefined;
-      if (card?.kind === "permission" || card?.kind === "tool") v.items = replaceAt(v.items, at, { ...card, resolved: event.data });
-      return v;
+      if (card?.kind === "permission" || card?.kind === "tool") v.items[at] = { ...card, resolved: event.data };
+      return;
     }
     case "streamComplete": {
       closeOpen(v);
@@ -205,7 +219,7 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
       if (!d.isError) v.lastFailure = null;
       const u = d.usage;
       if (u) v.contextTokens = (u.input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
-      return v;
+      return;
     }
     case "sessionUpdate": {
       const d = event.data;
@@ -214,7 +228,7 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
         const dropped = new Set(d.droppedPromptIds);
         v.pendingPrompts = v.pendingPrompts.filter((p) => !dropped.has(p));
         const n = d.droppedPromptIds.length;
-        v.items = [...v.items, { kind: "notice", key, seq, text: `${n} queued prompt${n === 1 ? " was" : "s were"} dropped.` }];
+        v.items.push({ kind: "notice", key, seq, text: `${n} queued prompt${n === 1 ? " was" : "s were"} dropped.` });
       }
       // Reconcile with the server's queue: while active, one prompt runs and queueLength wait.
       if (d.state !== "active") {
@@ -224,9 +238,9 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
         v.pendingPrompts = v.pendingPrompts.slice(-(d.queueLength + 1));
       }
       if (d.state === "closed" && d.previousState !== "closed") {
-        v.items = [...v.items, { kind: "notice", key, seq, text: "This session is closed." }];
+        v.items.push({ kind: "notice", key, seq, text: "This session is closed." });
       }
-      return v;
+      return;
     }
     case "sessionError": {
       const { code, message, details } = event.data;
@@ -238,35 +252,36 @@ export function applyEvent(view: SessionView, event: SessionEvent): SessionView 
         const dup = findLast(v.items, (i) => i.kind === "assistant" && i.text.trim() === reason);
         if (dup > lastUser) {
           closeOpen(v);
-          v.items = v.items.filter((_, n) => n !== dup);
+          v.items.splice(dup, 1);
+          if (v.open > dup) v.open--;
         }
       }
       const failure = failureOf(code, message, stderrTail);
       const again = v.lastFailure === failure;
       v.lastFailure = failure;
       push(v, { kind: "error", key, seq, code, message, ...(stderrTail ? { stderrTail } : {}), ...(again ? { again } : {}) });
-      return v;
+      return;
     }
     case "warning":
       push(v, { kind: "notice", key, seq, text: event.data.message });
-      return v;
+      return;
     case "claudeEvent": {
       const d = event.data;
-      if (d.claudeType !== "system" || d.subtype !== "compact_boundary") return v;
+      if (d.claudeType !== "system" || d.subtype !== "compact_boundary") return;
       // /compact: say so; the answer Claude had given before is not a new reply (it may come again in this turn).
       closeOpen(v);
       const last = findLast(v.items, (i) => i.kind === "assistant");
       const before = v.items[last];
       v.compactedText = before?.kind === "assistant" ? before.text.trim() : "";
       push(v, { kind: "notice", key, seq, text: "Conversation compacted: Claude goes on from a summary of it." });
-      return v;
+      return;
     }
   }
 }
 
 function closeOpen(v: SessionView): void {
   const open = v.open >= 0 ? v.items[v.open] : undefined;
-  if (open?.kind === "assistant") v.items = replaceAt(v.items, v.open, { ...open, done: true });
+  if (open?.kind === "assistant") v.items[v.open] = { ...open, done: true };
   v.open = -1;
 }
 
@@ -284,5 +299,5 @@ export const isRunning = (view: SessionView): boolean => view.state === "active"
 
 /** Builds a view from a complete list of events (REST history); used by tests to compare with the page. */
 export function buildView(sessionId: string, events: SessionEvent[]): SessionView {
-  return events.reduce(applyEvent, emptyView(sessionId));
+  return applyEvents(emptyView(sessionId), events);
 }

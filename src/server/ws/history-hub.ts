@@ -1,9 +1,10 @@
 // WebSocket subscriptions to Claude Code transcripts: replay by seq, then each new record as the terminal writes it.
 import type { History } from "../../history/index.js";
 import type { Connection } from "./connection.js";
+import { sendReplay } from "./replay.js";
 
 export interface HistoryHub {
-  subscribe(conn: Connection, sessionId: string, lastSeq: number, requestId?: string): Promise<void>;
+  subscribe(conn: Connection, sessionId: string, lastSeq: number, requestId?: string, batch?: boolean): Promise<void>;
   unsubscribe(conn: Connection, sessionId: string): boolean;
   onDisconnect(conn: Connection): void;
   close(): void;
@@ -26,14 +27,14 @@ export function createHistoryHub(history: History): HistoryHub {
     return stop !== undefined;
   };
   return {
-    async subscribe(conn, sessionId, lastSeq, requestId) {
+    async subscribe(conn, sessionId, lastSeq, requestId, batch = false) {
       const feed = await history.feed(sessionId);
       unsubscribe(conn, feed.sessionId);
       // Replay and attach in one synchronous step: the feed only appends in a later tick, so nothing slips between.
       const total = feed.lastSeq();
       const gap = lastSeq > total;
       const { records } = feed.after(gap ? 0 : lastSeq);
-      for (const r of records) conn.sendRaw(r.json);
+      sendReplay(records, { batch, sessionId: feed.sessionId, requestId, send: (json) => conn.sendRaw(json) });
       conn.send({
         type: "replayComplete",
         requestId,

@@ -1,5 +1,5 @@
 // One session: the transcript (bubbles, tool and permission cards, result lines), the prompt box, interrupt.
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { SessionInfo } from "../../protocol/sessions.js";
 import { cost, duration } from "../format.js";
 import { interrupt, resumeSession, sendPrompt } from "../commands.js";
@@ -8,6 +8,7 @@ import { Markdown } from "./markdown-view.js";
 import { memo } from "./memo.js";
 import { PermissionCard } from "./permission-card.js";
 import { ToolCard } from "./tool-card.js";
+import { TranscriptList } from "./transcript-list.js";
 
 const FAILURE_WORDS: Record<string, string> = {
   error_max_turns: "Stopped: the turn limit was reached",
@@ -125,19 +126,6 @@ function Composer({ sessionId, online, running }: { sessionId: string; online: b
 }
 
 export function Conversation({ view, info, online, missing }: { view: SessionView | undefined; info: SessionInfo | undefined; online: boolean; missing: boolean }) {
-  const pinned = useRef(true);
-  useEffect(() => {
-    const onScroll = () => {
-      pinned.current = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 120;
-    };
-    window.addEventListener("scroll", onScroll, { passive: true });
-    return () => window.removeEventListener("scroll", onScroll);
-  }, []);
-  const last = view?.items[view.items.length - 1];
-  useLayoutEffect(() => {
-    if (pinned.current) window.scrollTo(0, document.documentElement.scrollHeight);
-  }, [view?.items.length, last]);
-
   if (missing) {
     return (
       <main class="center" data-screen="conversation">
@@ -161,9 +149,11 @@ export function Conversation({ view, info, online, missing }: { view: SessionVie
         data-state={state ?? ""}
       >
         {view.items.length === 0 && <p class="muted center-text">{online ? "No messages yet. Send a prompt to start." : "Loading…"}</p>}
-        {view.items.map((item) => (
-          <ItemView key={item.key} item={item} sessionId={view.sessionId} queued={item.kind === "user" && queued.has(item.promptId)} />
-        ))}
+        <TranscriptList
+          key={view.sessionId}
+          items={view.items}
+          render={(item) => <ItemView key={item.key} item={item} sessionId={view.sessionId} queued={item.kind === "user" && queued.has(item.promptId)} />}
+        />
         {running && waiting && (
           <p class="working waiting small" aria-live="polite" data-waiting="true">
             Waiting for you: answer Claude's request above{queued.size > 0 ? ` · ${queued.size} queued` : ""}
