@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=throughput,latency,startup,memory,session,rest,slowPhone,history] [-- --out=file]`:
+// `npm run bench [-- --quick] [-- --only=throughput,latency,startup,memory,session,rest,slowPhone,history,phone] [-- --out=file]`:
 // runs the benchmarks against the built daemon (dist/), prints a Markdown table and writes bench/results.json.
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -11,6 +11,7 @@ import { benchIdleHistory, benchMemory } from "./memory.mjs";
 import { benchRest } from "./rest.mjs";
 import { benchLongAnswer, benchSessionStart } from "./session-start.mjs";
 import { benchSlowPhone } from "./slow-phone.mjs";
+import { benchPhone } from "./phone.mjs";
 import { benchStartup } from "./startup.mjs";
 
 const args = process.argv.slice(2);
@@ -33,6 +34,7 @@ const P = quick
       rest: { runs: 1, seconds: 3, warmupSeconds: 0 },
       slowPhone: { n: 40_000, runs: 2 },
       history: { sessions: 2000, runs: 1 },
+      phone: { runs: 1, openEvents: 5_000, missedEvents: 10_000 },
     }
   : {
       throughput: { n: 100_000, runs: 5, warmupN: 5_000 },
@@ -45,6 +47,7 @@ const P = quick
       rest: { runs: 5, seconds: 10, warmupSeconds: 1 },
       slowPhone: { n: 50_000, runs: 5 },
       history: { sessions: 2000, runs: 5 },
+      phone: { runs: 5, openEvents: 5_000, missedEvents: 10_000 },
     };
 
 const benches = {
@@ -67,6 +70,7 @@ const benches = {
   rest: () => benchRest({ ...P.rest, log }),
   slowPhone: () => benchSlowPhone({ ...P.slowPhone, log }),
   history: () => benchHistory({ ...P.history, log }),
+  phone: () => benchPhone({ ...P.phone, log }),
 };
 
 const results = { machine: machine(), mode: quick ? "quick" : "full", startedAt: new Date().toISOString(), params: P, results: {}, seconds: {} };
@@ -166,6 +170,12 @@ function table({ machine: mm, mode, results: r, loadAverageAtEnd }) {
     rows.push(["8. GET /api/history, cached, ms", fmt(h.cachedMs, 1), "–", "–", "< 1000 ms", yes(h.cachedMs.median < 1000)]);
     rows.push(["8. Daemon RSS growth over those listings, MB (floor: no transcripts)", fmt(h.rssGrowthMb, 1), fmt(h.floorRssGrowthMb, 1), `+${h.addedMb.toFixed(1)} MB over floor`, "< 20 MB over floor", yes(h.addedMb < 20)]);
     rows.push(["8. Heap kept by the history cache after a GC, MB", fmt(h.retainedHeapMb, 1), "–", "–", "< 20 MB", yes(h.retainedHeapMb.median < 20)]);
+  }
+  if (r.phone && !r.phone.error) {
+    const x = r.phone;
+    const at = `Chromium ${x.viewport}, CPU ${x.throttle}× slower`;
+    rows.push([`9. Phone (${at}): tap a session of ${x.openEvents} events → usable, at the bottom, ms`, fmt(x.openMs, 0), `empty session ${fmt(x.emptyOpenMs, 0)}; bare ws of the same ${x.openReplayFrames} frames ${fmt(x.bareOpenMs, 0)}`, `${x.openItems} items drawn, ${x.openNodes} DOM nodes`, "< 1500 ms", yes(x.openMet)]);
+    rows.push([`9. Phone: catch-up after ${x.missedEvents} missed events, socket open → rendered, ms`, fmt(x.catchUpMs, 0), `bare ws of the same frames ${fmt(x.bareCatchUpMs, 0)}`, `from the online event ${fmt(x.catchUpFromOnlineMs, 0)} ms`, "< 2000 ms", yes(x.catchUpMet)]);
   }
   for (const [name, v] of Object.entries(r)) if (v.error) rows.push([`${name}: failed`, v.error.slice(0, 120), "", "", "", "**no**"]);
   const head = ["benchmark", "daemon: median (min–max)", "floor: median (min–max)", "comparison", "goal", "met"];
