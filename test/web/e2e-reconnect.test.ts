@@ -60,17 +60,24 @@ describe.skipIf(!hasChromium)("reconnects in Chromium", SLOW, () => {
     await phone.context.close();
   });
 
-  test("offline: the pill says so and the prompt box is disabled; back online it works again", async () => {
+  test("offline: the pill says so, the prompt box keeps what you type (Send waits); back online it is sent", async () => {
     const phone = await lab.pairedPhone();
     const { page, context } = phone;
     await newSession(page);
+    const box = page.getByRole("textbox", { name: "Prompt" });
+    await box.click();
     await context.setOffline(true);
     await page.locator("[data-conn=offline]").waitFor();
-    await expect(page.getByRole("textbox", { name: "Prompt" }).isDisabled()).resolves.toBe(true);
+    // A disabled box would lose its focus and every key typed after the drop.
+    await page.keyboard.type("reply");
+    await expect(box.inputValue()).resolves.toBe("reply");
+    await expect(page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).resolves.toBe("Prompt");
+    await expect(page.getByRole("button", { name: "Send" }).isDisabled()).resolves.toBe(true);
     await context.setOffline(false);
     await page.locator("[data-conn=connected]").waitFor({ timeout: 10_000 });
-    await sendPrompt(page, "reply");
+    await page.getByRole("button", { name: "Send" }).click();
     await waitForResults(page, 1);
+    await expect(box.inputValue()).resolves.toBe("");
     await phone.context.close();
   });
 });

@@ -83,6 +83,8 @@ const ItemView = memo(function ItemView({ item, sessionId, queued }: { item: Ite
 function Composer({ sessionId, online, running }: { sessionId: string; online: boolean; running: boolean }) {
   const [text, setText] = useState("");
   const [sending, setSending] = useState(false);
+  // The box stays editable while the connection is down: disabling it would blur it and drop what the
+  // user goes on typing (a Wi-Fi blip mid-word lost the rest of the prompt). Only sending waits.
   const disabled = !online;
   const send = async () => {
     if (!text.trim() || disabled || sending) return;
@@ -103,7 +105,6 @@ function Composer({ sessionId, online, running }: { sessionId: string; online: b
         placeholder={online ? (running ? "Queue another prompt…" : "Ask Claude…") : "Offline: reconnecting…"}
         value={text}
         rows={Math.min(6, Math.max(1, text.split("\n").length))}
-        disabled={disabled}
         onInput={(e) => setText(e.currentTarget.value)}
         onKeyDown={(e) => {
           // Enter adds a line (phones have no shift key); Ctrl/Cmd+Enter sends.
