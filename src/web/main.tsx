@@ -7,6 +7,7 @@ import { continueWithStoredToken, takeFragment } from "./pairing-flow.js";
 import { parseRoute } from "./routes.js";
 import { getState, set } from "./store.js";
 import "./styles.css";
+import "./reading.css";
 
 function onRoute(): void {
   const route = parseRoute(location.hash);

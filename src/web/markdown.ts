@@ -1,7 +1,7 @@
 // Claude's Markdown to safe HTML. Claude's text is untrusted: raw HTML is shown as text, images are not
 // loaded, DOMPurify keeps an allow-list of tags, and links may only be http(s) or mailto (opened in a new tab).
 import DOMPurify from "dompurify";
-import { Marked } from "marked";
+import { Marked, type Token, type TokensList } from "marked";
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -61,10 +61,42 @@ function purifier(): typeof DOMPurify {
 
 /** Markdown to HTML that is safe to insert into the page. */
 export function renderMarkdown(markdown: string): string {
-  return purifier().sanitize(renderUnsafe(markdown), {
+  return sanitize(renderUnsafe(markdown));
+}
+
+function sanitize(html: string): string {
+  return purifier().sanitize(html, {
     ALLOWED_TAGS,
     ALLOWED_ATTR,
     ALLOW_DATA_ATTR: false,
     ALLOW_ARIA_ATTR: false,
   });
 }
+
+/** A message cut at its top-level fenced code blocks: those are drawn by CodeBlock (language, copy, highlighting). */
+export type MarkdownPart = { kind: "html"; html: string } | { kind: "code"; code: string; lang: string | undefined };
+
+/** Sanitised HTML for the prose, and the top-level code blocks as text (code inside a list or quote stays in the HTML). */
+export function markdownParts(markdown: string, render: (tokens: TokensList) => string = (t) => sanitize(marked.parser(t))): MarkdownPart[] {
+  const tokens = marked.lexer(markdown);
+  const parts: MarkdownPart[] = [];
+  let prose: Token[] = [];
+  const flush = () => {
+    // Blank lines and link definitions alone draw nothing.
+    if (prose.every((t) => t.type === "space" || t.type === "def")) return void (prose = []);
+    const list = Object.assign(prose, { links: tokens.links }) as TokensList;
+    parts.push({ kind: "html", html: render(list) });
+    prose = [];
+  };
+  for (const token of tokens) {
+    if (token.type === "code") {
+      flush();
+      parts.push({ kind: "code", code: (token as { text: string }).text, lang: (token as { lang?: string }).lang || undefined });
+    } else prose.push(token);
+  }
+  flush();
+  return parts;
+}
+
+/** markdownParts before DOMPurify (exported for the unit tests, which have no DOM). */
+export const markdownPartsUnsafe = (markdown: string): MarkdownPart[] => markdownParts(markdown, (t) => marked.parser(t));

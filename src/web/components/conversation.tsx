@@ -6,6 +6,7 @@ import { interrupt, resumeSession, sendPrompt } from "../commands.js";
 import { isRunning, queuedPrompts, waitingForYou, type Item, type SessionView } from "../transcript.js";
 import { Markdown } from "./markdown-view.js";
 import { memo } from "./memo.js";
+import { MessageMenu } from "./message-menu.js";
 import { PermissionCard } from "./permission-card.js";
 import { ToolCard } from "./tool-card.js";
 import { TranscriptList } from "./transcript-list.js";
@@ -39,16 +40,20 @@ const ItemView = memo(function ItemView({ item, sessionId, queued }: { item: Ite
     case "user":
       return (
         <div class="bubble user" data-kind="user" data-seq={item.seq}>
-          <p class="plain">{item.text}</p>
-          {item.images > 0 && <p class="muted small">{item.images} image{item.images === 1 ? "" : "s"}</p>}
-          {queued && <span class="tag">queued</span>}
+          <MessageMenu text={item.text}>
+            <p class="plain">{item.text}</p>
+            {item.images > 0 && <p class="muted small">{item.images} image{item.images === 1 ? "" : "s"}</p>}
+            {queued && <span class="tag">queued</span>}
+          </MessageMenu>
         </div>
       );
     case "assistant":
       return (
         <div class={`bubble assistant${item.done ? "" : " streaming"}`} data-kind="assistant" data-seq={item.seq} aria-busy={!item.done}>
-          <Markdown text={item.text} />
-          {item.aborted && <span class="tag">interrupted</span>}
+          <MessageMenu text={item.text}>
+            <Markdown text={item.text} />
+            {item.aborted && <span class="tag">interrupted</span>}
+          </MessageMenu>
         </div>
       );
     case "tool":

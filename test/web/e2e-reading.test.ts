@@ -1,0 +1,74 @@
+// Reading in Chromium at 390x844 against the REAL CLI (fake Messages API): highlighted code with Copy, copy on a message.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { hasChromium, WEB_ROOT, type PhonePage } from "../helpers/browser.js";
+import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
+import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { newSession, sendPrompt, shot, startLab, waitForResults, type Lab } from "./lab.js";
+
+const LONG = 120_000;
+const run = hasChromium && realClaudeInstalled();
+if (!hasChromium) console.warn("test/web/e2e-reading.test.ts: skipped, /usr/bin/chromium is missing");
+
+let api: FakeAnthropicApi;
+let lab: Lab;
+let phone: PhonePage;
+
+beforeAll(async () => {
+  if (!run) return;
+  api = await startFakeAnthropicApi();
+  lab = await startLab({ env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-reading-cfg-")) });
+  phone = await lab.pairedPhone();
+  await phone.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: lab.front.url });
+}, LONG);
+afterAll(async () => {
+  await lab?.close();
+  await api?.close();
+  cleanupTempDirs();
+});
+
+const clipboard = () => phone.page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
+
+/** The lazy chunk that holds highlight.js (the only asset that registers languages). */
+function highlighterChunk(): string {
+  const dir = join(WEB_ROOT, "assets");
+  const name = readdirSync(dir).find((f) => f.endsWith(".js") && readFileSync(join(dir, f), "utf8").includes("registerLanguage"));
+  if (!name) throw new Error("no highlighter chunk in dist/web/assets");
+  return name;
+}
+
+describe.skipIf(!run)("reading in Chromium, real CLI", () => {
+  test("a fenced block names its language, is highlighted by a chunk loaded only then, and copies; any message copies from its menu", async () => {
+    const { page, requests } = phone;
+    const chunk = highlighterChunk();
+    await newSession(page);
+    expect(requests.some((u) => u.endsWith(chunk))).toBe(false);
+
+    await sendPrompt(page, "show me CODEBLOCK please");
+    await waitForResults(page, 1);
+    const block = page.locator(".bubble.assistant figure.code-block");
+    await page.locator(".bubble.assistant figure.code-block[data-highlighted=true]").waitFor({ timeout: 20_000 });
+    expect(requests.some((u) => u.endsWith(chunk))).toBe(true);
+    await expect(block.locator(".code-lang").textContent()).resolves.toBe("ts");
+    await expect(block.locator(".hljs-keyword").first().textContent()).resolves.toBe("const");
+    await expect(block.locator(".hljs-comment").textContent()).resolves.toBe("// the answer");
+    // The prose around the block is still Markdown.
+    await expect(page.locator(".bubble.assistant .md-part p").allTextContents()).resolves.toEqual(["Here is the code:", "That is all."]);
+
+    await block.getByRole("button", { name: "Copy ts code" }).click();
+    await page.getByRole("button", { name: "Copy ts code" }).filter({ hasText: "Copied" }).waitFor();
+    await expect(clipboard()).resolves.toBe("const answer: number = 42; // the answer\nexport function twice(n: number) {\n  return n * 2;\n}");
+    await shot(page, "code-block");
+
+    // Copy on any message: the menu of the user's bubble and of Claude's.
+    await page.locator(".bubble.user").getByRole("button", { name: "Message actions" }).click();
+    await page.getByRole("button", { name: "Copy message" }).click();
+    await expect(clipboard()).resolves.toBe("show me CODEBLOCK please");
+    await page.keyboard.press("Escape");
+    await page.locator(".bubble.assistant").getByRole("button", { name: "Message actions" }).click();
+    await page.getByRole("button", { name: "Copy message" }).click();
+    await expect(clipboard()).resolves.toMatch(/^Here is the code:\n\n```ts\nconst answer[\s\S]*```\n\nThat is all\.$/);
+    expect(phone.errors).toEqual([]);
+  }, LONG);
+});
