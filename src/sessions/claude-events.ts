@@ -1,14 +1,14 @@
 // What a session does with what its Claude process says and does: stream events, permission requests, results, exits, failed writes.
 import type { Logger } from "pino";
 import type { ClaudeEvent, ClaudeExit, ClaudeProcess } from "../claude/types.js";
-import { PERMISSION_MODES, type PermissionMode, type SessionState } from "../protocol/common.js";
-import type { NewSessionEvent } from "../protocol/events.js";
-import type { DeltaCoalescer, DeltaData } from "./coalesce.js";
+import { PERMISSION_MODES, type PermissionMode } from "../protocol/common.js";
+import type { DeltaData } from "./coalesce.js";
 import { isStreamClaudeEvent, mapStreamEvent } from "./map-event.js";
 import type { PendingPermissions } from "./permissions.js";
 import type { ProcessExitInfo, ProcessSlot } from "./process-slot.js";
-import { errorEvent, fromCompanionError, toStreamComplete, type StreamComplete } from "./session-events.js";
-import type { SessionTransitionEvent } from "./state-machine.js";
+import { errorEvent, fromCompanionError, toStreamComplete } from "./session-events.js";
+import type { SessionSettings } from "./session-settings.js";
+import type { SessionStatus } from "./session-status.js";
 import type { Turn, TurnRunner } from "./turns.js";
 
 /** The parts of a session the handler reads and the few changes it asks of it. */
@@ -18,18 +18,12 @@ export interface ClaudeEventHost {
   slot: ProcessSlot;
   turns: TurnRunner;
   permissions: PendingPermissions;
-  deltas: DeltaCoalescer;
-  state: () => SessionState;
+  /** Where events, results and state changes go. */
+  status: SessionStatus;
+  /** Told of a transcript started, a model reported, a mode changed (for the next spawn). */
+  settings: SessionSettings;
   /** Claude was heard from at `now` (activity, not a client's touch). */
   heard: (now: number) => void;
-  /** Claude has taken a message: from now on a transcript exists (the next spawn resumes). */
-  transcriptStarted: () => void;
-  modelReported: (model: string) => void;
-  permissionModeChanged: (mode: PermissionMode) => void;
-  /** The turn's streamComplete (kept as the session's lastResult). */
-  complete: (data: StreamComplete) => void;
-  emit: (event: NewSessionEvent) => void;
-  setState: (event: SessionTransitionEvent, reason: string) => void;
 }
 
 export interface ClaudeEventHandler {
@@ -40,19 +34,19 @@ export interface ClaudeEventHandler {
 }
 
 export function createClaudeEventHandler(host: ClaudeEventHost): ClaudeEventHandler {
-  const { slot, turns, permissions } = host;
+  const { slot, turns, permissions, status, settings } = host;
 
   const onResult = (proc: ClaudeProcess, event: Extract<ClaudeEvent, { kind: "result" }>): void => {
-    host.transcriptStarted();
+    settings.transcriptStarted();
     const turn = turns.current;
     // The late result of a turn already ended (its process is being stopped): that turn had its streamComplete.
     if (!turn && proc !== slot.usable) return;
     if (turn) turn.completed = true;
     const data = toStreamComplete(event, turn ? [turn.promptId] : []);
     if (event.isError && turn && !turn.interrupted && !turn.abortReason) {
-      host.emit(errorEvent("CLAUDE_ERROR", { reason: event.result || event.subtype }, { subtype: event.subtype, terminalReason: event.terminalReason }));
+      status.emit(errorEvent("CLAUDE_ERROR", { reason: event.result || event.subtype }, { subtype: event.subtype, terminalReason: event.terminalReason }));
     }
-    host.complete(data);
+    status.complete(data);
     if (turn) turns.end(turn, turn.abortReason ?? (turn.interrupted ? "interrupted" : "turn-complete"));
   };
 
@@ -64,11 +58,11 @@ export function createClaudeEventHandler(host: ClaudeEventHost): ClaudeEventHand
       if (isStreamClaudeEvent(event)) {
         if (event.kind === "init") {
           // system/init comes once Claude has taken the user message: from now on a transcript exists.
-          host.transcriptStarted();
-          if (event.model !== undefined) host.modelReported(event.model);
+          settings.transcriptStarted();
+          if (event.model !== undefined) settings.modelReported(event.model);
         }
-        if (event.kind === "textDelta") host.deltas.push(mapStreamEvent(event).data as DeltaData);
-        else host.emit(mapStreamEvent(event));
+        if (event.kind === "textDelta") status.deltas.push(mapStreamEvent(event).data as DeltaData);
+        else status.emit(mapStreamEvent(event));
         return;
       }
       switch (event.kind) {
@@ -79,7 +73,10 @@ export function createClaudeEventHandler(host: ClaudeEventHost): ClaudeEventHand
           permissions.cancel(event.requestId);
           return;
         case "permissionModeChanged":
-          if ((PERMISSION_MODES as readonly string[]).includes(event.mode)) host.permissionModeChanged(event.mode as PermissionMode);
+          if ((PERMISSION_MODES as readonly string[]).includes(event.mode)) {
+            settings.apply({ permissionMode: event.mode as PermissionMode });
+            status.update("permission-mode-changed");
+          }
           return;
         case "result":
           onResult(proc, event);
@@ -88,21 +85,21 @@ export function createClaudeEventHandler(host: ClaudeEventHost): ClaudeEventHand
     },
 
     onExit(proc, exit, info) {
-      if (host.state() === "closed") return;
+      if (status.state === "closed") return;
       permissions.cancelAll("cancelled", "Claude Code exited.", proc);
-      if (info.startError) host.emit(fromCompanionError(info.startError)); // e.g. CLAUDE_UNAVAILABLE
+      if (info.startError) status.emit(fromCompanionError(info.startError)); // e.g. CLAUDE_UNAVAILABLE
       else if (!exit.requested) {
-        host.emit(errorEvent("CLAUDE_EXITED", { exitCode: exit.exitCode, signal: exit.signal }, { stderrTail: exit.stderrTail }));
+        status.emit(errorEvent("CLAUDE_EXITED", { exitCode: exit.exitCode, signal: exit.signal }, { stderrTail: exit.stderrTail }));
       }
       const turn = turns.current;
       if (turn && turn.process === proc) turns.end(turn, turn.abortReason ?? "claude-exited", true);
-      else if (info.current && host.state() === "created") host.setState("ready", "claude-exited");
+      else if (info.current && status.state === "created") status.setState("ready", "claude-exited");
     },
 
     onWriteFailed(turn, error) {
       const reason = error instanceof Error ? error.message : String(error);
       host.logger.warn({ err: error }, "a write to Claude failed; ending the turn");
-      host.emit(errorEvent("CLAUDE_WRITE_FAILED", { reason }));
+      status.emit(errorEvent("CLAUDE_WRITE_FAILED", { reason }));
       // Retired first: a queued prompt then waits for a fresh process (--resume) instead of the stuck one.
       if (turn.process) slot.retire(turn.process);
       turns.end(turn, "write-failed");

@@ -1,0 +1,45 @@
+// What the next spawn of a session's Claude gets (mode, model, tools, --resume or not) and the model the live one reported.
+import type { ClaudeSpawnOptions } from "../claude/types.js";
+import type { PermissionMode } from "../protocol/common.js";
+import type { SpawnSettings } from "./types.js";
+
+export class SessionSettings {
+  private readonly spawn: SpawnSettings;
+  private reportedModel: string | undefined;
+  /** True when Claude has a transcript for this id (the next spawn uses --resume). */
+  private transcriptExists: boolean;
+
+  constructor(spawn: SpawnSettings, resume: boolean) {
+    this.spawn = { ...spawn, allowedTools: [...spawn.allowedTools] };
+    this.transcriptExists = resume;
+  }
+
+  get permissionMode(): PermissionMode {
+    return this.spawn.permissionMode;
+  }
+
+  /** The model asked for, else the one Claude reported. */
+  get model(): string | undefined {
+    return this.spawn.model ?? this.reportedModel;
+  }
+
+  /** The options of the next spawn (a copy). */
+  spawnOptions(cwd: string, sessionId: string): ClaudeSpawnOptions {
+    return { ...this.spawn, allowedTools: [...this.spawn.allowedTools], cwd, sessionId, resume: this.transcriptExists };
+  }
+
+  /** Claude has taken a message: from now on a transcript exists. */
+  transcriptStarted(): void {
+    this.transcriptExists = true;
+  }
+
+  modelReported(model: string | undefined): void {
+    this.reportedModel = model;
+  }
+
+  /** Stored for the next spawn; `model: undefined` returns to the CLI's default. */
+  apply(patch: Partial<SpawnSettings>): void {
+    Object.assign(this.spawn, patch);
+    if ("model" in patch && patch.model === undefined) delete this.spawn.model;
+  }
+}
