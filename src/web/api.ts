@@ -1,5 +1,6 @@
 // REST calls the page makes: pairing and unpairing, the session list as a fallback, and a token probe. Same origin only.
 import type { ErrorBody } from "../protocol/common.js";
+import type { ChangesResponse, DiffResponse, FileResponse } from "../protocol/changes.js";
 import type { DirectoryListResponse } from "../protocol/directories.js";
 import type { PairResponse } from "../protocol/pairing.js";
 import type { ProcessStopResponse, SessionProcessesResponse } from "../protocol/rest.js";
@@ -71,4 +72,19 @@ export function listSessionProcesses(token: string, sessionId: string): Promise<
 /** Stops one of them (and what runs below it); the daemon refuses a pid outside the session's tree. */
 export function stopSessionProcess(token: string, sessionId: string, pid: number): Promise<ProcessStopResponse> {
   return call(`/api/sessions/${encodeURIComponent(sessionId)}/processes/${pid}`, { method: "DELETE", token });
+}
+
+/** The Changes view: the session's changed files (git status, else what its tools wrote). */
+export function fetchChanges(token: string, sessionId: string): Promise<ChangesResponse> {
+  return call(`/api/sessions/${encodeURIComponent(sessionId)}/changes`, { token });
+}
+
+/** One changed file's unified diff (`path` as fetchChanges listed it). */
+export function fetchDiff(token: string, sessionId: string, path: string): Promise<DiffResponse> {
+  return call(`/api/sessions/${encodeURIComponent(sessionId)}/diff?path=${encodeURIComponent(path)}`, { token });
+}
+
+/** A file inside the allowed roots, read-only (absolute path). */
+export function fetchFile(token: string, path: string): Promise<FileResponse> {
+  return call(`/api/files?path=${encodeURIComponent(path)}`, { token });
 }

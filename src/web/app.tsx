@@ -8,6 +8,7 @@ import { NotifySettings } from "./components/notify-settings.js";
 import { HistoryList } from "./components/history-list.js";
 import { HistoryView } from "./components/history-view.js";
 import { Tabs } from "./components/tabs.js";
+import { ChangesScreen } from "./components/changes-screen.js";
 import { useState } from "preact/hooks";
 import type { SessionInfo } from "../protocol/sessions.js";
 import { ModeChip, SessionSheet } from "./components/session-controls.js";
@@ -42,6 +43,9 @@ function SessionScreen({ id, info, view, state, online, back }: { id: string; in
     <>
       <Header title={info?.title ?? where ?? "Session"} subtitle={subtitle || undefined} back={back} conn={state.conn} status={waiting ? "waiting for you" : undefined}>
         {info && <ModeChip info={info} open={sheet} onToggle={() => setSheet(!sheet)} />}
+        <a class="text-btn" href={`#/s/${id}/changes`}>
+          Changes
+        </a>
         {info && info.state !== "closed" && (
           <button
             type="button"
@@ -94,6 +98,9 @@ export function App() {
         {route.name === "history" ? <HistoryList token={s.token} online={online} /> : <HistoryView token={s.token} id={route.id} online={online} />}
       </>
     );
+  }
+  if (s.route.name === "changes" || s.route.name === "diff" || s.route.name === "file") {
+    return <ChangesScreen route={s.route} state={s} notice={<Notice notice={s.notice} />} />;
   }
   if (s.route.name === "session") {
     const id = s.route.id;

@@ -10,6 +10,12 @@ test.each<[string, Route, string]>([
   ["#/s/../etc", { name: "list" }, "#/"],
   ["#/s/", { name: "list" }, "#/"],
   ["#pair=abc", { name: "list" }, "#/"],
+  ["#/s/abc-1/changes", { name: "changes", id: "abc-1" }, "#/s/abc-1/changes"],
+  ["#/s/abc-1/diff/src%2Fapp.ts", { name: "diff", id: "abc-1", path: "src/app.ts" }, "#/s/abc-1/diff/src%2Fapp.ts"],
+  ["#/s/abc-1/file/%2Fhome%2Fme%2Fa%20b.md", { name: "file", id: "abc-1", path: "/home/me/a b.md" }, "#/s/abc-1/file/%2Fhome%2Fme%2Fa%20b.md"],
+  ["#/s/abc-1/diff/", { name: "list" }, "#/"],
+  ["#/s/abc-1/diff/%E0%A4%A", { name: "list" }, "#/"],
+  ["#/s/abc-1/changes/x", { name: "list" }, "#/"],
 ])("parseRoute(%j)", (hash, route, back) => {
   expect(parseRoute(hash)).toEqual(route);
   expect(routeHash(route)).toBe(back);

@@ -18,11 +18,11 @@ export function ConnectionPill({ state }: { state: ConnState }) {
   );
 }
 
-export function Header(props: { title: string; subtitle?: string; status?: string; back?: () => void; conn?: ConnState; children?: ComponentChildren }) {
+export function Header(props: { title: string; subtitle?: string; status?: string; back?: () => void; backLabel?: string; conn?: ConnState; children?: ComponentChildren }) {
   return (
     <header class={`bar${props.children ? " compact" : ""}`}>
       {props.back && (
-        <button type="button" class="icon-btn" aria-label="Back to sessions" onClick={props.back}>
+        <button type="button" class="icon-btn" aria-label={props.backLabel ?? "Back to sessions"} onClick={props.back}>
           ‹
         </button>
       )}

@@ -1,0 +1,85 @@
+// The Changes view in Chromium at 390x844 against the REAL CLI: Claude rewrites a tracked file of a git repository, the phone lists it, shows its diff with line numbers, and the file.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { hasChromium } from "../helpers/browser.js";
+import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
+import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { newSession, sendPrompt, shot, startLab, waitForResults, type Lab } from "./lab.js";
+
+const LONG = 120_000;
+const run = hasChromium && realClaudeInstalled() && process.platform !== "win32";
+if (!run) console.warn("test/web/e2e-changes.test.ts: skipped, needs /usr/bin/chromium and the pinned Claude Code CLI");
+
+let api: FakeAnthropicApi;
+let lab: Lab;
+let repo: string;
+const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd: repo, stdio: "pipe" });
+
+beforeAll(async () => {
+  if (!run) return;
+  repo = tempDir("cc-changes-repo-");
+  writeFileSync(join(repo, "notes.txt"), "one\ntwo\nthree\n");
+  writeFileSync(join(repo, "README.md"), "# demo\n");
+  git("init", "-q", "-b", "main");
+  git("add", ".");
+  git("commit", "-qm", "first");
+  api = await startFakeAnthropicApi();
+  // The session's directory (the daemon's default) is the repository.
+  lab = await startLab({ workDir: repo, env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-changes-cfg-")) });
+}, LONG);
+afterAll(async () => {
+  await lab?.close();
+  await api?.close();
+  cleanupTempDirs();
+});
+
+describe.skipIf(!run)("Changes view in Chromium", () => {
+  test("Claude (the real CLI) rewrites notes.txt; Changes lists it as modified; its diff has the removed and added lines numbered; View file shows the new content", async () => {
+    const phone = await lab.pairedPhone();
+    const { page } = phone;
+    await newSession(page);
+    const notes = join(repo, "notes.txt");
+    // The CLI refuses to Write over a file it has not Read in this session.
+    await sendPrompt(page, `please READFILE ${notes}`);
+    await waitForResults(page, 1);
+    await sendPrompt(page, `please WRITEFILE ${notes}`);
+    await page.getByRole("button", { name: "Allow", exact: true }).click({ timeout: LONG });
+    await waitForResults(page, 2);
+    expect(readFileSync(notes, "utf8")).toBe("hi\n");
+
+    await page.getByRole("link", { name: "Changes" }).click();
+    const list = page.locator("[data-screen=changes][data-source=git]");
+    await list.waitFor();
+    await expect(page.locator(".change-row").allTextContents()).resolves.toEqual(["Mnotes.txtmodified"]);
+    await expect(page.locator(".changes-head p").textContent()).resolves.toBe(`git status of ${repo} on main`);
+    await shot(page, "changes");
+
+    await page.locator(".change-row", { hasText: "notes.txt" }).click();
+    await page.locator("[data-screen=diff][data-loaded=true]").waitFor();
+    const rows = await page.$$eval(".diff tr[data-kind]", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => (td.textContent ?? "").trim())));
+    expect(rows).toEqual([
+      ["1", "", "-one"],
+      ["2", "", "-two"],
+      ["3", "", "-three"],
+      ["", "1", "+hi"],
+    ]);
+    await expect(page.locator(".diff-screen .changes-head p").textContent()).resolves.toBe("modified · against the last commit · +1 −3");
+    await shot(page, "diff");
+
+    await page.getByRole("button", { name: "View file" }).click();
+    await page.locator("[data-screen=file][data-loaded=true]").waitFor();
+    await expect(page.locator(".file-lines .text").textContent()).resolves.toBe("hi\n");
+    await expect(page.locator(".file-lines .gutter").textContent()).resolves.toBe("1\n");
+    await shot(page, "file-viewer");
+
+    // Back goes up one level each time: the changes, then the conversation.
+    await page.getByRole("button", { name: "Back to changes" }).click();
+    await page.locator("[data-screen=changes]").waitFor();
+    await page.getByRole("button", { name: "Back to the conversation" }).click();
+    await page.locator("[data-screen=conversation]").waitFor();
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
+  }, LONG * 2);
+});
