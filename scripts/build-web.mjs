@@ -160,6 +160,13 @@ const manifest = {
   orientation: "any",
   background_color: "#141413",
   theme_color: "#c2410c",
+  // Sharing a picture into the installed app: the service worker (src/web/sw.ts) takes this POST.
+  share_target: {
+    action: "/share-target",
+    method: "POST",
+    enctype: "multipart/form-data",
+    params: { title: "title", text: "text", url: "url", files: [{ name: "images", accept: ["image/*"] }] },
+  },
   icons: [
     { src: icon192, sizes: "192x192", type: "image/png", purpose: "any" },
     { src: icon512, sizes: "512x512", type: "image/png", purpose: "any" },

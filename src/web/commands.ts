@@ -1,6 +1,8 @@
 // The page's link to the daemon: connect, resubscribe after reconnects, the session list, and the commands the screens send.
 import type { Decision, PermissionMode } from "../protocol/common.js";
 import type { ServerFrame } from "../protocol/ws.js";
+import type { PromptImage } from "../protocol/requests.js";
+import { sendWithImages } from "./composer-api.js";
 import type { ClientFrameData, ClientFrameType } from "../protocol/ws.js";
 import { ApiError, fetchSessions, tokenWorks } from "./api.js";
 import { createConnection, RequestError, wsUrlFor, type Connection } from "./connection.js";
@@ -125,12 +127,24 @@ export async function startSession(input: { workingDirectory: string; permission
   return true;
 }
 
-/** Resolves true when the server took the prompt (the text box may be cleared). */
-export async function sendPrompt(sessionId: string, prompt: string): Promise<boolean> {
+/** Resolves true when the server took the prompt (the text box may be cleared). Pictures go over REST (a WS frame is at most 1 MiB). */
+export async function sendPrompt(sessionId: string, prompt: string, images: PromptImage[] = []): Promise<boolean> {
   if (!prompt.trim()) return false;
-  const ack = await command("streamSend", { prompt }, sessionId);
-  if (!ack) return false;
-  const pos = ack.type === "ack" ? (ack.data.queuePosition ?? 0) : 0;
+  let pos: number;
+  if (images.length > 0) {
+    const token = getState().token;
+    if (!token) return false;
+    try {
+      pos = (await sendWithImages(token, sessionId, prompt, images)).queuePosition;
+    } catch (e) {
+      fail(e);
+      return false;
+    }
+  } else {
+    const ack = await command("streamSend", { prompt }, sessionId);
+    if (!ack) return false;
+    pos = ack.type === "ack" ? (ack.data.queuePosition ?? 0) : 0;
+  }
   if (pos > 0) inform(`Queued: ${pos} prompt${pos === 1 ? "" : "s"} ahead of it run first.`);
   else if (getState().notice?.tone === "info") set({ notice: null });
   return true;

@@ -5,6 +5,7 @@ import { NotifyAgent } from "./components/notify-agent.js";
 import { openSession, refreshList } from "./commands.js";
 import { continueWithStoredToken, takeFragment } from "./pairing-flow.js";
 import { parseRoute } from "./routes.js";
+import { setUpSharing } from "./share-target.js";
 import { getState, set } from "./store.js";
 import "./styles.css";
 import "./reading.css";
@@ -21,6 +22,7 @@ window.addEventListener("hashchange", () => {
 });
 set({ route: parseRoute(location.hash) });
 if (!takeFragment()) continueWithStoredToken();
+setUpSharing();
 const first = getState().route;
 if (first.name === "session") openSession(first.id);
 

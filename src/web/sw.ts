@@ -1,5 +1,6 @@
 // The service worker (served as /sw.js): shows pushed notifications with Allow/Deny and answers them with the device token.
 import type { Notification as Payload } from "../protocol/notify.js";
+import { saveShared, SHARE_PATH } from "./share-inbox.js";
 import { loadWorkerToken } from "./token-db.js";
 
 interface NotificationLike {
@@ -77,4 +78,16 @@ sw.addEventListener("notificationclick", (event: { notification: NotificationLik
   if ((event.action === "allow" || event.action === "deny") && n.kind === "permission") {
     keep(event, answer(n, event.action).then((ok) => (ok ? undefined : open(n.url))));
   } else keep(event, open(n.url));
+});
+// Web Share Target (manifest share_target): the shared pictures wait in IndexedDB; the app opens on its session list.
+sw.addEventListener("fetch", (event: { request: Request; respondWith(r: Promise<Response>): void }) => {
+  const { request } = event;
+  if (request.method !== "POST" || new URL(request.url).pathname !== SHARE_PATH) return;
+  event.respondWith(
+    request
+      .formData()
+      .then((form) => saveShared(form))
+      .catch(() => undefined)
+      .then(() => Response.redirect("/#/", 303)),
+  );
 });

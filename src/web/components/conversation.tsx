@@ -1,9 +1,9 @@
-// One session: the transcript (bubbles, tool and permission cards, result lines), the prompt box, interrupt.
-import { useState } from "preact/hooks";
+// One session: the transcript (bubbles, tool and permission cards, result lines) and, below it, the composer (composer.tsx) or the Resume bar.
 import type { SessionInfo } from "../../protocol/sessions.js";
 import { cost, duration } from "../format.js";
-import { interrupt, resumeSession, sendPrompt } from "../commands.js";
+import { resumeSession } from "../commands.js";
 import { isRunning, queuedPrompts, waitingForYou, type Item, type SessionView } from "../transcript.js";
+import { Composer } from "./composer.js";
 import { Markdown } from "./markdown-view.js";
 import { memo } from "./memo.js";
 import { MessageMenu } from "./message-menu.js";
@@ -85,52 +85,6 @@ const ItemView = memo(function ItemView({ item, sessionId, queued }: { item: Ite
   }
 });
 
-function Composer({ sessionId, online, running }: { sessionId: string; online: boolean; running: boolean }) {
-  const [text, setText] = useState("");
-  const [sending, setSending] = useState(false);
-  // The box stays editable while the connection is down: disabling it would blur it and drop what the
-  // user goes on typing (a Wi-Fi blip mid-word lost the rest of the prompt). Only sending waits.
-  const disabled = !online;
-  const send = async () => {
-    if (!text.trim() || disabled || sending) return;
-    setSending(true);
-    if (await sendPrompt(sessionId, text)) setText("");
-    setSending(false);
-  };
-  return (
-    <form
-      class="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void send();
-      }}
-    >
-      <textarea
-        aria-label="Prompt"
-        placeholder={online ? (running ? "Queue another prompt…" : "Ask Claude…") : "Offline: reconnecting…"}
-        value={text}
-        rows={Math.min(6, Math.max(1, text.split("\n").length))}
-        onInput={(e) => setText(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          // Enter adds a line (phones have no shift key); Ctrl/Cmd+Enter sends.
-          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            void send();
-          }
-        }}
-      />
-      {running && (
-        <button type="button" class="btn icon danger" aria-label="Interrupt" title="Interrupt" onClick={() => void interrupt(sessionId)} disabled={!online}>
-          ■
-        </button>
-      )}
-      <button type="submit" class="btn icon primary" aria-label="Send" title="Send" disabled={disabled || sending || !text.trim()}>
-        ➤
-      </button>
-    </form>
-  );
-}
-
 export function Conversation({ view, info, online, missing }: { view: SessionView | undefined; info: SessionInfo | undefined; online: boolean; missing: boolean }) {
   if (missing) {
     return (
@@ -179,7 +133,7 @@ export function Conversation({ view, info, online, missing }: { view: SessionVie
           </button>
         </div>
       ) : (
-        <Composer sessionId={view.sessionId} online={online} running={running} />
+        <Composer key={view.sessionId} sessionId={view.sessionId} online={online} running={running} workingDirectory={info?.workingDirectory} />
       )}
     </>
   );
