@@ -1,55 +1,15 @@
 // Pictures for a prompt: read on the phone, shrunk to a long side of 1568 px (WebP, else JPEG), checked against the protocol's limits.
-import { IMAGE_MEDIA_TYPES, MAX_IMAGE_BYTES, MAX_IMAGES } from "../protocol/constants.js";
+import { IMAGE_MEDIA_TYPES } from "../protocol/constants.js";
 import type { PromptImage } from "../protocol/requests.js";
+import { refuseSource, type AttachedImage } from "./image-limits.js";
+
+export { fitImages, LIMITS_TEXT, type AttachedImage } from "./image-limits.js";
 
 /** What the Messages API works best with: a longer side is shrunk by the API anyway (and costs more upload). */
 export const MAX_LONG_SIDE = 1568;
-/** A picture this large is refused before decoding (a phone would run out of memory). */
-export const MAX_SOURCE_BYTES = 40 * 1024 * 1024;
 /** Sent as they are when already small: a screenshot keeps its sharp PNG, a GIF its frames. */
 const KEEP_AS_IS_BYTES = 1024 * 1024;
 const QUALITY = 0.85;
-
-export interface AttachedImage extends PromptImage {
-  /** Local id (previews, remove). */
-  id: string;
-  name: string;
-  width: number;
-  height: number;
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
-export const LIMITS_TEXT = `at most ${MAX_IMAGES} pictures and ${mb(MAX_IMAGE_BYTES)} in all per prompt`;
-
-/**
- * Which of `added` fit beside `current` (count and total base64 size, in order); `refused` says why the
- * rest did not, in words. Pure.
- */
-export function fitImages(current: readonly AttachedImage[], added: readonly AttachedImage[]): { images: AttachedImage[]; refused: string | null } {
-  const images = [...current];
-  let total = images.reduce((n, i) => n + i.data.length, 0);
-  const reasons: string[] = [];
-  for (const img of added) {
-    if (images.length >= MAX_IMAGES) {
-      reasons.push(`${img.name}: a prompt takes at most ${MAX_IMAGES} pictures`);
-      continue;
-    }
-    if (total + img.data.length > MAX_IMAGE_BYTES) {
-      reasons.push(`${img.name}: the pictures would pass ${mb(MAX_IMAGE_BYTES)} in all`);
-      continue;
-    }
-    images.push(img);
-    total += img.data.length;
-  }
-  return { images, refused: reasons.length > 0 ? reasons.join("; ") + "." : null };
-}
-
-/** Why a file cannot be attached before it is even read, or null. Pure. */
-export function refuseSource(file: { name: string; type: string; size: number }): string | null {
-  if (!file.type.startsWith("image/")) return `${file.name} is not a picture (${file.type || "unknown type"}).`;
-  if (file.size > MAX_SOURCE_BYTES) return `${file.name} is ${mb(file.size)}; pictures up to ${mb(MAX_SOURCE_BYTES)} can be attached.`;
-  return null;
-}
 
 const isSendable = (type: string): type is PromptImage["mediaType"] => (IMAGE_MEDIA_TYPES as readonly string[]).includes(type);
 

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import type { SlashCommand } from "../../src/protocol/composer.js";
 import { MAX_IMAGE_BYTES, MAX_IMAGES } from "../../src/protocol/constants.js";
-import { fitImages, refuseSource, type AttachedImage } from "../../src/web/images.js";
+import { fitImages, refuseSource, type AttachedImage } from "../../src/web/image-limits.js";
 import { fileReference, filterCommands, replaceWord, triggerAt } from "../../src/web/suggest.js";
 
 describe("triggerAt", () => {
