@@ -1,6 +1,6 @@
 // The Changes view in Chromium at 390x844 against the REAL CLI: Claude rewrites a tracked file of a git repository, the phone lists it, shows its diff with line numbers, and the file.
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
@@ -12,6 +12,19 @@ const LONG = 120_000;
 const run = hasChromium && realClaudeInstalled() && process.platform !== "win32";
 if (!run) console.warn("test/web/e2e-changes.test.ts: skipped, needs /usr/bin/chromium and the pinned Claude Code CLI");
 
+const APP_TS = [
+  "// The demo app: greets whoever runs it.",
+  "import { hostname } from \"node:os\";",
+  "",
+  "export function greet(name: string): string {",
+  "  const where = hostname();",
+  "  return `Hello ${name}, from ${where}!`;",
+  "}",
+  "",
+  "console.log(greet(\"phone\"));",
+  "",
+].join("\n");
+
 let api: FakeAnthropicApi;
 let lab: Lab;
 let repo: string;
@@ -21,7 +34,8 @@ beforeAll(async () => {
   if (!run) return;
   repo = tempDir("cc-changes-repo-");
   writeFileSync(join(repo, "notes.txt"), "one\ntwo\nthree\n");
-  writeFileSync(join(repo, "README.md"), "# demo\n");
+  mkdirSync(join(repo, "src"));
+  writeFileSync(join(repo, "src", "app.ts"), APP_TS);
   git("init", "-q", "-b", "main");
   git("add", ".");
   git("commit", "-qm", "first");
@@ -72,14 +86,29 @@ describe.skipIf(!run)("Changes view in Chromium", () => {
     await page.locator("[data-screen=file][data-loaded=true]").waitFor();
     await expect(page.locator(".file-lines .text").textContent()).resolves.toBe("hi\n");
     await expect(page.locator(".file-lines .gutter").textContent()).resolves.toBe("1\n");
-    await shot(page, "file-viewer");
 
+    // Any file inside the roots opens read-only, highlighted by its language; one outside is refused with the daemon's reason.
+    await page.getByRole("button", { name: "Back to changes" }).click();
+    await page.locator("[data-screen=changes]").waitFor();
+    await page.getByLabel("Open a file").fill(join(repo, "src", "app.ts"));
+    await page.getByRole("button", { name: "Open", exact: true }).click();
+    await page.locator("[data-screen=file] pre.text[data-highlighted=true]").waitFor();
+    await expect(page.locator(".file-lines .text").textContent()).resolves.toBe(APP_TS);
+    await expect(page.locator(".file-lines .gutter").textContent()).resolves.toBe(Array.from({ length: 9 }, (_, i) => `${i + 1}\n`).join(""));
+    await expect(page.locator(".file-lines .hljs-keyword").first().textContent()).resolves.toBe("import");
+    await shot(page, "file-viewer");
+    await page.getByRole("button", { name: "Back to changes" }).click();
+    await page.getByLabel("Open a file").fill("/etc/passwd");
+    await page.getByRole("button", { name: "Open", exact: true }).click();
+    await expect(page.getByRole("alert").textContent({ timeout: 10_000 })).resolves.toBe("The path '/etc/passwd' is not allowed: it is outside the allowed roots.");
+    expect(await page.locator(".file-lines").count()).toBe(0);
     // Back goes up one level each time: the changes, then the conversation.
     await page.getByRole("button", { name: "Back to changes" }).click();
     await page.locator("[data-screen=changes]").waitFor();
     await page.getByRole("button", { name: "Back to the conversation" }).click();
     await page.locator("[data-screen=conversation]").waitFor();
-    expect(phone.errors).toEqual([]);
+    // The browser logs the refused request itself; nothing else went wrong.
+    expect(phone.errors.filter((e) => !e.includes("status of 403"))).toEqual([]);
     await phone.context.close();
   }, LONG * 2);
 });

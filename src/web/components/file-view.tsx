@@ -1,6 +1,8 @@
-// The read-only file viewer: a file inside the allowed roots with line numbers (text only; binary and too large are said).
+// The read-only file viewer: a file inside the allowed roots with line numbers, highlighted once the lazy highlighter loads (binary and too large are said).
 import type { FileResponse } from "../../protocol/changes.js";
 import { fetchFile } from "../api.js";
+import { languageForPath } from "../highlight.js";
+import { useHighlighted } from "./code-block.js";
 import { useFetched } from "./use-fetched.js";
 
 function size(bytes: number): string {
@@ -10,6 +12,8 @@ function size(bytes: number): string {
 function Lines({ file }: { file: FileResponse }) {
   const text = file.content ?? "";
   const lines = text.endsWith("\n") ? text.slice(0, -1).split("\n") : text.split("\n");
+  const language = languageForPath(file.path) ?? file.language;
+  const html = useHighlighted(text, language);
   return (
     <div class="scroll-x">
       {/* Two columns of the same line height: the numbers never scroll away from their lines. */}
@@ -17,8 +21,9 @@ function Lines({ file }: { file: FileResponse }) {
         <pre class="gutter" aria-hidden="true">
           {lines.map((_, i) => `${i + 1}\n`).join("")}
         </pre>
-        <pre class="text" data-language={file.language ?? ""}>
-          <code>{text}</code>
+        <pre class="text" data-language={language ?? ""} data-highlighted={html ? "true" : "false"}>
+          {/* Safe: highlightCode escapes the text and keeps only <span class="hljs-…">. */}
+          {html ? <code class="hljs" dangerouslySetInnerHTML={{ __html: html }} /> : <code class="hljs">{text}</code>}
         </pre>
       </div>
     </div>
