@@ -1,6 +1,7 @@
 // Public API of the sessions room: the manager, the session class, the event log and the state machine.
 export { createSessionManager } from "./manager.js";
-export type { CreateSessionInput, SessionDefaults, SessionEventListener, SessionManager, SessionManagerOptions } from "./manager.js";
+export type { CreateSessionInput, SessionEventListener, SessionManager } from "./manager.js";
+export type { SessionDefaults, SessionManagerOptions } from "./manager-options.js";
 export { Session } from "./session.js";
 export type { SessionOptions, StreamComplete } from "./session.js";
 export { EventLog, DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS } from "./event-log.js";

@@ -1,81 +1,21 @@
 // The session registry: creates, finds and closes sessions, enforces MAX_SESSIONS, owns the warm pool, fans out every event.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { Logger } from "pino";
-import type { StartClaude } from "../claude/types.js";
-import type { ProcessTree } from "../claude/process-tree.js";
 import { defaultProcessTree } from "./session-tree.js";
 import type { PermissionMode } from "../protocol/common.js";
 import { SessionIdSchema } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import { runAsk, type AskInput, type AskOptions, type AskResult } from "./ask.js";
-import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
+import type { EventLog, LogRecord } from "./event-log.js";
 import type { PermissionClientAnswer } from "./permissions.js";
-import { LogCache } from "./log-cache.js";
 import { createSessionPersistence } from "./persistence.js";
+import { createSavedSessions } from "./saved-sessions.js";
 import { Session, type SessionOptions } from "./session.js";
-import { DEFAULT_SESSION_LIMITS, type PromptImage, type PromptInput, type SendResult, type SessionLimits, type SpawnSettings } from "./types.js";
+import { resolveSessionLimits, type SessionManagerOptions } from "./manager-options.js";
+import type { PromptImage, PromptInput, SendResult, SpawnSettings } from "./types.js";
 import { WarmPool } from "./warm-pool.js";
 import { resolveWorkingDirectory } from "./working-directory.js";
-import type { PersistedSession, SessionStore } from "./store.js";
-
-/** Spawn settings for new sessions, from the resolved config. */
-export interface SessionDefaults extends SpawnSettings {
-  /** Default working directory (absolute); the warm pool spawns here. */
-  cwd: string;
-}
-
-export interface SessionManagerOptions {
-  startClaude: StartClaude;
-  logger: Logger;
-  defaults: SessionDefaults;
-  /** Directories sessions may work in (after `..` and symlinks); the default directory is always allowed. Default: no limit. */
-  allowedRoots?: readonly string[];
-  /** Concurrent open sessions (TOO_MANY_SESSIONS beyond). Default 5. */
-  maxSessions?: number;
-  /** Idle ms before a session and its process close; 0 never. Default 30 min. */
-  sessionTimeoutMs?: number;
-  /** Silence from Claude during a turn before CLAUDE_TIMEOUT; 0 never. Default 5 min. */
-  claudeTimeoutMs?: number;
-  /** After a CLAUDE_TIMEOUT interrupt, ms to wait for the result before SIGKILL. Default 3000. */
-  timeoutKillGraceMs?: number;
-  /** Unanswered permission prompts are denied after this. Default 10 min. */
-  permissionTimeoutMs?: number;
-  /** Queued prompts per session (SESSION_BUSY beyond). Default 20. */
-  queueLimit?: number;
-  /** Spare processes for the default cwd and options; 0 disables. Default 1. */
-  warmPool?: number;
-  /** First wait before a dead or failed spare is replaced (doubles per failure, max 60 s). Default 1000 ms. */
-  warmPoolRetryMs?: number;
-  /** RSS limit per process in MB (RESOURCE_LIMIT); 0 disables. Default 2048. */
-  memoryLimitMb?: number;
-  /** Process stats interval in ms; 0 disables. Default 5000 (shorter when a CPU window needs it). */
-  statsIntervalMs?: number;
-  /** CPU_LIMIT_PERCENT: CPU % of a session's process tree that is a runaway; 0 disables. Default 0. */
-  cpuLimitPercent?: number;
-  /** CPU_LIMIT_WINDOW: how long the tree must stay over the limit (ms). Default 600 000. */
-  cpuLimitWindowMs?: number;
-  /** CPU_LIMIT_ACTION: warn (a warning event) or stop (RESOURCE_LIMIT, the offenders stopped). Default warn. */
-  cpuLimitAction?: "warn" | "stop";
-  /** SIGTERM to SIGKILL when a session's processes are stopped (ms). Default 3000. */
-  treeGraceMs?: number;
-  /** The processes sessions own (default: the /proc-based reader). */
-  processTree?: ProcessTree;
-  /** Closed sessions kept for get(), history and resume with the same seq numbers. Default 50. */
-  closedSessionsKept?: number;
-  /** Clock in ms since epoch (tests). Default Date.now. */
-  now?: () => number;
-  eventLogLimits?: EventLogLimits;
-  /**
-   * Whether Claude Code has a transcript for this id (e.g. a terminal session): `resume` of an id that is
-   * neither one of ours nor a transcript is SESSION_NOT_FOUND. Without it every UUID may be resumed.
-   */
-  transcriptExists?: (sessionId: string) => boolean | Promise<boolean>;
-  /** Sessions on disk: every event is appended before clients see it, and sessions are restored at start. */
-  store?: SessionStore;
-  /** Called synchronously with every record of every session before listeners see it (e.g. a JSONL writer). */
-  persist?: (record: LogRecord) => void;
-}
+import type { PersistedSession } from "./store.js";
 
 export interface CreateSessionInput {
   /** Absolute, or relative to defaults.cwd; must exist and lie inside allowedRoots (FORBIDDEN_PATH). Default: defaults.cwd. */
@@ -128,23 +68,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const now = options.now ?? Date.now;
   const maxSessions = options.maxSessions ?? 5;
   const closedKept = options.closedSessionsKept ?? 50;
-  const limits: SessionLimits = {
-    queueLimit: options.queueLimit ?? DEFAULT_SESSION_LIMITS.queueLimit,
-    permissionTimeoutMs: options.permissionTimeoutMs ?? DEFAULT_SESSION_LIMITS.permissionTimeoutMs,
-    claudeTimeoutMs: options.claudeTimeoutMs ?? DEFAULT_SESSION_LIMITS.claudeTimeoutMs,
-    timeoutKillGraceMs: options.timeoutKillGraceMs ?? DEFAULT_SESSION_LIMITS.timeoutKillGraceMs,
-    sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_SESSION_LIMITS.sessionTimeoutMs,
-    memoryLimitMb: options.memoryLimitMb ?? DEFAULT_SESSION_LIMITS.memoryLimitMb,
-    statsIntervalMs: options.statsIntervalMs ?? DEFAULT_SESSION_LIMITS.statsIntervalMs,
-    cpuLimitPercent: options.cpuLimitPercent ?? DEFAULT_SESSION_LIMITS.cpuLimitPercent,
-    cpuLimitWindowMs: options.cpuLimitWindowMs ?? DEFAULT_SESSION_LIMITS.cpuLimitWindowMs,
-    cpuLimitAction: options.cpuLimitAction ?? DEFAULT_SESSION_LIMITS.cpuLimitAction,
-    treeGraceMs: options.treeGraceMs ?? DEFAULT_SESSION_LIMITS.treeGraceMs,
-  };
-  // A CPU window is sampled at least four times (and never more often than every 500 ms).
-  if (limits.cpuLimitPercent > 0 && limits.statsIntervalMs > 0) {
-    limits.statsIntervalMs = Math.min(limits.statsIntervalMs, Math.max(500, Math.floor(limits.cpuLimitWindowMs / 4)));
-  }
+  const limits = resolveSessionLimits(options);
   const processTree = options.processTree ?? defaultProcessTree();
   const { cwd: defaultCwd, ...defaultSpawn } = options.defaults;
   const sessions = new Map<string, Session>();
@@ -183,6 +107,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   const persistence = createSessionPersistence({ store: options.store, persist: options.persist, sessionOf: (id) => sessions.get(id), now, openIds: () => new Set([...sessions.values()].filter((x) => x.state !== "closed").map((x) => x.id)) });
   const persist = persistence.persist;
+  const savedSessions = createSavedSessions({ now, logger, ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}), ...(persist ? { persist } : {}), processTree, defaultSpawn });
 
   const onClosed = (session: Session): void => {
     unsubscribes.get(session)?.();
@@ -247,13 +172,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const requestedDir = input.workingDirectory !== undefined ? directoryFor(input.workingDirectory) : undefined;
     const forkFrom = input.fork === true ? input.resume : undefined;
     const resumeId = forkFrom === undefined ? input.resume : undefined;
-    if (forkFrom !== undefined && !SessionIdSchema.safeParse(forkFrom).success) {
+    if (input.resume !== undefined && !SessionIdSchema.safeParse(input.resume).success) {
       throw new CompanionError("BAD_REQUEST", { reason: "resume must be a session id (UUID)" }, { field: "resume" });
     }
     if (resumeId !== undefined) {
-      if (!SessionIdSchema.safeParse(resumeId).success) {
-        throw new CompanionError("BAD_REQUEST", { reason: "resume must be a session id (UUID)" }, { field: "resume" });
-      }
       const existing = sessions.get(resumeId);
       if (existing && existing.state !== "closed") {
         if (prompt) existing.send(prompt);
@@ -283,7 +205,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const pooled = resumeId === undefined && forkFrom === undefined && pool.matches(cwd, spawn) ? pool.take() : undefined;
       const id = resumeId ?? pooled?.sessionId ?? randomUUID();
       const previous = sessions.get(id);
-      const keptLog: EventLog | undefined = previous?.state === "closed" ? previous.log : onDisk && !previous ? savedLog(onDisk) : undefined;
+      const keptLog: EventLog | undefined = previous?.state === "closed" ? previous.log : onDisk && !previous ? savedSessions.log(onDisk) : undefined;
       session = newSession({
         id,
         workingDirectory: cwd,
@@ -301,28 +223,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return session;
   };
 
-  // Restored logs stay on disk until a client asks for them; once read they share one byte budget.
-  const logCache = new LogCache();
-  /** The log of a session on disk: its seq goes on from the file's, its events are read when asked for. */
-  const savedLog = ({ meta, lastSeq, read }: PersistedSession): EventLog =>
-    new EventLog({
-      sessionId: meta.sessionId,
-      now,
-      ...options.eventLogLimits,
-      ...(persist ? { persist } : {}),
-      onError: (err, where) => logger.error({ err, where, sessionId: meta.sessionId }, "session event log hook failed"),
-      source: { lastSeq, read, cache: logCache },
-    });
   const restore = (saved: PersistedSession): void => {
-    const { meta, restored } = saved;
-    const log = savedLog(saved);
-    const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: meta.permissionMode };
-    if (meta.model !== undefined) spawn.model = meta.model;
-    // A daemon killed with -9 left its Claude (and what it started) running: stopped before any --resume.
-    const killed = processTree.killSurvivors(meta.sessionId, meta.claude);
-    if (killed > 0) logger.warn({ sessionId: meta.sessionId, processes: killed, pid: meta.claude?.pid }, "stopped processes a previous daemon left running");
-    const session = newSession({ id: meta.sessionId, workingDirectory: meta.workingDirectory, spawn, resume: restored.transcript, log, restored });
-    if (meta.claude) session.claudeIdentity = meta.claude;
+    const session = newSession(savedSessions.restoreInput(saved));
+    if (saved.meta.claude) session.claudeIdentity = saved.meta.claude;
     session.restore();
   };
   const saved = persistence.load();
