@@ -50,7 +50,7 @@ function captureReplay(t, sessionId, lastSeq) {
     ws.on("error", reject);
     ws.on("message", (data) => {
       const text = String(data);
-      if (text.includes('"type":"welcome"')) return ws.send(JSON.stringify({ type: "subscribe", requestId: "cap", sessionId, data: { lastSeq, batch: true } }));
+      if (text.includes('"type":"welcome"')) return ws.send(JSON.stringify({ type: "subscribe", requestId: "cap", sessionId, data: { lastSeq, batch: true, omitStreamEvents: true } }));
       frames.push(text);
       if (text.includes('"type":"replayComplete"')) {
         ws.close();

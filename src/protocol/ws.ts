@@ -39,8 +39,15 @@ export const CLIENT_FRAMES = {
   streamClose: { data: empty, session: true },
   permission: { data: PermissionAnswerSchema.extend({ permissionId: z.string().min(1).max(128) }).strict(), session: true },
   subscribe: {
-    /** `batch: true`: the replay comes in `eventBatch` frames (many events each) instead of one frame per event. */
-    data: z.object({ lastSeq: z.number().int().min(0).optional(), batch: z.boolean().optional() }).strict().optional(),
+    /**
+     * `batch: true`: the replay comes in `eventBatch` frames (many events each) instead of one frame per event.
+     * `omitStreamEvents: true` (with batch): Claude's raw stream events (claudeEvent, claudeType `stream_event`) are left out of it.
+     */
+    data: z
+      .object({ lastSeq: z.number().int().min(0).optional(), batch: z.boolean().optional(), omitStreamEvents: z.boolean().optional() })
+      .strict()
+      .refine((d) => !d.omitStreamEvents || d.batch === true, { message: "omitStreamEvents needs batch: true" })
+      .optional(),
     session: true,
   },
   unsubscribe: { data: empty, session: true },
@@ -100,10 +107,15 @@ export const ReplayCompleteFrameSchema = reply(
 );
 
 /**
- * Part of a replay asked with `subscribe { batch: true }`: consecutive events of the session, in seq order,
- * at most REPLAY_BATCH_BYTES of their JSON per frame (always at least one event). Live events are single frames.
+ * Part of a replay asked with `subscribe { batch: true }`: the session's events of seq fromSeq..toSeq, in seq order,
+ * at most REPLAY_BATCH_BYTES of their JSON per frame. All of them, except those `omitStreamEvents` left out (so
+ * `events` may be shorter than the range, even empty): a seq in the range that is not in `events` is no gap.
+ * Live events are single frames.
  */
-export const EventBatchFrameSchema = reply("eventBatch", z.object({ events: z.array(SessionEventSchema).min(1) }));
+export const EventBatchFrameSchema = reply(
+  "eventBatch",
+  z.object({ fromSeq: z.number().int().positive(), toSeq: z.number().int().positive(), events: z.array(SessionEventSchema) }),
+);
 /** Event JSON per `eventBatch` frame, at most (a single larger event is a batch of one). */
 export const REPLAY_BATCH_BYTES = 256 * 1024;
 

@@ -74,8 +74,9 @@ function onFrame(frame: Frame): void {
 }
 
 function subscribe(sessionId: string, lastSeq: number): void {
-  // batch: the replay comes in a few eventBatch frames, which a phone parses much faster than one frame per event.
-  conn?.request("subscribe", { lastSeq, batch: true }, sessionId).catch((e: unknown) => {
+  // The replay in a few eventBatch frames (a phone parses them much faster than one frame per event), without
+  // Claude's raw stream events (more than half of a long session's bytes; the page draws nothing from them).
+  conn?.request("subscribe", { lastSeq, batch: true, omitStreamEvents: true }, sessionId).catch((e: unknown) => {
     if (e instanceof RequestError && e.code === "SESSION_NOT_FOUND") set({ missing: { ...getState().missing, [sessionId]: true } });
   });
 }

@@ -106,7 +106,7 @@ export function reduce(state: AppState, frame: Frame): AppState {
       // Errors of requests are shown by whoever sent them; others (no requestId) are shown here.
       return frame.requestId ? state : { ...state, notice: { text: frame.data.message || "The computer reported an error.", tone: "error" } };
     case "eventBatch":
-      return frame.sessionId ? reduceEvents(state, frame.sessionId, frame.data.events) : state;
+      return frame.sessionId ? reduceBatch(state, frame.sessionId, frame.data) : state;
     case "welcome":
     case "pong":
     case "askResponse":
@@ -115,6 +115,30 @@ export function reduce(state: AppState, frame: Frame): AppState {
     default:
       return reduceEvents(state, frame.sessionId, [frame]);
   }
+}
+
+type EventBatch = Extract<ServerFrame, { type: "eventBatch" }>["data"];
+
+/**
+ * A replay's batch: the events of seq fromSeq..toSeq, in order, some possibly left out by the server (they would
+ * change nothing here). One starting after the next seq is a gap; the seqs it covers count as applied.
+ */
+function reduceBatch(state: AppState, sessionId: string, batch: EventBatch): AppState {
+  const view = state.views[sessionId];
+  if (!view) return state;
+  const last = view.cursor.lastSeq;
+  if (last !== null && batch.fromSeq > last + 1) {
+    return view.cursor.resyncing ? state : withView(state, { ...view, cursor: { lastSeq: last, resyncing: true } });
+  }
+  if (last !== null && batch.toSeq <= last) return state;
+  const apply = last === null ? batch.events : batch.events.filter((e) => e.seq > last);
+  const covered = last === null ? batch.toSeq - batch.fromSeq + 1 : batch.toSeq - last;
+  const cursor = { lastSeq: batch.toSeq, resyncing: view.cursor.resyncing };
+  const next = withView(state, { ...applyEvents(view, apply), applied: view.applied + covered, cursor });
+  let info = state.sessions[sessionId];
+  if (!info) return next;
+  for (const ev of apply) info = patchInfo(info, ev);
+  return withInfo(next, { ...info, lastSeq: Math.max(info.lastSeq, batch.toSeq) });
 }
 
 /** Events of one session in arrival order: each is sequenced, the ones to apply are applied in one step. */

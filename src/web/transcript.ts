@@ -26,7 +26,10 @@ export interface SessionView {
   sessionId: string;
   items: Item[];
   cursor: SeqCursor;
-  /** Events applied since the view was (re)built; equals lastSeq when it was built from seq 1. */
+  /**
+   * Seqs applied since the view was (re)built; equals lastSeq when it was built from seq 1. The stream events a
+   * batched replay leaves out count (they change nothing in the view).
+   */
   applied: number;
   state?: SessionState;
   /** Index in items of the assistant bubble still streaming, or -1. */

@@ -31,15 +31,18 @@ function transcript(turns: number): SessionEvent[] {
   }
   return out.map((e, i) => ({ seq: i + 1, sessionId: SID, ts: 1000 + i, ...e }) as SessionEvent);
 }
-const batch = (events: SessionEvent[]): Frame => ({ type: "eventBatch", requestId: "r1", sessionId: SID, data: { events } });
+/** A batch covering `events` (or the range given), as the server sends it. */
+const batch = (events: SessionEvent[], fromSeq = events[0]!.seq, toSeq = events.at(-1)!.seq): Frame => ({
+  type: "eventBatch", requestId: "r1", sessionId: SID, data: { fromSeq, toSeq, events },
+});
 const one = (state: AppState, events: SessionEvent[]) => events.reduce<AppState>(reduce, state);
 
 describe("eventBatch", () => {
-  test("a replay in batches (with duplicates among them) gives the same view and list row as one frame per event", () => {
+  test("a replay in batches (overlapping ones too) gives the same view and list row as one frame per event", () => {
     const events = transcript(40);
     const expected = one(open, events);
-    const withDuplicates = [...events.slice(0, 200), ...events.slice(150, 260), ...events.slice(260)];
-    const got = [batch(withDuplicates.slice(0, 120)), batch(withDuplicates.slice(120, 300)), batch(withDuplicates.slice(300))].reduce(reduce, open);
+    // A batch that overlaps what was applied (a resubscribe racing a live event) applies only what is new.
+    const got = [batch(events.slice(0, 200)), batch(events.slice(150, 260)), batch(events.slice(260))].reduce(reduce, open);
     expect(got.views[SID]).toEqual(expected.views[SID]);
     expect(got.sessions[SID]).toEqual(expected.sessions[SID]);
     expect(got.views[SID]!.applied).toBe(events.length);
@@ -48,16 +51,29 @@ describe("eventBatch", () => {
     );
   });
 
-  test("a gap inside a batch stops applying at it and asks for one resubscribe from the last seq applied", () => {
+  test("a batch that starts after the next seq is a gap: nothing applied, one resubscribe from the last seq applied", () => {
     const events = transcript(3);
-    const frame = batch([...events.slice(0, 10), ...events.slice(12)]);
-    const after = reduce(open, frame);
+    const before = one(open, events.slice(0, 10));
+    const frame = batch(events.slice(12));
+    const after = reduce(before, frame);
     expect(after.views[SID]!.cursor).toEqual({ lastSeq: 10, resyncing: true });
-    expect(after.views[SID]!.applied).toBe(10);
-    expect(followUp(open, after, frame)).toEqual({ kind: "resubscribe", sessionId: SID, lastSeq: 10 });
-    // The resubscribe's replay fills the gap.
+    expect(after.views[SID]!.items).toBe(before.views[SID]!.items);
+    expect(followUp(before, after, frame)).toEqual({ kind: "resubscribe", sessionId: SID, lastSeq: 10 });
+    // While the resubscribe is in flight a second such batch asks nothing more; its replay fills the gap.
+    expect(reduce(after, frame)).toBe(after);
     const filled = reduce(after, batch(events.slice(10)));
     expect(filled.views[SID]!.items).toEqual(one(open, events).views[SID]!.items);
+  });
+
+  test("seqs a batch covers but leaves out (stream events) are no gap: they count as applied and live events follow", () => {
+    const events = transcript(4);
+    const left = new Set([3, 7, 20, events.length]);
+    const state = reduce(open, batch(events.filter((e) => !left.has(e.seq)), 1, events.length));
+    expect(state.views[SID]!.cursor).toEqual({ lastSeq: events.length, resyncing: false });
+    expect(state.views[SID]!.applied).toBe(events.length);
+    expect(state.sessions[SID]!.lastSeq).toBe(events.length);
+    const live = reduce(state, { seq: events.length + 1, sessionId: SID, ts: 1, type: "warning", data: { message: "next" } } as SessionEvent);
+    expect(live.views[SID]!.items.at(-1)).toMatchObject({ kind: "notice", text: "next" });
   });
 
   test("the state before a batch is not changed (the page keeps old views for its memoised items)", () => {

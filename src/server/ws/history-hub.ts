@@ -1,10 +1,10 @@
 // WebSocket subscriptions to Claude Code transcripts: replay by seq, then each new record as the terminal writes it.
 import type { History } from "../../history/index.js";
 import type { Connection } from "./connection.js";
-import { sendReplay } from "./replay.js";
+import { sendReplay, type ReplayHow } from "./replay.js";
 
 export interface HistoryHub {
-  subscribe(conn: Connection, sessionId: string, lastSeq: number, requestId?: string, batch?: boolean): Promise<void>;
+  subscribe(conn: Connection, sessionId: string, lastSeq: number, requestId?: string, how?: ReplayHow): Promise<void>;
   unsubscribe(conn: Connection, sessionId: string): boolean;
   onDisconnect(conn: Connection): void;
   close(): void;
@@ -27,14 +27,14 @@ export function createHistoryHub(history: History): HistoryHub {
     return stop !== undefined;
   };
   return {
-    async subscribe(conn, sessionId, lastSeq, requestId, batch = false) {
+    async subscribe(conn, sessionId, lastSeq, requestId, how = {}) {
       const feed = await history.feed(sessionId);
       unsubscribe(conn, feed.sessionId);
       // Replay and attach in one synchronous step: the feed only appends in a later tick, so nothing slips between.
       const total = feed.lastSeq();
       const gap = lastSeq > total;
       const { records } = feed.after(gap ? 0 : lastSeq);
-      sendReplay(records, { batch, sessionId: feed.sessionId, requestId, send: (json) => conn.sendRaw(json) });
+      sendReplay(records, { batch: how.batch ?? false, omitStreamEvents: how.omitStreamEvents ?? false, sessionId: feed.sessionId, requestId, send: (json) => conn.sendRaw(json) });
       conn.send({
         type: "replayComplete",
         requestId,

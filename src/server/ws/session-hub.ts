@@ -15,7 +15,7 @@ import type { HistoryPolicy } from "../history-policy.js";
 import { runAskRequest, type SessionPolicy } from "../session-policy.js";
 import { HANDOFF_REASON } from "../routes/history.js";
 import type { HistoryHub } from "./history-hub.js";
-import { sendReplay } from "./replay.js";
+import { sendReplay, type ReplayHow } from "./replay.js";
 import { parseInput } from "../validate.js";
 import { closeWith, type Connection, type FrameHandler } from "./connection.js";
 
@@ -108,13 +108,13 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   });
 
   /** Replays what the client missed and attaches it, in one synchronous step so no live event slips between. */
-  const subscribe = (conn: Connection, session: Session, lastSeq: number, requestId?: string, batch = false) => {
+  const subscribe = (conn: Connection, session: Session, lastSeq: number, requestId?: string, how: ReplayHow = {}) => {
     unsubscribe(conn, session.id);
     const r = session.log.after(lastSeq);
     const gap = r.gap || lastSeq > r.lastSeq;
     const records = lastSeq > r.lastSeq ? session.log.after(0).records : r.records;
     if (gap) conn.send({ type: "sessionSnapshot", requestId, sessionId: session.id, data: session.info() });
-    sendReplay(records, { batch, sessionId: session.id, requestId, send: (json) => deliver(conn, json) });
+    sendReplay(records, { batch: how.batch ?? false, omitStreamEvents: how.omitStreamEvents ?? false, sessionId: session.id, requestId, send: (json) => deliver(conn, json) });
     conn.send({
       type: "replayComplete",
       requestId,
@@ -195,9 +195,9 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     const own = sessions.list().find((s) => s.id === ctx.sessionId);
     // A transcript no daemon session runs (a terminal's, or ours handed to a terminal) is followed from its file.
     if (historyHub && (!own || (own.state === "closed" && (handedToTerminal(own) || (await historyPolicy.isTerminalLive(ctx.sessionId)))))) {
-      return historyHub.subscribe(conn, ctx.sessionId, data?.lastSeq ?? 0, ctx.requestId, data?.batch ?? false);
+      return historyHub.subscribe(conn, ctx.sessionId, data?.lastSeq ?? 0, ctx.requestId, data ?? {});
     }
-    subscribe(conn, sessions.get(ctx.sessionId), data?.lastSeq ?? 0, ctx.requestId, data?.batch ?? false);
+    subscribe(conn, sessions.get(ctx.sessionId), data?.lastSeq ?? 0, ctx.requestId, data ?? {});
   });
 
   on("unsubscribe", (conn, _data, ctx) => {
