@@ -1,4 +1,6 @@
 // Pictures shared into the installed app (Web Share Target): the service worker puts them here, the next composer opened takes them.
+import { idbRequest } from "./idb.js";
+
 const DB = "claude-companion-share";
 const STORE = "inbox";
 const KEY = "pending";
@@ -13,27 +15,7 @@ export interface SharedItems {
   at: number;
 }
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error("IndexedDB unavailable"));
-  });
-}
-
-async function run<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const req = op(db.transaction(STORE, mode).objectStore(STORE));
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error("IndexedDB request failed"));
-    });
-  } finally {
-    db.close();
-  }
-}
+const run = <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>) => idbRequest(DB, STORE, mode, op);
 
 /** The service worker's side: what one share posted. */
 export async function saveShared(form: FormData): Promise<void> {

@@ -100,6 +100,9 @@ test("a session's commands are what its Claude Code answered to initialize; an u
   expect(body.source).toBe("claude");
   expect(body.commands.find((c) => c.name === "compact")).toMatchObject({ description: "Compact the conversation", builtin: true });
   expect(body.commands.find((c) => c.name === "x")).toMatchObject({ description: "Say x things (project)", argumentHint: "[what]", builtin: false });
+  // Closed: no Claude Code runs for it, so there is nothing to list (and the phone says why).
+  await fetch(`${d.url}/api/stream/${sessionId}`, { method: "DELETE", headers: { authorization: `Bearer ${d.token}` } });
+  expect(SessionCommandsResponseSchema.parse((await get(`/api/sessions/${sessionId}/commands`)).body)).toEqual({ sessionId, source: "none", commands: [] });
   const missing = await get("/api/sessions/00000000-0000-4000-8000-000000000000/commands");
   expect(missing.status).toBe(404);
   expect(ErrorBodySchema.parse(missing.body).data.code).toBe("SESSION_NOT_FOUND");

@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!hasChromium)("the composer in Chromium", SLOW, () => {
-  test("pictures: a big photo is shrunk to 1568 px, a pasted one is added, one is removed, the limit is said, the prompt carries the rest", async () => {
+  test("pictures: a big photo is shrunk to 1568 px, a pasted one is added, one is removed, the limit is said, a reload keeps them, the prompt carries the rest", async () => {
     const phone = await lab.pairedPhone();
     const { page } = phone;
     const sid = await newSession(page);
@@ -91,10 +91,24 @@ describe.skipIf(!hasChromium)("the composer in Chromium", SLOW, () => {
     for (let i = 0; i < 19; i++) await page.getByRole("button", { name: `Remove p${i}.png` }).click();
     expect(await previews.count()).toBe(1);
 
+    // The draft's pictures survive a reload (IndexedDB) like its text (localStorage).
     await page.getByRole("textbox", { name: "Prompt" }).fill("what is in this screenshot");
+    await page.reload();
+    await page.locator("[data-screen=conversation][data-session-id]").waitFor();
+    await page.getByRole("button", { name: "Remove screenshot.png" }).waitFor();
+    expect(await previews.count()).toBe(1);
+    await expect(page.getByRole("textbox", { name: "Prompt" }).inputValue()).resolves.toBe("what is in this screenshot");
+    await page.locator("[data-conn=connected]").waitFor();
+
     await page.getByRole("button", { name: "Send", exact: true }).click();
     await waitForResults(page, 1);
     await expect(previews.count()).resolves.toBe(0);
+    // Sent: the draft is gone, after a reload too.
+    await page.reload();
+    await page.locator("[data-screen=conversation][data-session-id]").waitFor();
+    await page.locator(".bubble.user", { hasText: "what is in this screenshot" }).waitFor();
+    await expect(previews.count()).resolves.toBe(0);
+    await expect(page.getByRole("textbox", { name: "Prompt" }).inputValue()).resolves.toBe("");
     await page.locator(".bubble.user", { hasText: "what is in this screenshot" }).getByText("1 image").waitFor();
     const events = await lab.restEvents(sid);
     expect(events.find((e) => e.type === "userMessage")?.data).toMatchObject({ text: "what is in this screenshot", images: 1 });

@@ -1,6 +1,7 @@
 // The prompt box: text kept as a draft per session, pictures (camera, gallery, paste, share), `/` commands and `@` files.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { interrupt, sendPrompt } from "../commands.js";
+import { loadDraftImages, saveDraftImages } from "../draft-images.js";
 import { loadDraft, saveDraft } from "../drafts.js";
 import { fitImages, LIMITS_TEXT, prepareImages, type AttachedImage } from "../images.js";
 import { takeShared } from "../share-inbox.js";
@@ -36,14 +37,32 @@ export function Composer({ sessionId, online, running, workingDirectory }: { ses
     setReading(false);
   };
 
-  // Pictures shared into the installed app (Web Share Target) wait for the next session opened.
+  // The draft's pictures come back first; then pictures shared into the installed app (Web Share Target),
+  // which wait for the next session opened. Nothing is saved before that, or the empty list would erase them.
+  const restored = useRef(false);
   useEffect(() => {
-    void takeShared().then((shared) => {
-      if (!shared) return;
-      if (shared.text) setText((t) => (t ? t : shared.text));
-      void attach(shared.files);
-    });
-  }, []);
+    let live = true;
+    void loadDraftImages(sessionId)
+      .then((saved) => {
+        if (!live) return null;
+        if (saved.length > 0) {
+          const fit = fitImages(attached.current, saved);
+          attached.current = fit.images;
+          setImages(fit.images);
+        }
+        restored.current = true;
+        return takeShared();
+      })
+      .then((shared) => {
+        if (!live || !shared) return;
+        if (shared.text) setText((t) => (t ? t : shared.text));
+        void attach(shared.files);
+      });
+    return () => void (live = false);
+  }, [sessionId]);
+  useEffect(() => {
+    if (restored.current) void saveDraftImages(sessionId, images);
+  }, [sessionId, images]);
 
   const trigger = caret >= 0 ? triggerAt(text, caret) : null;
   const triggerKey = trigger ? `${trigger.kind}:${trigger.start}` : null;
