@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)("reconnects in Chromium", SLOW, () => {
     // A disabled box would lose its focus and every key typed after the drop.
     await page.keyboard.type("reply");
     await expect(box.inputValue()).resolves.toBe("reply");
-    await expect(page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).resolves.toBe("Prompt");
+    await expect(page.evaluate("document.activeElement && document.activeElement.getAttribute(\"aria-label\")")).resolves.toBe("Prompt");
     await expect(page.getByRole("button", { name: "Send" }).isDisabled()).resolves.toBe(true);
     await context.setOffline(false);
     await page.locator("[data-conn=connected]").waitFor({ timeout: 10_000 });
