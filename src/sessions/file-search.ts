@@ -12,13 +12,20 @@ export const MAX_SCANNED_FILES = 20_000;
 export const FILE_SEARCH_TIME_MS = 2000;
 const SKIPPED_DIRS = new Set([".git", "node_modules"]);
 
+/** The bounds of one search (tests make them small). */
+export interface FileSearchBounds {
+  maxFiles: number;
+  timeMs: number;
+}
+const DEFAULT_BOUNDS: FileSearchBounds = { maxFiles: MAX_SCANNED_FILES, timeMs: FILE_SEARCH_TIME_MS };
+
 interface Scan {
   files: string[];
   truncated: boolean;
 }
 
 /** `git ls-files` of tracked and untracked, not ignored files; null when `dir` is not in a repository (or git is missing). */
-function gitFiles(dir: string, deadline: number): Promise<Scan | null> {
+function gitFiles(dir: string, deadline: number, maxFiles: number): Promise<Scan | null> {
   return new Promise((resolve) => {
     const child = spawn("git", ["-C", dir, "ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
       stdio: ["ignore", "pipe", "ignore"],
@@ -38,7 +45,7 @@ function gitFiles(dir: string, deadline: number): Promise<Scan | null> {
       rest = parts.pop() ?? "";
       for (const p of parts) {
         if (p) files.add(p); // an unmerged file is listed once per stage
-        if (files.size >= MAX_SCANNED_FILES) return stop();
+        if (files.size >= maxFiles) return stop();
       }
     });
     child.on("error", () => {
@@ -47,17 +54,18 @@ function gitFiles(dir: string, deadline: number): Promise<Scan | null> {
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve(code === 0 || truncated ? { files: [...files], truncated } : null);
+      // Stopped before any name came: whether this is a repository is unknown, so the (bounded) walk answers.
+      resolve(code === 0 || (truncated && files.size > 0) ? { files: [...files], truncated } : null);
     });
   });
 }
 
 /** Breadth first, no symlinked directories, .git / node_modules / .gitignore'd paths skipped. */
-function walkFiles(dir: string, deadline: number): Scan {
+function walkFiles(dir: string, deadline: number, maxFiles: number): Scan {
   const files: string[] = [];
   const queue: { rel: string; rules: GitignoreRule[] }[] = [{ rel: "", rules: [] }];
   while (queue.length > 0) {
-    if (files.length >= MAX_SCANNED_FILES || Date.now() > deadline) return { files, truncated: true };
+    if (files.length >= maxFiles || Date.now() > deadline) return { files, truncated: true };
     const { rel, rules: inherited } = queue.shift()!;
     const abs = rel === "" ? dir : join(dir, rel);
     let entries;
@@ -81,7 +89,7 @@ function walkFiles(dir: string, deadline: number): Scan {
         if (!SKIPPED_DIRS.has(e.name) && !isIgnored(rules, path, true)) queue.push({ rel: path, rules });
       } else if ((e.isFile() || e.isSymbolicLink()) && !isIgnored(rules, path, false)) {
         files.push(path);
-        if (files.length >= MAX_SCANNED_FILES) return { files, truncated: true };
+        if (files.length >= maxFiles) return { files, truncated: true };
       }
     }
   }
@@ -103,10 +111,10 @@ export function rankFiles(files: readonly string[], q: string, limit: number): s
 }
 
 /** FORBIDDEN_PATH when `dir` is missing, not a directory or outside the roots. */
-export async function searchFiles(roots: readonly string[], query: FileSearchQuery): Promise<FileSearchResponse> {
+export async function searchFiles(roots: readonly string[], query: FileSearchQuery, bounds: FileSearchBounds = DEFAULT_BOUNDS): Promise<FileSearchResponse> {
   const dir = resolveWorkingDirectory(query.dir, roots, "/");
-  const deadline = Date.now() + FILE_SEARCH_TIME_MS;
-  const git = await gitFiles(dir, deadline);
-  const scan = git ?? walkFiles(dir, deadline);
+  const deadline = Date.now() + bounds.timeMs;
+  const git = await gitFiles(dir, deadline, bounds.maxFiles);
+  const scan = git ?? walkFiles(dir, deadline, bounds.maxFiles);
   return { dir, files: rankFiles(scan.files, query.q, query.limit), source: git ? "git" : "walk", truncated: scan.truncated };
 }
