@@ -1,5 +1,6 @@
-// Reading in Chromium at 390x844 against the REAL CLI (fake Messages API): highlighted code with Copy, copy on a message.
-import { readdirSync, readFileSync } from "node:fs";
+// Reading in Chromium at 390x844 against the REAL CLI (fake Messages API): highlighted code with Copy, copy on a message,
+// an Edit as a numbered diff with context from the file on disk.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hasChromium, WEB_ROOT, type PhonePage } from "../helpers/browser.js";
@@ -27,6 +28,12 @@ afterAll(async () => {
   await api?.close();
   cleanupTempDirs();
 });
+
+/** Back to the session list, where "+ New session" is. */
+async function home(): Promise<void> {
+  await phone.page.evaluate(() => void ((globalThis as any).location.hash = "#/"));
+  await phone.page.locator("[data-screen=sessions]").waitFor();
+}
 
 const clipboard = () => phone.page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
 
@@ -70,5 +77,33 @@ describe.skipIf(!run)("reading in Chromium, real CLI", () => {
     await page.getByRole("button", { name: "Copy message" }).click();
     await expect(clipboard()).resolves.toMatch(/^Here is the code:\n\n```ts\nconst answer[\s\S]*```\n\nThat is all\.$/);
     expect(phone.errors).toEqual([]);
+  }, LONG);
+
+  test("an Edit's approval card shows a unified diff with the file's line numbers and context read from disk; the result keeps it", async () => {
+    const { page } = phone;
+    const file = join(lab.d.workDir, "lines.txt");
+    writeFileSync(file, Array.from({ length: 20 }, (_, i) => `line ${i + 1}\n`).join(""));
+    await home();
+    await newSession(page);
+    const input = { file_path: file, old_string: "line 10\n", new_string: "line ten\nline 10.5\n", replace_all: false };
+    await sendPrompt(page, `TOOLUSE: Edit ${JSON.stringify(input)}`);
+    const card = page.locator("[data-tool=Edit]");
+    await card.and(page.locator("[data-status=waiting]")).waitFor({ timeout: 30_000 });
+    const rows = () =>
+      card.locator(".edit-diff .dl").evaluateAll((els: any[]) => els.map((e) => Array.from(e.children as any[]).map((c) => String(c.textContent ?? "").trim()).join("|")));
+    const expected = [
+      "||@@ -7,7 +7,8 @@",
+      "7|7|line 7", "8|8|line 8", "9|9|line 9",
+      "10||-line 10", "|10|+line ten", "|11|+line 10.5",
+      "11|12|line 11", "12|13|line 12", "13|14|line 13",
+    ];
+    await expect.poll(rows, { timeout: 10_000 }).toEqual(expected);
+    await shot(page, "edit-diff");
+    await card.getByRole("button", { name: "Allow", exact: true }).click();
+    await waitForResults(page, 1);
+    await card.and(page.locator("[data-status=done]")).waitFor();
+    expect(readFileSync(file, "utf8")).toContain("line 9\nline ten\nline 10.5\nline 11\n");
+    // After the edit the file no longer holds the old text: the card's hunks are Claude Code's own, the same lines.
+    await expect.poll(rows).toEqual(expected);
   }, LONG);
 });

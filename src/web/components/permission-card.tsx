@@ -178,7 +178,7 @@ export function PermissionBody(props: { request: PermissionRequest; resolved?: P
     <>
       {request.description && !inCard && <p class="small">{request.description}</p>}
       {request.blockedPath && <p class="mono small path">Outside the allowed directories: {request.blockedPath}</p>}
-      {!inCard && <ToolInput name={request.toolName} input={request.input} />}
+      {!inCard && <ToolInput name={request.toolName} input={request.input} toolUseId={request.toolUseId ?? request.permissionId} />}
       {resolved ? (
         <p class={`verdict ${resolved.decision}`}>{resolvedText(resolved)}</p>
       ) : (

@@ -1,35 +1,15 @@
 // Compact cards for tool uses: Bash (command and output), Edit/Write (file and change), others folded.
 import type { Item, ToolResult } from "../transcript.js";
 import { preview } from "../format.js";
+import { ChangeDiff } from "./change-diff.js";
 import { answersOf, PermissionBody, requestTitle } from "./permission-card.js";
 
 type Rec = Record<string, unknown>;
 const asRec = (v: unknown): Rec => (v && typeof v === "object" ? (v as Rec) : {});
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
-function Diff({ before, after }: { before: string; after: string }) {
-  // A file's final newline is not a line of its own.
-  const lines = (text: string) => (text ? text.replace(/\n$/, "").split("\n") : []);
-  const del = lines(before);
-  const add = lines(after);
-  return (
-    <pre class="diff" aria-label="Change">
-      {del.map((l, i) => (
-        <span key={`d${i}`} class="del">
-          {`- ${l}\n`}
-        </span>
-      ))}
-      {add.map((l, i) => (
-        <span key={`a${i}`} class="add">
-          {`+ ${l}\n`}
-        </span>
-      ))}
-    </pre>
-  );
-}
-
 /** The input of a tool, as a tool card and a permission card show it. */
-export function ToolInput({ name, input }: { name: string; input: unknown }) {
+export function ToolInput({ name, input, toolUseId, result }: { name: string; input: unknown; toolUseId: string; result?: ToolResult }) {
   const i = asRec(input);
   const file = str(i.file_path) ?? str(i.notebook_path) ?? str(i.path);
   switch (name) {
@@ -43,26 +23,12 @@ export function ToolInput({ name, input }: { name: string; input: unknown }) {
         </>
       );
     case "Edit":
-      return (
-        <>
-          <p class="mono small path">{file}</p>
-          <Diff before={preview(str(i.old_string) ?? "", 4000)} after={preview(str(i.new_string) ?? "", 4000)} />
-        </>
-      );
     case "MultiEdit":
-      return (
-        <>
-          <p class="mono small path">{file}</p>
-          {(Array.isArray(i.edits) ? i.edits : []).slice(0, 20).map((e, n) => (
-            <Diff key={n} before={preview(str(asRec(e).old_string) ?? "", 2000)} after={preview(str(asRec(e).new_string) ?? "", 2000)} />
-          ))}
-        </>
-      );
     case "Write":
       return (
         <>
           <p class="mono small path">{file}</p>
-          <Diff before="" after={preview(str(i.content) ?? "", 4000)} />
+          <ChangeDiff toolUseId={toolUseId} name={name} input={input} result={result} />
         </>
       );
     case "Read":
@@ -130,7 +96,7 @@ export function ToolCard({ item, sessionId }: { item: Extract<Item, { kind: "too
         <span class="tool-name">{req && !item.resolved ? requestTitle(req) : item.name}</span>
         <span class={`tool-status ${status}`}>{STATUS_TEXT[status]}</span>
       </header>
-      {item.input !== undefined && req?.kind !== "question" && req?.kind !== "plan" && <ToolInput name={item.name} input={item.input} />}
+      {item.input !== undefined && req?.kind !== "question" && req?.kind !== "plan" && <ToolInput name={item.name} input={item.input} toolUseId={item.toolUseId} result={item.result} />}
       {req && <PermissionBody request={req} resolved={item.resolved} sessionId={sessionId} toolInput={item.input ?? null} answers={answers} />}
       {item.result && status !== "denied" && req?.kind !== "question" && <ResultView name={item.name} result={item.result} />}
     </article>
