@@ -16,13 +16,15 @@ export const SlashCommandSchema = z.object({
 });
 export type SlashCommand = z.infer<typeof SlashCommandSchema>;
 
-export const COMMAND_SOURCES = ["claude", "none"] as const;
+export const COMMAND_SOURCES = ["claude", "files", "none"] as const;
 
 export const SessionCommandsResponseSchema = z.object({
   sessionId: z.string(),
   /**
-   * `claude`: the reply of the session's running Claude Code to `initialize` (custom commands and skills included);
-   * `none`: no Claude Code runs for the session now (restored, crashed or stopped), the list is empty until a prompt starts one.
+   * `claude`: the reply of the session's running Claude Code to `initialize` (built-in, custom commands and skills);
+   * `files`: no Claude Code runs for the session now (restored, crashed or closed): its directory's own `.claude/commands`
+   * and `.claude/skills` files, read by the daemon (no built-ins, no user-level ones);
+   * `none`: no Claude Code runs and the directory has no command files: the list is empty until a prompt starts one.
    */
   source: z.enum(COMMAND_SOURCES),
   commands: z.array(SlashCommandSchema),

@@ -100,9 +100,29 @@ test("a session's commands are what its Claude Code answered to initialize; an u
   expect(body.source).toBe("claude");
   expect(body.commands.find((c) => c.name === "compact")).toMatchObject({ description: "Compact the conversation", builtin: true });
   expect(body.commands.find((c) => c.name === "x")).toMatchObject({ description: "Say x things (project)", argumentHint: "[what]", builtin: false });
-  // Closed: no Claude Code runs for it, so there is nothing to list (and the phone says why).
+  // Closed: no Claude Code runs for it; the directory's own command files are read instead, built-ins left out.
   await fetch(`${d.url}/api/stream/${sessionId}`, { method: "DELETE", headers: { authorization: `Bearer ${d.token}` } });
-  expect(SessionCommandsResponseSchema.parse((await get(`/api/sessions/${sessionId}/commands`)).body)).toEqual({ sessionId, source: "none", commands: [] });
+  write(join(d.workDir, ".claude", "commands", "why.md"), '---\ndescription: "Why not"\nargument-hint: <what>\n---\nWhy $ARGUMENTS\n');
+  write(join(d.workDir, ".claude", "commands", "sub", "plain.md"), "\nJust do it\nand more\n");
+  write(join(d.workDir, ".claude", "skills", "my-skill", "SKILL.md"), "---\nname: my-skill\ndescription: A skill of mine\n---\nBody\n");
+  expect(SessionCommandsResponseSchema.parse((await get(`/api/sessions/${sessionId}/commands`)).body)).toEqual({
+    sessionId,
+    source: "files",
+    commands: [
+      { name: "sub:plain", description: "Just do it (project)", argumentHint: "", aliases: [], builtin: false },
+      { name: "why", description: "Why not (project)", argumentHint: "<what>", aliases: [], builtin: false },
+      { name: "my-skill", description: "A skill of mine (project)", argumentHint: "", aliases: [], builtin: false },
+    ],
+  });
+  // A directory without command files: nothing to list (and the phone says why).
+  const other = await fetch(`${d.url}/api/stream/start`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${d.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ workingDirectory: join(d.workDir, "plain") }),
+  });
+  const otherId = ((await other.json()) as { sessionId: string }).sessionId;
+  await fetch(`${d.url}/api/stream/${otherId}`, { method: "DELETE", headers: { authorization: `Bearer ${d.token}` } });
+  expect(SessionCommandsResponseSchema.parse((await get(`/api/sessions/${otherId}/commands`)).body)).toEqual({ sessionId: otherId, source: "none", commands: [] });
   const missing = await get("/api/sessions/00000000-0000-4000-8000-000000000000/commands");
   expect(missing.status).toBe(404);
   expect(ErrorBodySchema.parse(missing.body).data.code).toBe("SESSION_NOT_FOUND");

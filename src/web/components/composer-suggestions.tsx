@@ -70,14 +70,15 @@ export function useSuggestions(trigger: Trigger | null, sessionId: string, dir: 
   if (trigger.kind === "command") {
     if (commands.error) return { items: [], note: commands.error };
     if (!commands.data) return { items: [], note: "Loading commands…" };
-    if (commands.data.source === "none") return { items: [], note: "Commands show once Claude Code runs in this session: send a prompt first." };
+    if (commands.data.source === "none") return { items: [], note: "Commands show once Claude Code runs in this session (send a prompt first); this directory has no command files of its own." };
     const items = filterCommands(commands.data.commands, trigger.query).map((c) => ({
       key: c.name,
       label: `/${c.name}${c.argumentHint ? ` ${c.argumentHint}` : ""}`,
       detail: c.description,
       insert: `/${c.name}`,
     }));
-    return { items, note: items.length === 0 ? `No command starts with /${trigger.query}.` : null };
+    const partial = commands.data.source === "files" ? "Claude Code is not running here yet: only this directory's own commands are listed." : null;
+    return { items, note: items.length === 0 ? `No command starts with /${trigger.query}.${partial ? ` ${partial}` : ""}` : partial };
   }
   if (!dir) return { items: [], note: "This session has no directory to search." };
   if (files.error) return { items: [], note: files.error };
