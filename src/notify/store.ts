@@ -1,8 +1,8 @@
 // notify.json in the config dir (0600): channels, the VAPID key pair and Web Push subscriptions. File I/O only.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
+import { writeFileAtomicSync } from "../atomic-file.js";
 
 export const NOTIFY_FILE = "notify.json";
 
@@ -56,7 +56,7 @@ export function openNotifyStore(configDir: string): NotifyStore {
     update(change) {
       const file = read();
       change(file);
-      writeFileAtomic.sync(path, JSON.stringify(file, null, 2) + "\n", { mode: 0o600 });
+      writeFileAtomicSync(path, JSON.stringify(file, null, 2) + "\n");
       return file;
     },
   };

@@ -4,8 +4,9 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import polka, { type Middleware } from "polka";
 import type { Logger } from "pino";
-import { CLIENT_FRAMES, CompanionError, WS_MAX_BUFFERED, type PresenceData } from "../protocol/index.js";
+import { CLIENT_FRAMES, CompanionError, WS_MAX_BUFFERED } from "../protocol/index.js";
 import type { History } from "../history/index.js";
+import type { Presence } from "../notify/index.js";
 import type { SessionManager } from "../sessions/index.js";
 import type { Authenticator } from "./auth.js";
 import { createClientAddressResolver, tagClientAddress } from "./client-address.js";
@@ -91,10 +92,7 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
 }
 
 /** Where `presence` frames go (the notify room's presence). */
-export interface PresenceSink {
-  set(connectionId: string, data: PresenceData): void;
-  drop(connectionId: string): void;
-}
+export type PresenceSink = Pick<Presence, "set" | "drop">;
 
 export interface CompanionServer {
   readonly server: Server;

@@ -6,10 +6,8 @@ import {
   CompanionError,
   PushSubscriptionRequestSchema,
   PushUnsubscribeRequestSchema,
-  type AddChannelRequest,
-  type ChannelInfo,
-  type PushSubscriptionRequest,
 } from "../../protocol/index.js";
+import type { NotifyService } from "../../notify/index.js";
 import { readJsonBody, sendJson } from "../http-utils.js";
 import { clientAddress, type AuthedRequest } from "../middleware.js";
 import type { RateLimiter } from "../rate-limit.js";
@@ -17,16 +15,10 @@ import { parseInput } from "../validate.js";
 import { requireMaster } from "./pairing.js";
 
 /** What the server needs of the notify room (src/notify implements it). */
-export interface NotifyRouteDeps {
-  act(token: string): { permissionId: string; sessionId: string; decision: "allow" | "deny" };
-  listChannels(): ChannelInfo[];
-  addChannel(req: AddChannelRequest): { channel: ChannelInfo; notice: string | null };
-  removeChannel(id: string): void;
-  testChannels(id?: string): Promise<{ id: string; ok: boolean; error?: string }[]>;
-  vapidPublicKey(): string;
-  subscribe(deviceId: string, sub: PushSubscriptionRequest): void;
-  unsubscribe(deviceId: string, endpoint: string): number;
-}
+export type NotifyRouteDeps = Pick<
+  NotifyService,
+  "act" | "listChannels" | "addChannel" | "removeChannel" | "testChannels" | "vapidPublicKey" | "subscribe" | "unsubscribe"
+>;
 
 const deviceOf = (req: unknown) => (req as AuthedRequest).principal?.id ?? "master";
 const BODY_LIMIT = 8192;
