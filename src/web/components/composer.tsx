@@ -33,7 +33,7 @@ export function Composer({ sessionId, online, running, workingDirectory }: { ses
     attached.current = fit.images;
     setImages(fit.images);
     const why = [...errors, fit.refused].filter(Boolean).join(" ");
-    setProblem(why ? `${why} (${LIMITS_TEXT})` : null);
+    setProblem(why || null);
     setReading(false);
   };
 
@@ -113,7 +113,7 @@ export function Composer({ sessionId, online, running, workingDirectory }: { ses
       )}
       {reading && <p class="muted small composer-reading">Reading the picture…</p>}
       <div class="composer-row">
-        <label class="btn icon attach" aria-label="Attach pictures" title="Attach pictures">
+        <label class="btn icon attach" aria-label="Attach pictures" title={`Attach pictures: ${LIMITS_TEXT}`}>
           <input type="file" accept="image/*" multiple hidden data-attach="gallery" onChange={(e) => {
             const input = e.currentTarget;
             void attach([...(input.files ?? [])]);
