@@ -1,35 +1,10 @@
 // The built bin end to end: start -> readiness line -> /health -> token -> status -> SIGTERM -> exit 0.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { FAKE_CLAUDE, runCli, startCli } from "../helpers/cli-process.js";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
 import { connectWs } from "../helpers/ws-client.js";
-
-const BIN = resolve(import.meta.dirname, "../../bin/claude-companion.js");
-const FAKE_CLAUDE = resolve(import.meta.dirname, "../fixtures/fake-claude.mjs");
-
-function cli(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 20_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function startDaemonProcess(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, "start", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c) => (stdout += c));
-  child.stderr.on("data", (c) => (stderr += c));
-  const ready = new Promise<string>((resolveUrl, reject) => {
-    child.stdout.on("data", () => {
-      const m = /Listening on (\S+)/.exec(stdout);
-      if (m) resolveUrl(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
-  });
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  return { child, ready, exited, output: () => ({ stdout, stderr }) };
-}
 
 beforeAll(() => {
   expect(existsSync(join(import.meta.dirname, "../../dist/cli.js")), "run `npm run build` first").toBe(true);
@@ -39,7 +14,7 @@ afterAll(cleanupTempDirs);
 describe("claude-companion CLI", () => {
   let configDir: string;
   let env: Record<string, string>;
-  let proc: ReturnType<typeof startDaemonProcess> | undefined;
+  let proc: ReturnType<typeof startCli> | undefined;
   beforeAll(() => {
     configDir = tempDir("cc-cli-");
     env = { CLAUDE_COMPANION_CONFIG_DIR: configDir, CLAUDE_CLI_PATH: FAKE_CLAUDE, ENABLE_BONJOUR: "false", WARM_POOL: "0", NO_COLOR: "1" };
@@ -49,33 +24,33 @@ describe("claude-companion CLI", () => {
   });
 
   test("--help lists the commands with examples; --version prints the version", () => {
-    const help = cli(["--help"], env);
+    const help = runCli(["--help"], env);
     expect(help.code).toBe(0);
     for (const c of ["start", "token", "status", "pair", "stop", "Examples:"]) expect(help.stdout).toContain(c);
-    expect(cli(["--version"], env).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(runCli(["--version"], env).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   test("status exits 3 when nothing runs; pair too", () => {
-    const s = cli(["status"], env);
+    const s = runCli(["status"], env);
     expect(s.code).toBe(3);
     expect(s.stdout).toContain("not running");
-    expect(cli(["status", "--json"], env).stdout).toContain('"running": false');
-    expect(cli(["pair"], env).code).toBe(3);
+    expect(runCli(["status", "--json"], env).stdout).toContain('"running": false');
+    expect(runCli(["pair"], env).code).toBe(3);
   });
 
   test("a bad variable stops start before listening: exit 2, one line naming it", () => {
-    const r = cli(["start"], { ...env, PORT: "abc" });
+    const r = runCli(["start"], { ...env, PORT: "abc" });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('PORT="abc"');
     expect(r.stderr).toContain("an integer from 0 to 65535");
     expect(r.stdout).not.toContain("Listening");
-    const m = cli(["start", "--port", "0"], { ...env, CLAUDE_PERMISSION_MODE: "yolo" });
+    const m = runCli(["start", "--port", "0"], { ...env, CLAUDE_PERMISSION_MODE: "yolo" });
     expect(m.code).toBe(2);
     expect(m.stderr).toContain("CLAUDE_PERMISSION_MODE");
   });
 
   test("start -> /health -> token -> status -> SIGTERM -> exit 0, state file gone", async () => {
-    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0", "--log-format", "json"], env);
+    proc = startCli(["--host", "127.0.0.1", "--port", "0", "--log-format", "json"], env);
     const url = await proc.ready;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const out = proc.output().stdout;
@@ -85,20 +60,20 @@ describe("claude-companion CLI", () => {
     const health = await (await fetch(`${url}/health`)).json();
     expect(health).toMatchObject({ status: "ok", claude: { available: true, version: "2.1.332" } });
 
-    const token = cli(["token"], env);
+    const token = runCli(["token"], env);
     expect(token.code).toBe(0);
     const t = token.stdout.trim();
     expect((await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${t}` } })).status).toBe(200);
     expect(out).toMatch(/#pair=[A-Za-z0-9_-]{22}/);
     expect(out).not.toContain(t);
 
-    const status = cli(["status", "--json"], env);
+    const status = runCli(["status", "--json"], env);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ running: true, url, claude: { available: true } });
-    const human = cli(["status"], env);
+    const human = runCli(["status"], env);
     expect(human.stdout).toContain("running");
 
-    const again = cli(["start", "--port", "0"], env);
+    const again = runCli(["start", "--port", "0"], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already running");
 
@@ -107,7 +82,7 @@ describe("claude-companion CLI", () => {
     expect(await proc.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(existsSync(join(configDir, "daemon.json"))).toBe(false);
-    expect(cli(["status"], env).code).toBe(3);
+    expect(runCli(["status"], env).code).toBe(3);
 
     const { stderr } = proc.output();
     expect(stderr).toContain('"msg":"listening"');
@@ -115,13 +90,13 @@ describe("claude-companion CLI", () => {
   }, 90_000);
 
   test("token --rotate on a running daemon switches at once", async () => {
-    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], env);
+    proc = startCli(["--host", "127.0.0.1", "--port", "0"], env);
     const url = await proc.ready;
-    const before = cli(["token"], env).stdout.trim();
+    const before = runCli(["token"], env).stdout.trim();
     const ws = await connectWs(url.replace(/^http/, "ws") + "/ws", { headers: { authorization: `Bearer ${before}` } });
     await ws.next("welcome");
-    const code = new URL(JSON.parse(cli(["pair", "--json"], env).stdout).url as string).hash.slice("#pair=".length);
-    const rotated = cli(["token", "--rotate", "--json"], env);
+    const code = new URL(JSON.parse(runCli(["pair", "--json"], env).stdout).url as string).hash.slice("#pair=".length);
+    const rotated = runCli(["token", "--rotate", "--json"], env);
     expect(rotated.code).toBe(0);
     // The old token's socket is closed and its pairing code no longer pairs.
     expect((await ws.closed).code).toBe(4401);
@@ -131,15 +106,15 @@ describe("claude-companion CLI", () => {
     expect(after).not.toBe(before);
     expect((await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${before}` } })).status).toBe(401);
     expect((await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${after}` } })).status).toBe(200);
-    const stop = cli(["stop"], env);
+    const stop = runCli(["stop"], env);
     expect(stop.code).toBe(0);
     expect(stop.stdout).toContain("stopped");
     expect(await proc.exited).toBe(0);
-    expect(cli(["stop"], env).stdout).toContain("not running");
+    expect(runCli(["stop"], env).stdout).toContain("not running");
   }, 90_000);
 
   test("a bare tool name the user gives starts with a warning naming the rule and what it allows; the default starts without", async () => {
-    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], { ...env, CLAUDE_ALLOWED_TOOLS: "Read,Edit(//tmp/x/**),Bash" });
+    proc = startCli(["--host", "127.0.0.1", "--port", "0"], { ...env, CLAUDE_ALLOWED_TOOLS: "Read,Edit(//tmp/x/**),Bash" });
     await proc.ready;
     const { stderr } = proc.output();
     expect(stderr).toContain("⚠ CLAUDE_ALLOWED_TOOLS has the bare rule 'Read': Claude may read any file this user can read, outside the session's directory");
@@ -147,7 +122,7 @@ describe("claude-companion CLI", () => {
     expect(stderr).not.toContain("bare rule 'Edit");
     proc.child.kill("SIGINT");
     expect(await proc.exited).toBe(0);
-    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], env);
+    proc = startCli(["--host", "127.0.0.1", "--port", "0"], env);
     await proc.ready;
     expect(proc.output().stderr).not.toContain("bare rule");
     proc.child.kill("SIGINT");
@@ -155,7 +130,7 @@ describe("claude-companion CLI", () => {
   });
 
   test("a Claude CLI that is missing is a warning, not a failed start", async () => {
-    proc = startDaemonProcess(["--host", "127.0.0.1", "--port", "0"], { ...env, CLAUDE_CLI_PATH: "/nonexistent/claude" });
+    proc = startCli(["--host", "127.0.0.1", "--port", "0"], { ...env, CLAUDE_CLI_PATH: "/nonexistent/claude" });
     const url = await proc.ready;
     const health = (await (await fetch(`${url}/health`)).json()) as { claude: { available: boolean } };
     expect(health.claude.available).toBe(false);

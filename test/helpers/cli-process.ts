@@ -20,11 +20,25 @@ export function installFakeTailscale(dir: string): string {
   return path;
 }
 
+/** A one-shot command, run to its end (blocks this process: not for commands an in-process daemon must answer). */
 export function runCli(args: string[], env: Record<string, string>, timeout = 20_000) {
   const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: "utf8", timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The bin run without blocking this process (for commands an in-process daemon must answer); `env` is its whole environment. */
+export function execCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.once("exit", (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+/** `start` with `args`, as a child: `ready` resolves with the URL of its readiness line, rejects if it exits first. */
 export function startCli(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [BIN, "start", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";

@@ -1,4 +1,5 @@
-// startTestDaemon(overrides): a real in-process daemon on 127.0.0.1 port 0 with a temp config dir; useTestDaemon() its set-up and tear-down.
+// startTestDaemon(overrides): a real in-process daemon on 127.0.0.1 port 0 with a temp config dir, with REST and WS calls
+// under its master token; useTestDaemon() its set-up and tear-down.
 import { Writable } from "node:stream";
 import { resolve } from "node:path";
 import { resolveConfig, type RawValue, type SettingKey } from "../../src/config/index.js";
@@ -6,6 +7,7 @@ import { startDaemon, type Daemon, type StartDaemonOptions } from "../../src/dae
 import { createLogger } from "../../src/log.js";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { cleanupTempDirs, tempDir } from "./tmp.js";
+import { connectWs, type TestWsClient } from "./ws-client.js";
 
 export const FAKE_CLAUDE = resolve(import.meta.dirname, "../fixtures/fake-claude.mjs");
 
@@ -19,7 +21,24 @@ export interface TestDaemon {
   workDir: string;
   /** Every log line the daemon wrote (JSON). */
   logs: string[];
+  /** A REST call with the master token (or `options.token`); a JSON body is sent and read back (null when empty). */
+  rest(method: string, path: string, body?: unknown, options?: RestOptions): Promise<RestReply>;
+  /** A WS client with the master token, its welcome frame already taken. */
+  open(): Promise<TestWsClient>;
   close(): Promise<void>;
+}
+
+export interface RestOptions {
+  /** Bearer token instead of the master token. */
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface RestReply {
+  status: number;
+  headers: Headers;
+  // The tests read the parsed body as the wire has it; the schemas are checked where a test means to.
+  body: any;
 }
 
 export interface TestDaemonOverrides {
@@ -59,7 +78,7 @@ export async function startTestDaemon(overrides: TestDaemonOverrides = {}): Prom
     ...(overrides.eventLogLimits ? { eventLogLimits: overrides.eventLogLimits } : {}),
     ...(overrides.notify ? { notify: overrides.notify } : {}),
   });
-  return {
+  const t: TestDaemon = {
     daemon,
     url: daemon.url,
     wsUrl: daemon.url.replace(/^http/, "ws") + "/ws",
@@ -67,8 +86,23 @@ export async function startTestDaemon(overrides: TestDaemonOverrides = {}): Prom
     configDir,
     workDir,
     logs,
+    async rest(method, path, body, options = {}) {
+      const res = await fetch(t.url + path, {
+        method,
+        headers: { authorization: `Bearer ${options.token ?? t.token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...options.headers },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+    },
+    async open() {
+      const c = await connectWs(t.wsUrl, { headers: { authorization: `Bearer ${t.token}` } });
+      await c.next("welcome");
+      return c;
+    },
     close: () => daemon.close(),
   };
+  return t;
 }
 
 /** The daemon a test file uses: its fields are those of the daemon started last (the file's, or this test's). */
@@ -142,6 +176,8 @@ export function useTestDaemon(
     get logs() {
       return now().logs;
     },
+    rest: (...args) => now().rest(...args),
+    open: () => now().open(),
     close: () => now().close(),
     async start(more = {}) {
       const t = await startTestDaemon({ ...overrides, ...more, env: { ...overrides.env, ...more.env } });

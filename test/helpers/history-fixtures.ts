@@ -1,4 +1,4 @@
-// Copies the recorded Claude Code transcripts (test/fixtures/history) into a temp config dir, under a temp work root.
+// Copies the recorded Claude Code transcripts (test/fixtures/history) into a temp config dir, under a temp work root; finds transcripts.
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { realpathSync } from "node:fs";
@@ -45,6 +45,16 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** Every transcript (`<session>.jsonl`, subagents' too) under a Claude config dir's projects/. */
+export function transcriptFiles(claudeConfigDir: string): string[] {
+  return walk(path.join(claudeConfigDir, "projects")).filter((f) => f.endsWith(".jsonl"));
+}
+
+/** The transcript Claude Code keeps of `sessionId` under a config dir (undefined when there is none). */
+export function transcriptOf(claudeConfigDir: string, sessionId: string): string | undefined {
+  return transcriptFiles(claudeConfigDir).find((f) => path.basename(f) === `${sessionId}.jsonl`);
+}
+
 /** Copies every fixture, replacing the recorded root with a fresh temp dir in the records (folder names kept as they are). */
 export function copyHistoryFixtures(): HistoryFixture {
   const claudeConfigDir = tempDir("cc-claude-cfg-");
@@ -62,6 +72,6 @@ export function copyHistoryFixtures(): HistoryFixture {
     claudeConfigDir,
     workRoot,
     dirOf,
-    fileOf: (id) => walk(projects).find((f) => path.basename(f) === `${id}.jsonl`)!,
+    fileOf: (id) => transcriptOf(claudeConfigDir, id)!,
   };
 }

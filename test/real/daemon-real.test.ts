@@ -1,39 +1,17 @@
 // The daemon's REST and WebSocket APIs driving the REAL Claude Code CLI, offline against the fake Messages API.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { useTestDaemon } from "../helpers/daemon.js";
-import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
-import { tempDir } from "../helpers/tmp.js";
-import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
+import { describe, expect, test, vi } from "vitest";
+import { realClaudeInstalled } from "../helpers/fake-api.js";
+import { useRealCliDaemon } from "../helpers/real-daemon.js";
+import type { Frame, TestWsClient } from "../helpers/ws-client.js";
 
 const LONG = 60_000;
-let api: FakeAnthropicApi;
-beforeAll(async () => {
-  api = await startFakeAnthropicApi({ slowDelayMs: 50, slowCount: 60 });
-}, LONG);
-afterAll(() => api?.close());
-const d = useTestDaemon(
-  () => ({
-    env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_ALLOWED_TOOLS: "Read", MAX_SESSIONS: "10", CLAUDE_MAX_RETRIES: "0" },
-    childEnv: realClaudeEnv(api, tempDir("cc-real-cfg-")),
-  }),
-  { timeoutMs: LONG },
+const d = useRealCliDaemon(
+  { env: { CLAUDE_ALLOWED_TOOLS: "Read", MAX_SESSIONS: "10" } },
+  { api: { slowDelayMs: 50, slowCount: 60 }, timeoutMs: LONG },
 );
-
-const open = async () => {
-  const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
-  await c.next("welcome");
-  return c;
-};
-const rest = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(d.url + path, {
-    method,
-    headers: { authorization: `Bearer ${d.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const { open, rest } = d;
 
 describe.skipIf(!realClaudeInstalled())("real Claude Code CLI over the WebSocket", () => {
   test("welcome, pong, streamStarted, streamData deltas and message, sessionUpdate, replayComplete, streamComplete", async () => {
@@ -156,6 +134,6 @@ describe.skipIf(!realClaudeInstalled())("real Claude Code CLI over REST", () => 
     const toolResult = events.find((e) => e.type === "streamToolUse" && e.data.phase === "result");
     expect(toolResult?.data).toMatchObject({ isError: true, content: expect.stringContaining("not from the phone") });
     expect(existsSync(file)).toBe(false);
-    expect(api.messageRequests().length).toBeGreaterThan(0);
+    expect(d.api.messageRequests().length).toBeGreaterThan(0);
   }, LONG);
 });

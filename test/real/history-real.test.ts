@@ -1,65 +1,36 @@
 // Terminal sessions made by the REAL Claude Code CLI (offline, fake Messages API): listed, read, followed, resumed, forked.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { connectWs, type TestWsClient } from "../helpers/ws-client.js";
+import { afterAll, describe, expect, test, vi } from "vitest";
+import { REAL_CLAUDE, realClaudeInstalled } from "../helpers/fake-api.js";
+import { transcriptFiles } from "../helpers/history-fixtures.js";
+import { useRealCliDaemon } from "../helpers/real-daemon.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const LONG = 90_000;
-let api: FakeAnthropicApi;
-let d: TestDaemon;
-let env: Record<string, string | undefined>;
 let project: string;
 const terminals: ChildProcess[] = [];
-
-beforeAll(async () => {
-  api = await startFakeAnthropicApi();
-  const cfg = tempDir("cc-real-history-cfg-");
-  env = realClaudeEnv(api, cfg);
-  const work = realpathSync(tempDir("cc-real-history-work-"));
-  project = path.join(work, "my.app");
-  mkdirSync(project);
-  d = await startTestDaemon({ workDir: work, env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: env });
-}, LONG);
-afterAll(async () => {
+afterAll(() => {
   for (const t of terminals) t.kill("SIGKILL");
-  await d?.close();
-  await api?.close();
-  cleanupTempDirs();
 });
-
-const rest = async (method: string, p: string, body?: unknown) => {
-  const res = await fetch(d.url + p, {
-    method,
-    headers: { authorization: `Bearer ${d.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
-const open = async () => {
-  const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
-  await c.next("welcome");
-  return c;
-};
-let rid = 0;
-const request = async (c: TestWsClient, frame: object, reply: string) => {
-  const requestId = `r${++rid}`;
-  c.send({ ...frame, requestId });
-  return c.next((f) => f.requestId === requestId && (f.type === reply || f.type === "error"), LONG);
-};
-const projectFiles = () => {
-  const dir = path.join(env.CLAUDE_CONFIG_DIR!, "projects");
-  return readdirSync(dir).flatMap((p) => readdirSync(path.join(dir, p)).filter((f) => f.endsWith(".jsonl")).map((f) => path.join(dir, p, f)));
-};
+const d = useRealCliDaemon(
+  () => {
+    const work = realpathSync(tempDir("cc-real-history-work-"));
+    project = path.join(work, "my.app");
+    mkdirSync(project);
+    return { workDir: work };
+  },
+  { timeoutMs: LONG },
+);
+const { open, rest } = d;
+const projectFiles = () => transcriptFiles(d.claudeEnv.CLAUDE_CONFIG_DIR!);
 
 /** A terminal's Claude Code, kept running (stream-json on stdin, so the test can type into it). */
 function startTerminal(args: string[]) {
-  const child = spawn(REAL_CLAUDE, ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", ...args], { cwd: project, env, stdio: ["pipe", "pipe", "ignore"] });
+  const child = spawn(REAL_CLAUDE, ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", ...args], { cwd: project, env: d.claudeEnv, stdio: ["pipe", "pipe", "ignore"] });
   terminals.push(child);
   const results: string[] = [];
   createInterface({ input: child.stdout! }).on("line", (l) => {
@@ -74,7 +45,7 @@ describe.skipIf(!realClaudeInstalled())("terminal sessions of the real CLI", () 
   let sid: string;
 
   test("a session made by `claude -p` in a directory is listed with that directory and its prompt as title; its events hold the reply", async () => {
-    await promisify(execFile)(REAL_CLAUDE, ["-p", "Explain the build system please"], { cwd: project, env, timeout: LONG });
+    await promisify(execFile)(REAL_CLAUDE, ["-p", "Explain the build system please"], { cwd: project, env: d.claudeEnv, timeout: LONG });
     const [file] = projectFiles();
     sid = path.basename(file!, ".jsonl");
     const list = await rest("GET", "/api/history");
@@ -90,18 +61,18 @@ describe.skipIf(!realClaudeInstalled())("terminal sessions of the real CLI", () 
 
   test("streamStart { resume } continues it in its recorded directory: the next answer arrives and the transcript has both turns", async () => {
     const c = await open();
-    const started = await request(c, { type: "streamStart", data: { resume: sid, prompt: "And the tests?" } }, "streamStarted");
+    const started = await c.request({ type: "streamStart", data: { resume: sid, prompt: "And the tests?" } }, "streamStarted", LONG);
     expect(started).toMatchObject({ type: "streamStarted", sessionId: sid, data: { workingDirectory: project } });
     const done = await c.next((f) => f.type === "streamComplete" && f.sessionId === sid, LONG);
     expect(done.data).toMatchObject({ isError: false, result: "Hello from fake API." });
     // The CLI sent the first turn along: the resumed process had the history.
-    expect(api.messageRequests().at(-1)!.messages!.length).toBeGreaterThanOrEqual(3);
+    expect(d.api.messageRequests().at(-1)!.messages!.length).toBeGreaterThanOrEqual(3);
     const events = (await rest("GET", `/api/history/${sid}/events`)).body.events;
     expect(events.filter((e: any) => e.type === "userMessage").map((e: any) => e.data.text)).toEqual(["Explain the build system please", "And the tests?"]);
     expect(events.filter((e: any) => e.type === "streamData")).toHaveLength(2);
     const listed = (await rest("GET", "/api/history")).body.sessions;
     expect(listed).toEqual([expect.objectContaining({ sessionId: sid, companion: true, live: false, messageCount: 2 })]);
-    await request(c, { type: "streamClose", sessionId: sid, data: {} }, "ack");
+    await c.request({ type: "streamClose", sessionId: sid, data: {} }, "ack", LONG);
     await c.close();
   }, LONG);
 
@@ -111,7 +82,7 @@ describe.skipIf(!realClaudeInstalled())("terminal sessions of the real CLI", () 
     await vi.waitFor(() => expect(terminal.results).toHaveLength(1), { timeout: LONG, interval: 100 });
     await vi.waitFor(async () => expect((await rest("GET", "/api/history")).body.sessions[0]).toMatchObject({ sessionId: sid, live: true }), { timeout: 20_000, interval: 200 });
     const c = await open();
-    const sub = await request(c, { type: "subscribe", sessionId: sid, data: { lastSeq: 0 } }, "replayComplete");
+    const sub = await c.request({ type: "subscribe", sessionId: sid, data: { lastSeq: 0 } }, "replayComplete", LONG);
     expect(sub.type).toBe("replayComplete");
     const before = sub.data.toSeq as number;
     terminal.type("Terminal turn two");
@@ -119,13 +90,13 @@ describe.skipIf(!realClaudeInstalled())("terminal sessions of the real CLI", () 
     expect(typed.data.text).toBe("Terminal turn two");
     const reply = await c.next((f) => f.sessionId === sid && f.type === "streamData" && f.seq! > typed.seq!, LONG);
     expect(reply.data.text).toBe("Hello from fake API.");
-    const send = await request(c, { type: "streamSend", sessionId: sid, data: { prompt: "from the phone" } }, "ack");
+    const send = await c.request({ type: "streamSend", sessionId: sid, data: { prompt: "from the phone" } }, "ack", LONG);
     expect(send.data).toMatchObject({ code: "TERMINAL_OWNS_SESSION", details: { pid: terminal.child.pid, fork: true } });
-    const plain = await request(c, { type: "streamStart", data: { resume: sid } }, "streamStarted");
+    const plain = await c.request({ type: "streamStart", data: { resume: sid } }, "streamStarted", LONG);
     expect(plain.data).toMatchObject({ code: "TERMINAL_OWNS_SESSION" });
     const original = projectFiles().find((f) => f.endsWith(`${sid}.jsonl`))!;
     const size = statSync(original).size;
-    const fork = await request(c, { type: "streamStart", data: { resume: sid, fork: true, prompt: "Forked on the phone" } }, "streamStarted");
+    const fork = await c.request({ type: "streamStart", data: { resume: sid, fork: true, prompt: "Forked on the phone" } }, "streamStarted", LONG);
     expect(fork.type).toBe("streamStarted");
     expect(fork.sessionId).not.toBe(sid);
     expect(fork.data.workingDirectory).toBe(project);
