@@ -143,7 +143,7 @@ describe("persistence across a restart", () => {
 
   test("a full disk (ENOSPC) is logged and reported as degraded; live streaming goes on", async () => {
     const start = sharedDirs();
-    const { a, sid } = await oneTurnThenClose(start);
+    const { sid } = await oneTurnThenClose(start);
     const b = await start();
     // The restored session's file is opened on its next append: make that file a full disk.
     const file = join(b.configDir, "sessions", `${sid}.jsonl`);

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { WebhookBodySchema } from "../../src/protocol/index.js";
 import { useTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { startFakeNtfy, type FakeNtfy, type Received } from "../helpers/fake-ntfy.js";
-import { connectWs } from "../helpers/ws-client.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/claude-companion.js");
 const run = promisify(execFile);
@@ -28,19 +27,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => ntfy?.close());
 const d = useTestDaemon({ env: { MAX_SESSIONS: "20", CLAUDE_ALLOWED_TOOLS: "Read" }, notify: { retryDelaysMs: [20, 40] } }, { timeoutMs: 30_000 });
-const rest = async (method: string, path: string, body?: unknown, token = d.token) => {
-  const res = await fetch(d.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
-const open = async () => {
-  const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
-  await c.next("welcome");
-  return c;
-};
+const { rest, open } = d;
 const onTopic = (topic: string) => (r: Received) => r.json?.topic === topic;
 const addChannel = async (body: unknown) => {
   const r = await rest("POST", "/api/notify/channels", body);
@@ -218,7 +205,7 @@ describe("notify CLI and routes", () => {
     const device: any = await (
       await fetch(`${d.url}/api/pair`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pairingToken: pair.body.pairingToken, deviceName: "phone" }) })
     ).json();
-    expect((await rest("GET", "/api/notify/channels", undefined, device.deviceToken)).status).toBe(401);
+    expect((await rest("GET", "/api/notify/channels", undefined, { token: device.deviceToken })).status).toBe(401);
     const bad = await cli(d, "notify", "add", "webhook", "ftp://example.com");
     expect(bad.code).toBe(2);
     expect((await cli(d, "notify", "remove", channel.id)).code).toBe(0);

@@ -6,7 +6,6 @@ import { HistoryEventsResponseSchema, HistoryListResponseSchema } from "../../sr
 import { useTestDaemon } from "../helpers/daemon.js";
 import { copyHistoryFixtures, FIXTURE, type HistoryFixture } from "../helpers/history-fixtures.js";
 import { tempDir } from "../helpers/tmp.js";
-import { connectWs } from "../helpers/ws-client.js";
 
 let fx: HistoryFixture;
 const OUTSIDE = "44444444-4444-4444-8444-444444444444";
@@ -24,19 +23,7 @@ const d = useTestDaemon(() => {
   };
 });
 
-const rest = async (method: string, p: string, body?: unknown) => {
-  const res = await fetch(d.url + p, {
-    method,
-    headers: { authorization: `Bearer ${d.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
-const open = async () => {
-  const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
-  await c.next("welcome");
-  return c;
-};
+const { rest, open } = d;
 const registerLive = (sessionId: string) => {
   const dir = path.join(fx.claudeConfigDir, "sessions");
   mkdirSync(dir, { recursive: true });
