@@ -1,45 +1,18 @@
 // Runaways (real CLI): a session's processes over CPU_LIMIT_PERCENT for a whole CPU_LIMIT_WINDOW get a warning
 // naming the busiest process, or with CPU_LIMIT_ACTION=stop a RESOURCE_LIMIT error, the turn interrupted and the offender stopped.
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, test, vi } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
+import { describe, expect, test, vi } from "vitest";
+import { realClaudeInstalled } from "../helpers/fake-api.js";
 import { processesWith } from "../helpers/procs.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { useRealCliDaemon } from "../helpers/real-daemon.js";
 
 const LONG = 120_000;
-let api: FakeAnthropicApi | undefined;
-let d: TestDaemon | undefined;
-afterEach(async () => {
-  await d?.close();
-  await api?.close();
-  d = undefined;
-  api = undefined;
-  cleanupTempDirs();
-});
+const d = useRealCliDaemon({ lazy: true, env: { CLAUDE_PERMISSION_MODE: "bypassPermissions" } }, { timeoutMs: LONG });
+const { rest } = d;
 
 // Low limit, short window: on two shared cores under load a busy loop gets 20-100 % of a core, far over 10 %.
 // The window outlasts the CLI's own start-up burst (about 1-3 s of a core), which must not count as a runaway.
-async function start(action: "warn" | "stop") {
-  api = await startFakeAnthropicApi();
-  d = await startTestDaemon({
-    env: {
-      CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_PERMISSION_MODE: "bypassPermissions", CLAUDE_MAX_RETRIES: "0",
-      CPU_LIMIT_PERCENT: "10", CPU_LIMIT_WINDOW: "5000", CPU_LIMIT_ACTION: action,
-    },
-    childEnv: realClaudeEnv(api, tempDir("cc-cpu-cfg-")),
-  });
-  return d;
-}
-
-const rest = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(d!.url + path, {
-    method,
-    headers: { authorization: `Bearer ${d!.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const start = (action: "warn" | "stop") => d.start({ env: { CPU_LIMIT_PERCENT: "10", CPU_LIMIT_WINDOW: "5000", CPU_LIMIT_ACTION: action } });
 const events = async (sid: string) => (await rest("GET", `/api/sessions/${sid}/events?limit=5000`)).body.events as any[];
 
 describe.skipIf(!realClaudeInstalled() || process.platform !== "linux")("CPU runaways (real CLI)", () => {

@@ -1,53 +1,39 @@
 // Notifications with the REAL Claude Code CLI: an ntfy publish's Allow URL writes the file, reuse is refused, Deny denies.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { realClaudeInstalled } from "../helpers/fake-api.js";
 import { startFakeNtfy, type FakeNtfy, type Received } from "../helpers/fake-ntfy.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { useRealCliDaemon } from "../helpers/real-daemon.js";
 
 const LONG = 90_000;
-let api: FakeAnthropicApi;
 let ntfy: FakeNtfy;
-let d: TestDaemon;
-
-const rest = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(d.url + path, {
-    method,
-    headers: { authorization: `Bearer ${d.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
-const untilDone = async (id: string) => {
-  const until = Date.now() + LONG;
-  let events: { type: string; data: any }[] = [];
-  while (Date.now() < until) {
-    events = (await rest("GET", `/api/sessions/${id}/events?limit=5000`)).body.events;
-    if (events.filter((e) => e.type === "streamComplete").length) return events;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the turn did not finish");
-};
-const withActions = (r: Received) => Array.isArray(r.json?.actions) && r.json.actions.length > 0;
-
 beforeAll(async () => {
-  api = await startFakeAnthropicApi();
   ntfy = await startFakeNtfy();
-  d = await startTestDaemon({
-    env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_ALLOWED_TOOLS: "Read", CLAUDE_MAX_RETRIES: "0" },
-    childEnv: realClaudeEnv(api, tempDir("cc-real-cfg-")),
-  });
-  const add = await rest("POST", "/api/notify/channels", { type: "ntfy", url: `${ntfy.url}/phone`, replyTopic: false });
-  expect(add.status).toBe(201);
-}, LONG);
-afterAll(async () => {
-  await d?.close();
-  await ntfy?.close();
-  await api?.close();
-  cleanupTempDirs();
 });
+afterAll(() => ntfy?.close());
+const d = useRealCliDaemon(
+  {
+    env: { CLAUDE_ALLOWED_TOOLS: "Read" },
+    setup: async (t) => {
+      const add = await t.rest("POST", "/api/notify/channels", { type: "ntfy", url: `${ntfy.url}/phone`, replyTopic: false });
+      expect(add.status).toBe(201);
+    },
+  },
+  { timeoutMs: LONG },
+);
+const { rest } = d;
+/** The session's events once its `turns`-th turn has ended. */
+const untilDone = (id: string, turns: number) =>
+  vi.waitFor(
+    async () => {
+      const events = (await rest("GET", `/api/sessions/${id}/events?limit=5000`)).body.events as { type: string; data: any }[];
+      expect(events.filter((e) => e.type === "streamComplete"), `turn ${turns} of ${id} did not end`).toHaveLength(turns);
+      return events;
+    },
+    { timeout: LONG, interval: 100 },
+  );
+const withActions = (r: Received) => Array.isArray(r.json?.actions) && r.json.actions.length > 0;
 
 describe.skipIf(!realClaudeInstalled())("ntfy action URLs answer the real CLI's permission", () => {
   test("one publish with Allow; its URL writes the file; calling it again is refused with ACTION_URL_USED; a second permission's Deny denies", async () => {
@@ -65,7 +51,7 @@ describe.skipIf(!realClaudeInstalled())("ntfy action URLs answer the real CLI's 
     const first = await fetch(allow.url, { method: "POST" });
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ sessionId: sid, decision: "allow" });
-    await untilDone(sid);
+    await untilDone(sid, 1);
     expect(existsSync(file)).toBe(true);
 
     const again = await fetch(allow.url, { method: "POST" });
@@ -83,7 +69,7 @@ describe.skipIf(!realClaudeInstalled())("ntfy action URLs answer the real CLI's 
     expect(pubs[1]!.json.sequence_id).not.toBe(pub!.json.sequence_id);
     const res = await fetch(deny.url, { method: "POST" });
     expect(res.status).toBe(200);
-    const events = await untilDone(sid);
+    const events = await untilDone(sid, 2);
     expect(events.filter((e) => e.type === "permissionResolved").at(-1)!.data).toMatchObject({ decision: "deny", by: "client", client: "notification action" });
     expect(existsSync(denied)).toBe(false);
     // Action URLs never reach the log.

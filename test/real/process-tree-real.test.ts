@@ -1,37 +1,14 @@
 // A session owns its process tree (real CLI): what a Bash tool leaves running in the background is listed in the
 // session's info and ends with the session: on close, and on the daemon's own shutdown.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
+import { describe, expect, test, vi } from "vitest";
+import { realClaudeInstalled } from "../helpers/fake-api.js";
 import { processesWith } from "../helpers/procs.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
+import { useRealCliDaemon } from "../helpers/real-daemon.js";
 
 const LONG = 90_000;
-let api: FakeAnthropicApi;
-let d: TestDaemon;
-
-beforeAll(async () => {
-  api = await startFakeAnthropicApi();
-  d = await startTestDaemon({
-    env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_PERMISSION_MODE: "bypassPermissions", CLAUDE_MAX_RETRIES: "0", MAX_SESSIONS: "10" },
-    childEnv: realClaudeEnv(api, tempDir("cc-tree-cfg-")),
-  });
-}, LONG);
-afterAll(async () => {
-  await d?.close();
-  await api?.close();
-  cleanupTempDirs();
-});
-
-const rest = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(d.url + path, {
-    method,
-    headers: { authorization: `Bearer ${d.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const d = useRealCliDaemon({ env: { CLAUDE_PERMISSION_MODE: "bypassPermissions", MAX_SESSIONS: "10" } }, { timeoutMs: LONG });
+const { rest } = d;
 
 /** Starts a session whose Bash tool runs `command` and waits for the turn to end. */
 async function runInSession(command: string): Promise<string> {

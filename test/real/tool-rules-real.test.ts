@@ -2,43 +2,38 @@
 // companion's config directory and Claude Code's credentials are always denied, whatever CLAUDE_ALLOWED_TOOLS says.
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
-import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
+import { describe, expect, test } from "vitest";
+import type { TestDaemon, UseTestDaemonOptions } from "../helpers/daemon.js";
+import { realClaudeInstalled } from "../helpers/fake-api.js";
+import { useRealCliDaemon } from "../helpers/real-daemon.js";
+import { tempDir } from "../helpers/tmp.js";
+import type { Frame, TestWsClient } from "../helpers/ws-client.js";
 
 const LONG = 90_000;
-let api: FakeAnthropicApi;
 let claudeConfig: string;
 
-beforeAll(async () => {
-  api = await startFakeAnthropicApi();
+/** Claude's config dir with a login file as Claude Code keeps it: no tool may read it. */
+function withCredentials(): string {
   claudeConfig = realpathSync(tempDir("cc-rules-claude-"));
-  // A login file as Claude Code keeps it: no tool may read it.
   writeFileSync(join(claudeConfig, ".credentials.json"), JSON.stringify({ claudeAiOauth: { accessToken: "sk-ant-oat-SECRET-CREDENTIAL" } }));
-}, LONG);
-afterAll(async () => {
-  await api?.close();
-  cleanupTempDirs();
-});
+  return claudeConfig;
+}
 
 /** A daemon on the real CLI whose config directory lies INSIDE the session's directory (so only a deny rule can keep it out). */
-async function startDaemonOnRealCli(env: Record<string, string> = {}): Promise<TestDaemon> {
-  const workDir = realpathSync(tempDir("cc-rules-work-"));
-  const configDir = join(workDir, ".companion");
-  mkdirSync(configDir, { mode: 0o700 });
-  return startTestDaemon({
-    workDir,
-    configDir,
-    env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0", ...env },
-    childEnv: realClaudeEnv(api, claudeConfig),
-  });
+function useDaemonOnRealCli(env: Record<string, string> = {}) {
+  return useRealCliDaemon(
+    (): UseTestDaemonOptions => {
+      const workDir = realpathSync(tempDir("cc-rules-work-"));
+      const configDir = join(workDir, ".companion");
+      mkdirSync(configDir, { mode: 0o700 });
+      return { workDir, configDir, env };
+    },
+    { claudeConfigDir: withCredentials, timeoutMs: LONG },
+  );
 }
 
 async function turn(d: TestDaemon, prompt: string, onPermission?: (c: TestWsClient, f: Frame) => Promise<void>) {
-  const c = await connectWs(d.wsUrl, { headers: { authorization: `Bearer ${d.token}` } });
-  await c.next("welcome");
+  const c = await d.open();
   c.send({ type: "streamStart", requestId: "s", data: { prompt } });
   const started = await c.next((f) => f.requestId === "s", LONG);
   expect(started.type).toBe("streamStarted");
@@ -62,11 +57,7 @@ const deny = async (c: TestWsClient, f: Frame) => {
 };
 
 describe.skipIf(!realClaudeInstalled())("default tool rules on the real CLI", () => {
-  let d: TestDaemon;
-  beforeAll(async () => {
-    d = await startDaemonOnRealCli();
-  }, LONG);
-  afterAll(async () => d?.close());
+  const d = useDaemonOnRealCli();
 
   test("/api/info reports the effective rules: the defaults scoped to the directory, the protected paths denied", async () => {
     const info = (await (await fetch(`${d.url}/api/info`, { headers: { authorization: `Bearer ${d.token}` } })).json()) as any;
@@ -104,12 +95,8 @@ describe.skipIf(!realClaudeInstalled())("default tool rules on the real CLI", ()
 });
 
 describe.skipIf(!realClaudeInstalled())("the deny rules hold whatever the user allows", () => {
-  let d: TestDaemon;
-  beforeAll(async () => {
-    // Bare names: Claude may read and write anywhere without asking, except the protected paths.
-    d = await startDaemonOnRealCli({ CLAUDE_ALLOWED_TOOLS: "Read,Write,Edit" });
-  }, LONG);
-  afterAll(async () => d?.close());
+  // Bare names: Claude may read and write anywhere without asking, except the protected paths.
+  const d = useDaemonOnRealCli({ CLAUDE_ALLOWED_TOOLS: "Read,Write,Edit" });
 
   test("a bare Read still cannot read the master token or Claude Code's credentials; a bare Write cannot write the config dir", async () => {
     for (const file of [join(d.configDir, "config.json"), join(claudeConfig, ".credentials.json")]) {
