@@ -1,10 +1,12 @@
-// The composer in Chromium at 390x844: pictures (attach, paste, preview, remove, limits, send), `/` commands, `@` files, drafts.
+// The composer in Chromium at 390x844 against the REAL CLI (offline, fake Messages API): pictures (attach, paste, preview,
+// remove, limits, send: the API gets the image block), `/` commands (the project's own, from Claude Code), `@` files, drafts.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
+import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
+import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
 import { newSession, shot, SLOW, startLab, waitForResults, type Lab } from "./lab.js";
 
 declare const document: any;
@@ -41,10 +43,15 @@ function png(w: number, h: number): Buffer {
   return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }
 
+const run = hasChromium && realClaudeInstalled();
+let api: FakeAnthropicApi;
 let lab: Lab;
 beforeAll(async () => {
-  if (!hasChromium) return;
-  lab = await startLab();
+  if (!run) return;
+  api = await startFakeAnthropicApi();
+  lab = await startLab({ env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-composer-cfg-")) });
+  mkdirSync(join(lab.d.workDir, ".claude", "commands"), { recursive: true });
+  writeFileSync(join(lab.d.workDir, ".claude", "commands", "x.md"), '---\ndescription: Say x things\nargument-hint: "<what>"\n---\nSay x about $ARGUMENTS\n');
   mkdirSync(join(lab.d.workDir, "src"), { recursive: true });
   writeFileSync(join(lab.d.workDir, "src", "reader.ts"), "export {};\n");
   mkdirSync(join(lab.d.workDir, "node_modules", "dep"), { recursive: true });
@@ -52,10 +59,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await lab?.close();
+  await api?.close();
   cleanupTempDirs();
 });
 
-describe.skipIf(!hasChromium)("the composer in Chromium", SLOW, () => {
+describe.skipIf(!run)("the composer in Chromium", SLOW, () => {
   test("pictures: a big photo is shrunk to 1568 px, a pasted one is added, one is removed, the limit is said, a reload keeps them, the prompt carries the rest", async () => {
     const phone = await lab.pairedPhone();
     const { page } = phone;
@@ -112,6 +120,13 @@ describe.skipIf(!hasChromium)("the composer in Chromium", SLOW, () => {
     await page.locator(".bubble.user", { hasText: "what is in this screenshot" }).getByText("1 image").waitFor();
     const events = await lab.restEvents(sid);
     expect(events.find((e) => e.type === "userMessage")?.data).toMatchObject({ text: "what is in this screenshot", images: 1 });
+    // The real CLI passed the picture on: the Messages API got it as an image block, bytes unchanged.
+    const images = api
+      .messageRequests()
+      .flatMap((b) => b.messages ?? [])
+      .flatMap((m) => (Array.isArray(m.content) ? m.content : []))
+      .filter((b) => b.type === "image");
+    expect(images.map((b) => b.source)).toEqual([{ type: "base64", media_type: "image/png", data: small }]);
     expect(phone.errors).toEqual([]);
     await phone.context.close();
   });
@@ -124,12 +139,14 @@ describe.skipIf(!hasChromium)("the composer in Chromium", SLOW, () => {
 
     await box.pressSequentially("/");
     const commands = page.getByRole("listbox", { name: "Commands" });
-    await commands.getByRole("option", { name: /\/x \[what\]/ }).waitFor();
-    await expect(commands.getByRole("option", { name: /\/x/ }).textContent()).resolves.toContain("Say x things (project)");
-    await expect(commands.getByRole("option").count()).resolves.toBe(2);
+    // What Claude Code answered to initialize: its built-ins and the project's own command, with descriptions.
+    await commands.getByRole("option", { name: "/x <what> Say x things (project)" }).waitFor({ timeout: 30_000 });
+    await commands.getByRole("option", { name: /^\/compact .*Free up context/ }).waitFor();
+    const all = await commands.getByRole("option").count();
     await shot(page, "composer-commands");
     await box.pressSequentially("x");
-    await vi.waitFor(async () => expect(await commands.getByRole("option").count()).toBe(1), { timeout: 5000, interval: 100 });
+    await vi.waitFor(async () => expect(await commands.getByRole("option").count()).toBeLessThan(all), { timeout: 5000, interval: 100 });
+    await expect(commands.getByRole("option").first().textContent()).resolves.toBe("/x <what>Say x things (project)");
     await box.press("Enter");
     await expect(box.inputValue()).resolves.toBe("/x ");
 
