@@ -1,5 +1,5 @@
 // The composer against the REAL Claude Code CLI (offline, fake Messages API): a prompt's image reaches the API as an
-// image block, and a session's commands include the project's own command with its frontmatter.
+// image block, a session's commands include the project's own command with its frontmatter, and `/x args` is expanded.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
@@ -60,5 +60,11 @@ describe.skipIf(!realClaudeInstalled())("the composer against the real Claude Co
         .filter((b) => b.type === "image");
     await vi.waitFor(() => expect(images().length).toBeGreaterThan(0), { timeout: 60_000, interval: 200 });
     expect(images()[0]!.source).toEqual({ type: "base64", media_type: "image/png", data: PNG });
+    await vi.waitFor(async () => expect((await rest("GET", `/api/sessions/${sid}`)).body.state).toBe("idle"), { timeout: 60_000, interval: 200 });
+
+    // A picked command is sent as the prompt's text; Claude Code expands it from the command file.
+    expect((await rest("POST", `/api/stream/${sid}`, { prompt: "/x the harbour" })).status).toBe(202);
+    const said = () => JSON.stringify(api.messageRequests().map((b) => b.messages ?? []));
+    await vi.waitFor(() => expect(said()).toContain("Say x about the harbour"), { timeout: 60_000, interval: 200 });
   }, LONG);
 });
