@@ -23,6 +23,8 @@ const d = useTestDaemon(
     childEnv: realClaudeEnv(api, tempDir("cc-real-cfg-")),
     setup: (t) => {
       mkdirSync(join(t.workDir, ".claude", "commands"), { recursive: true });
+      writeFileSync(join(t.workDir, "notes.txt"), "PLAIN-NOTES-1\n");
+      writeFileSync(join(t.workDir, "my notes.txt"), "SPACED-NOTES-2\n");
       writeFileSync(join(t.workDir, ".claude", "commands", "x.md"), '---\ndescription: Say x things\nargument-hint: "<what>"\n---\nSay x about $ARGUMENTS\n');
     },
   }),
@@ -41,7 +43,7 @@ const rest = async (method: string, path: string, body?: unknown) => {
 type Block = { type: string; source?: { type: string; media_type: string; data: string } };
 
 describe.skipIf(!realClaudeInstalled())("the composer against the real Claude Code CLI", () => {
-  test("the project's command is listed with its description and hint; a prompt's image reaches the Messages API", async () => {
+  test("the project's command is listed with its description and hint; a prompt's image reaches the Messages API; /x and @file are expanded", async () => {
     const started = await rest("POST", "/api/stream/start", {});
     expect(started.status).toBe(201);
     const sid = started.body.sessionId as string;
@@ -66,5 +68,11 @@ describe.skipIf(!realClaudeInstalled())("the composer against the real Claude Co
     expect((await rest("POST", `/api/stream/${sid}`, { prompt: "/x the harbour" })).status).toBe(202);
     const said = () => JSON.stringify(api.messageRequests().map((b) => b.messages ?? []));
     await vi.waitFor(() => expect(said()).toContain("Say x about the harbour"), { timeout: 60_000, interval: 200 });
+    await vi.waitFor(async () => expect((await rest("GET", `/api/sessions/${sid}`)).body.state).toBe("idle"), { timeout: 60_000, interval: 200 });
+
+    // What the @ picker inserts: `@path`, quoted when it has spaces; Claude Code reads the files into the prompt.
+    expect((await rest("POST", `/api/stream/${sid}`, { prompt: 'compare @notes.txt with @"my notes.txt"' })).status).toBe(202);
+    await vi.waitFor(() => expect(said()).toContain("PLAIN-NOTES-1"), { timeout: 60_000, interval: 200 });
+    expect(said()).toContain("SPACED-NOTES-2");
   }, LONG);
 });
