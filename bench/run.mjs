@@ -81,6 +81,11 @@ const t0 = performance.now();
 let failed = false;
 for (const [name, run] of Object.entries(benches)) {
   if (only && !only.includes(name)) continue;
+  // Row 9 needs two long turns and a browser (about 30 s): full runs, or quick with --only=phone.
+  if (quick && !only && name === "phone") {
+    log("phone: full runs only (or --quick --only=phone)");
+    continue;
+  }
   const t = performance.now();
   log(`${name} …`);
   try {

@@ -6,7 +6,7 @@ let state: AppState = initialState;
 const listeners = new Set<() => void>();
 let scheduled: "frame" | "later" | null = null;
 /** How long an eventBatch may hold the render back (more batches of the same replay usually follow within it). */
-const BATCH_HOLD_MS = 500;
+const BATCH_HOLD_MS = 1500;
 
 const flush = () => {
   if (!scheduled) return;

@@ -112,6 +112,16 @@ describe("sendReplay", () => {
     sent.length = 0;
     sendReplay([record(7, 10, true), record(8, 10, true)], { batch: true, omitStreamEvents: true, sessionId: "s", send: (j) => sent.push(j) });
     expect(parse(sent).map((b) => [b.data.fromSeq, b.data.toSeq, b.data.events.length])).toEqual([[7, 8, 0]]);
+    // Told by the claudeType, whatever the key order of the data; other claudeEvents stay.
+    const other = (seq: number, data: object): LogRecord => {
+      const event = { seq, sessionId: "s", ts: 1, type: "claudeEvent", data } as SessionEvent;
+      return { event, json: JSON.stringify(event) };
+    };
+    sent.length = 0;
+    sendReplay([other(9, { raw: {}, claudeType: "stream_event" }), other(10, { claudeType: "system", subtype: "compact_boundary", raw: {} })], {
+      batch: true, omitStreamEvents: true, sessionId: "s", send: (j) => sent.push(j),
+    });
+    expect(parse(sent).map((b) => [b.data.fromSeq, b.data.toSeq, b.data.events.map((e) => e.seq)])).toEqual([[9, 10, [10]]]);
   });
 
   test("the default batch size is the protocol's, and nothing is sent for an empty replay", () => {

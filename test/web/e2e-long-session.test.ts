@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 // Items drawn when a conversation opens (TRANSCRIPT_WINDOW in src/web/components/transcript-list.tsx).
-const TRANSCRIPT_WINDOW = 60;
+const TRANSCRIPT_WINDOW = 40;
 // The fake CLI's `work N`: N steps of an answer, a Read tool use and its result, about 10 events each.
 const STEPS = 500;
 

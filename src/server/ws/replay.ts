@@ -22,10 +22,13 @@ export interface ReplayOptions {
 // The session log keeps each record's seq beside its JSON; other records (history feeds) are asked.
 const seqOf = (r: LogRecord): number => ((r as { seq?: unknown }).seq as number | undefined) ?? r.event.seq;
 
-// Only claudeEvent records are parsed to look at their claudeType: the type is near the start of the JSON.
+// The session log writes the envelope and then the data with claudeType first: most records are told by their
+// JSON's start; another claudeEvent (or one written in another key order) is parsed to look at its claudeType.
+const STREAM_EVENT = '"type":"claudeEvent","data":{"claudeType":"stream_event"';
 const isStreamEvent = (r: LogRecord): boolean => {
   const at = r.json.indexOf('"type":"claudeEvent"');
   if (at < 0 || at > 200) return false;
+  if (r.json.startsWith(STREAM_EVENT, at)) return true;
   const e = r.event;
   return e.type === "claudeEvent" && e.data.claudeType === "stream_event";
 };

@@ -4,7 +4,7 @@ import { useEffect, useLayoutEffect, useReducer, useRef } from "preact/hooks";
 import type { Item } from "../transcript.js";
 
 /** Items drawn when a conversation opens, and how many more each step up draws. */
-export const TRANSCRIPT_WINDOW = 60;
+export const TRANSCRIPT_WINDOW = 40;
 /** Within this many pixels of the bottom the list follows new items. */
 const PINNED_PX = 120;
 
