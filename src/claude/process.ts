@@ -1,15 +1,13 @@
-// One live Claude Code child: spawn (execa), stdout events, the control protocol, stop/kill. Knows nothing of sessions.
-import { randomUUID } from "node:crypto";
+// One live Claude Code child: spawn (execa), stdout lines to events, user messages and permission answers in, the stop sequence. The control protocol is control-channel.ts's. Knows nothing of sessions.
 import type { Logger } from "../log.js";
 import type { PermissionMode } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import { buildClaudeArgs } from "./args.js";
-import { parseCommands } from "./commands.js";
+import { ControlChannel, readyInfo, type ControlEnvelope } from "./control-channel.js";
 import { buildChildEnv } from "./env.js";
 import { SESSION_MARKER_ENV, startTimeOf } from "./proc-table.js";
 import { createLineParser, type ParsedLine } from "./line-parser.js";
 import { mapClaudeLine } from "./messages.js";
-import { ControlRequestSchema, ControlResponseSchema, type ControlResponseLine } from "./schemas.js";
 import { spawnChild, spawnFailure, STDERR_TAIL_LENGTH, type Child } from "./spawn.js";
 import { forgetProcess, sampleProcess } from "./stats.js";
 import { createStdinWriter, type StdinWriter } from "./stdin-writer.js";
@@ -33,13 +31,6 @@ export interface ClaudeProcessDeps {
   maxLineLength?: number;
 }
 
-type Envelope = ControlResponseLine["response"];
-interface PendingRequest {
-  subtype: string;
-  resolve: (envelope: Envelope) => void;
-  reject: (error: Error) => void;
-}
-
 function delay(ms: number): { promise: Promise<void>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<void>((resolve) => {
@@ -57,7 +48,7 @@ class ClaudeChildProcess implements ClaudeProcess {
   private readonly child: Child;
   private readonly writer: StdinWriter;
   private readonly listeners = new Set<(event: ClaudeEvent) => void>();
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly control: ControlChannel;
   private readonly readyPromise: Promise<ClaudeReadyInfo>;
   private readonly childPid: number | undefined;
   readonly startTime: string | undefined;
@@ -85,6 +76,7 @@ class ClaudeChildProcess implements ClaudeProcess {
     this.writer = createStdinWriter(this.child.stdin, (error) =>
       this.log.debug({ err: error.message }, "claude stdin closed with an error"),
     );
+    this.control = new ControlChannel(this.writer);
 
     const parser = createLineParser({ maxLineLength: deps.maxLineLength });
     const stdoutDone = new Promise<void>((resolve) => {
@@ -115,7 +107,7 @@ class ClaudeChildProcess implements ClaudeProcess {
         return this.onExit(result);
       });
     // The first line: readiness is the reply to `initialize` (system/init only comes per turn).
-    this.readyPromise = this.request({ subtype: "initialize" }).then((envelope) => this.readyInfo(envelope));
+    this.readyPromise = this.request({ subtype: "initialize" }).then((envelope) => readyInfo(envelope, this.childPid));
     this.readyPromise.catch(() => undefined);
     this.log.info({ pid: this.childPid, cwd: options.cwd, resume: options.resume }, "claude spawned");
   }
@@ -213,32 +205,8 @@ class ClaudeChildProcess implements ClaudeProcess {
     return done;
   }
 
-  private request(request: { subtype: string; [key: string]: unknown }): Promise<Envelope> {
-    const requestId = randomUUID();
-    return new Promise<Envelope>((resolve, reject) => {
-      // Before exit is processed a failed spawn still gets its pending entry: onExit rejects it with the cause.
-      if (this.exitInfo !== undefined || this.exitSeen) {
-        reject(new CompanionError("CLAUDE_ERROR", { reason: `cannot send ${request.subtype}: the process has exited` }));
-        return;
-      }
-      this.pending.set(requestId, { subtype: request.subtype, resolve, reject });
-      if (!this.writer.write({ type: "control_request", request_id: requestId, request })) {
-        this.pending.delete(requestId);
-        reject(new CompanionError("CLAUDE_ERROR", { reason: `cannot send ${request.subtype}: stdin is closed` }));
-      }
-    });
-  }
-
-  private readyInfo(envelope: Envelope): ClaudeReadyInfo {
-    const r = envelope.response ?? {};
-    return {
-      pid: typeof r.pid === "number" ? r.pid : (this.childPid ?? -1),
-      ...(typeof r.claude_code_version === "string" && { version: r.claude_code_version }),
-      ...(Array.isArray(r.models) && { models: r.models }),
-      ...(Array.isArray(r.commands) && { commands: parseCommands(r.commands) }),
-      ...(typeof r.current_permission_mode === "string" && { permissionMode: r.current_permission_mode }),
-      raw: envelope,
-    };
+  private request(request: { subtype: string; [key: string]: unknown }): Promise<ControlEnvelope> {
+    return this.control.request(request, this.exitInfo !== undefined || this.exitSeen);
   }
 
   private handleLines(lines: ParsedLine[]): void {
@@ -253,31 +221,7 @@ class ClaudeChildProcess implements ClaudeProcess {
   }
 
   private handleObject(obj: Record<string, unknown>): void {
-    if (obj.type === "control_response") {
-      const line = ControlResponseSchema.safeParse(obj);
-      const pending = line.success ? this.pending.get(line.data.response.request_id) : undefined;
-      if (line.success && pending) {
-        this.pending.delete(line.data.response.request_id);
-        const envelope = line.data.response;
-        if (envelope.subtype === "success") pending.resolve(envelope);
-        else {
-          pending.reject(new CompanionError("CLAUDE_ERROR", { reason: envelope.error ?? `${pending.subtype} failed` }, {
-            subtype: pending.subtype,
-            errorCode: envelope.error_code,
-          }));
-        }
-        return;
-      }
-    } else if (obj.type === "control_request") {
-      const req = ControlRequestSchema.safeParse(obj);
-      // We register no hooks, MCP servers or dialogs: refuse anything but can_use_tool so the CLI never waits on us.
-      if (req.success && req.data.request.subtype !== "can_use_tool") {
-        this.writer.write({
-          type: "control_response",
-          response: { subtype: "error", request_id: req.data.request_id, error: `claude-companion does not support ${req.data.request.subtype}` },
-        });
-      }
-    }
+    if (this.control.handle(obj)) return;
     for (const event of mapClaudeLine(obj)) this.emit(event);
   }
 
@@ -303,22 +247,17 @@ class ClaudeChildProcess implements ClaudeProcess {
     if (this.childPid !== undefined) forgetProcess(this.childPid);
 
     const spawnError = this.childPid === undefined ? spawnFailure(result, this.options.cliPath) : undefined;
-    for (const [id, pending] of this.pending) {
-      this.pending.delete(id);
-      if (spawnError) pending.reject(spawnError);
-      else if (pending.subtype === "initialize") {
-        pending.reject(new CompanionError("CLAUDE_EXITED", { exitCode: exit.exitCode, signal: exit.signal }, { stderrTail: exit.stderrTail }));
-      } else {
-        pending.reject(new CompanionError("CLAUDE_ERROR", { reason: `the process exited before answering ${pending.subtype}` }));
-      }
-    }
+    this.control.failAll((subtype) => {
+      if (spawnError) return spawnError;
+      if (subtype === "initialize") return new CompanionError("CLAUDE_EXITED", { exitCode: exit.exitCode, signal: exit.signal }, { stderrTail: exit.stderrTail });
+      return new CompanionError("CLAUDE_ERROR", { reason: `the process exited before answering ${subtype}` });
+    });
     if (spawnError) this.log.error({ err: spawnError.message }, "claude could not be started");
     else if (exit.requested || exit.exitCode === 0) {
       this.log.info({ exitCode: exit.exitCode, signal: exit.signal, requested: exit.requested }, "claude exited");
     } else this.log.warn(exit, "claude exited unexpectedly");
     return exit;
   }
-
 }
 
 /** Spawns one Claude Code process (the caller has checked its cwd: sessions/working-directory.ts). */
