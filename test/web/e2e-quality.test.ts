@@ -1,5 +1,7 @@
 // The quality bar of the whole phone client in Chromium: at 360 and 430 px, dark and light, every main screen fits the width,
 // takes the theme's colours, and every button, field and row link is at least 44x44 px.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { Page } from "playwright-core";
 import { hasChromium, openPhone } from "../helpers/browser.js";
@@ -11,9 +13,12 @@ if (!hasChromium) console.warn("test/web/e2e-quality.test.ts: skipped, /usr/bin/
 let lab: Lab;
 let waiting: string;
 let wrote: string;
+let long: string;
 beforeAll(async () => {
   if (!hasChromium) return;
   lab = await startLab();
+  long = join(lab.d.workDir, "long-line.ts");
+  writeFileSync(long, `export const x = "${"a very long line ".repeat(40)}";\n`);
   // One session waiting for an approval (the fake CLI's Write asks: the lab allows only Read), one that wrote a file.
   waiting = (await lab.api<{ sessionId: string }>("/api/stream/start", { method: "POST", body: JSON.stringify({ prompt: "permission waiting.txt" }) })).sessionId;
   wrote = (await lab.api<{ sessionId: string }>("/api/stream/start", { method: "POST", body: JSON.stringify({ prompt: "permission notes.md" }) })).sessionId;
@@ -117,8 +122,12 @@ describe.skipIf(!hasChromium)("quality bar in Chromium", () => {
     await page.getByRole("button", { name: "View file" }).click();
     await page.locator("[data-screen=file][data-loaded=true]").waitFor();
     await check(page, "file");
+    // A long line scrolls inside its box; the page itself never gets wider than the phone.
+    await go(`#/s/${wrote}/file/${encodeURIComponent(long)}`);
+    await page.locator(`[data-screen=file][data-loaded=true][data-path="${long}"]`).waitFor();
+    seen["file-long-line"] = await audit(page);
 
-    expect(Object.keys(seen)).toHaveLength(9);
+    expect(Object.keys(seen)).toHaveLength(10);
     // All screens at once, so one run names every failure.
     const found = Object.entries(seen).map(([screen, a]) => ({ screen, overflow: Math.max(0, a.overflow), bg: a.bg, text: a.text, small: a.small, readable: a.contrast >= 4.5, checked: screen === "pair" || a.checked > 0 }));
     expect(found).toEqual(Object.keys(seen).map((screen) => ({ screen, overflow: 0, ...THEME[scheme], small: [], readable: true, checked: true })));
