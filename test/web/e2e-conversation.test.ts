@@ -31,7 +31,8 @@ describe.skipIf(!hasChromium)("conversation in Chromium", SLOW, () => {
     await expect(page.getByRole("button", { name: "Interrupt" }).isVisible()).resolves.toBe(true);
     await shot(page, "conversation-streaming");
     await waitForResults(page, 1);
-    const bubble = page.locator(".bubble.assistant").last();
+    // The message as rendered (the bubble also holds its "Message actions" button).
+    const bubble = page.locator(".bubble.assistant").last().locator(".md");
     expect((await bubble.textContent())?.trim()).toBe(Array.from({ length: 30 }, (_, i) => `w${i}`).join(" "));
     await expect(page.getByRole("button", { name: "Interrupt" }).count()).resolves.toBe(0);
     await expect(page.locator("[data-kind=result]").last().textContent()).resolves.toMatch(/Done · .* · \$0\.000/);
@@ -40,7 +41,8 @@ describe.skipIf(!hasChromium)("conversation in Chromium", SLOW, () => {
     await waitForResults(page, 2);
     const md = page.locator(".bubble.assistant").last();
     await expect(md.locator("h3").textContent()).resolves.toBe("Plan");
-    await expect(md.locator("pre code").textContent()).resolves.toBe("const x: number = 1 << 4;\n");
+    // The code as written (the block also holds its language name and Copy button, outside <code>).
+    await expect(md.locator("pre code").textContent()).resolves.toBe("const x: number = 1 << 4;");
     await expect(md.locator("ol li").count()).resolves.toBe(2);
     await shot(page, "conversation");
     // Nothing is fetched from anywhere but the daemon (no CDN, no fonts, no images from Claude's text).
