@@ -134,8 +134,25 @@ describe.skipIf(!hasChromium)("long sessions in Chromium at 390x844", { timeout:
     await expect.poll(() => where(page), { timeout: 10_000 }).toMatchObject({ atBottom: true, lastOnScreen: true });
     // Each seq applied once (the replay's left-out stream events count as applied: they change nothing on the page).
     expect(await page.locator("[data-screen=conversation]").getAttribute("data-applied")).toBe(String(events.at(-1)!.seq));
+
+    // Reading earlier items: a new turn below moves nothing on screen (the list follows only at the bottom).
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction((n) => document.querySelectorAll(".conversation [data-kind]").length > n, TRANSCRIPT_WINDOW, { timeout: 10_000 });
+    await page.evaluate(() => window.scrollBy(0, 300));
+    const firstDrawn = () => page.evaluate(() => {
+      const first = document.querySelector(".conversation [data-seq]")!;
+      return { seq: first.getAttribute("data-seq"), top: Math.round(first.getBoundingClientRect().top), scrollY: Math.round(window.scrollY) };
+    });
+    const reading = await firstDrawn();
+    await lab.api(`/api/stream/${sid}`, { method: "POST", body: JSON.stringify({ prompt: "reply" }) });
+    await expect.poll(async () => (await allEvents(sid)).filter((e) => e.type === "streamComplete").length, { timeout: 20_000 }).toBe(3);
+    const more = await allEvents(sid);
+    await page.waitForFunction((n) => Number(document.querySelector("[data-screen=conversation]")?.getAttribute("data-last-seq")) >= n, more.at(-1)!.seq, { timeout: 20_000 });
+    expect(await firstDrawn()).toEqual(reading);
+    expect((await where(page)).atBottom).toBe(false);
+
     await scrollUpToTheStart(page);
-    await expectAllShown(page, sid, events);
+    await expectAllShown(page, sid, more);
     await phone.context.close();
   });
 });
