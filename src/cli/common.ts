@@ -3,11 +3,12 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import kleur from "kleur";
 import {
-  openConfigStore,
   processEnv,
+  readConfigFile,
   resolveConfig,
   resolveConfigDir,
   resolveMasterToken,
+  storedSettings,
   type ConfigStore,
   type MasterToken,
   type RawValue,
@@ -49,23 +50,40 @@ export interface CliFlags {
   settings?: Partial<Record<SettingKey, RawValue>>;
 }
 
-/** Opens the store and resolves the config once for a command; a bad setting or config file exits 2 with one line. */
-export function cliContext(flags: CliFlags = {}): CliContext {
+/**
+ * The resolved config and the running daemon, without the conf store: what `start` needs before it listens
+ * (the config file is read as plain JSON). A bad setting or config file exits 2 with one line.
+ */
+export function cliConfig(flags: CliFlags = {}): { config: ResolvedConfig; running: RunningDaemon | null } {
   const env = processEnv();
-  let store: ConfigStore;
   let config: ResolvedConfig;
   try {
-    store = openConfigStore(resolveConfigDir(flags.configDir, env));
+    const dir = resolveConfigDir(flags.configDir, env);
     config = resolveConfig({
       flags: flags.settings ?? {},
       env,
-      store: store.settings(),
-      configDir: store.dir,
+      store: storedSettings(readConfigFile(dir)),
+      configDir: dir,
       processCwd: process.cwd(),
       isTTY: Boolean(process.stderr.isTTY),
     });
   } catch (e) {
     if (isCompanionError(e) && (e.code === "CONFIG_INVALID" || e.code === "CONFIG_FILE_INVALID")) fail(e.message, EXIT.USAGE, e.hint);
+    throw e;
+  }
+  return { config, running: findRunningDaemon(config.configDir) };
+}
+
+/** Opens the store and resolves the config once for a command; a bad setting or config file exits 2 with one line. */
+export async function cliContext(flags: CliFlags = {}): Promise<CliContext> {
+  const { config, running } = cliConfig(flags);
+  // conf (and ajv) load here, not for `start`'s way to listening.
+  const { openConfigStore } = await import("../config/store.js");
+  let store: ConfigStore;
+  try {
+    store = openConfigStore(config.configDir);
+  } catch (e) {
+    if (isCompanionError(e) && e.code === "CONFIG_FILE_INVALID") fail(e.message, EXIT.USAGE, e.hint);
     throw e;
   }
   let master: MasterToken | undefined;
@@ -79,7 +97,7 @@ export function cliContext(flags: CliFlags = {}): CliContext {
     get tokenFromEnv() {
       return token().fromEnv;
     },
-    running: findRunningDaemon(config.configDir),
+    running,
   };
 }
 

@@ -3,7 +3,9 @@ import { defaultConfigDir } from "./paths.js";
 
 export { configInvalid, SETTINGS, type SettingKey, type Settings } from "./settings.js";
 export { resolveConfig, type ConfigInputs, type ResolvedConfig, type RawValue } from "./resolve.js";
-export { openConfigStore, ensureConfigDir, type ConfigStore } from "./store.js";
+// Not openConfigStore: conf loads only where the store is opened (src/config/store.js), never on `start`'s way to listening.
+export type { ConfigStore } from "./store.js";
+export { ensureConfigDir, readConfigFile, storedSettings } from "./config-file.js";
 export { resolveMasterToken, type MasterToken } from "./master-token.js";
 export { defaultConfigDir, CONFIG_FILE, STATE_FILE, LOG_FILE } from "./paths.js";
 

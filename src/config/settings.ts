@@ -1,6 +1,7 @@
 // The table of every setting: its flag, environment variable, default and parser. Drives resolution and the README table.
 import { isIP } from "node:net";
-import { PERMISSION_MODES, type PermissionMode } from "../protocol/common.js";
+import type { PermissionMode } from "../protocol/common.js";
+import { PERMISSION_MODES } from "../protocol/constants.js";
 import { CompanionError } from "../protocol/errors.js";
 
 /** The one error of a value that is not allowed: CONFIG_INVALID naming the source, the value and what is allowed. */

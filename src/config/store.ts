@@ -1,9 +1,9 @@
 // The conf store in the config dir: master token, server id, stored settings. Dir 0700, file 0600.
-import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import Conf from "conf";
 import { generateToken } from "../pairing/tokens.js";
-import { CompanionError } from "../protocol/errors.js";
+import { ensureConfigDir, readConfigFile, storedSettings } from "./config-file.js";
 import { CONFIG_FILE } from "./paths.js";
 
 interface StoreShape {
@@ -26,24 +26,11 @@ export interface ConfigStore {
   settings(): Record<string, unknown>;
 }
 
-/** Creates the config dir (0700) if needed and checks the directory mode even when it exists. */
-export function ensureConfigDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-}
-
 export function openConfigStore(dir: string): ConfigStore {
   ensureConfigDir(dir);
   const path = join(dir, CONFIG_FILE);
-  if (existsSync(path)) {
-    // conf would throw a bare SyntaxError; say which file is broken instead, and never reset it.
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(path, "utf8") || "{}");
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not a JSON object");
-    } catch (e) {
-      throw new CompanionError("CONFIG_FILE_INVALID", { path, reason: (e as Error).message });
-    }
-  }
+  // conf would throw a bare SyntaxError; say which file is broken instead, and never reset it.
+  readConfigFile(dir);
   const conf = new Conf<StoreShape>({
     cwd: dir,
     configName: "config",
@@ -81,10 +68,7 @@ export function openConfigStore(dir: string): ConfigStore {
       store.set("serverId", id);
       return id;
     },
-    settings: () => {
-      const s = conf.get("settings");
-      return s && typeof s === "object" ? s : {};
-    },
+    settings: () => storedSettings({ settings: conf.get("settings") }),
   };
   return store;
 }

@@ -13,7 +13,8 @@ export interface InfoSources {
   config: ResolvedConfig;
   serverId: string;
   startedAt: number;
-  claude: ClaudeDetection;
+  /** The Claude check's result, or null while `claude --version` still runs. */
+  claude(): ClaudeDetection | null;
   sessions: SessionManager;
   port(): number;
   tls(): DaemonTls | null;
@@ -32,7 +33,7 @@ export function createInfo(src: InfoSources): { health(): HealthResponse; info()
       status: src.degraded() ? "degraded" : "ok",
       version: VERSION,
       uptime: Math.round((Date.now() - src.startedAt) / 1000),
-      claude: { available: src.claude.available, version: src.claude.version ?? null },
+      claude: (({ available, version, checking }) => ({ available, version, checking }))(claudeStatusOf(src.claude())),
       sessions: src.sessions.counts(),
     }),
     info: () => ({
@@ -48,19 +49,21 @@ export function createInfo(src: InfoSources): { health(): HealthResponse; info()
       tls: { enabled: Boolean(src.tls()), fingerprint: src.tls()?.fingerprint ?? null },
       bonjour: src.bonjour(),
       tailscale: (({ state, ipv4, dnsName, httpsEnabled, url, warning }) => ({ state, address: ipv4, dnsName, httpsEnabled, url, warning }))(src.tailscale()),
-      claude: claudeStatusOf(src.claude),
+      claude: claudeStatusOf(src.claude()),
       disk: src.disk(),
       toolRules: { workingDirectory: src.config.cwd, ...toolRulesFor({ ...src.toolPolicy, cwd: src.config.cwd }) },
     }),
   };
 }
 
-/** GET /api/claude/status and the `claude` part of /api/info. */
-export function claudeStatusOf(claude: ClaudeDetection): InfoResponse["claude"] {
+/** GET /api/claude/status and the `claude` part of /api/info and /health; null: the check still runs. */
+export function claudeStatusOf(claude: ClaudeDetection | null): InfoResponse["claude"] {
+  if (!claude) return { available: false, version: null, path: null, checking: true };
   return {
     available: claude.available,
     version: claude.version ?? null,
     path: claude.path ?? null,
+    checking: false,
     ...(claude.error ? { error: claude.error } : {}),
   };
 }

@@ -4,7 +4,8 @@ import { basename, join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
-import { openConfigStore, processEnv, resolveMasterToken, type ResolvedConfig } from "../config/index.js";
+import { processEnv, resolveMasterToken, type ResolvedConfig } from "../config/index.js";
+import { openConfigStore } from "../config/store.js";
 import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot, type ServerLimits } from "../server/index.js";
 import { CompanionError } from "../protocol/index.js";
 import { createNotifyService } from "../notify/index.js";
@@ -19,6 +20,7 @@ import { processStartTime, removeStateFile, writeStateFile } from "./state-file.
 import { createTailscaleRunner, detectTailscale, tailscaleCommand, type TailscaleStatus } from "../tailscale/index.js";
 import { fingerprintOf } from "../tls/fingerprint.js";
 import { resolveTailnet, scheduleTailnetRenewal, type DaemonTailnet } from "./tailnet.js";
+import type { EarlyListener } from "./early-listener.js";
 import { createDaemonTempDir } from "./temp-dir.js";
 import { loadTls, type DaemonTls } from "./tls.js";
 import type { InfoResponse, PairingVia } from "../protocol/index.js";
@@ -27,8 +29,13 @@ import { sessionToolPolicy } from "./tool-policy.js";
 export interface StartDaemonOptions {
   config: ResolvedConfig;
   logger: Logger;
-  /** A detection already made (the CLI shows a spinner while it runs); detected here when absent. */
-  claude?: ClaudeDetection;
+  /**
+   * A detection already made, or one still running (`start` runs `claude --version` after it listens: /health
+   * says `checking` until it answers); detected here, before listening, when absent.
+   */
+  claude?: ClaudeDetection | Promise<ClaudeDetection>;
+  /** A socket `start` bound before the daemon loaded (plain HTTP only): served on instead of listening here. */
+  listener?: EarlyListener;
   /** Write the state file (default true). */
   writeState?: boolean;
   /** Environment for Claude children (default: this process's). */
@@ -54,7 +61,8 @@ export interface Daemon {
   /** The addresses it listens on (every non-internal IPv4 address for a wildcard host), as /api/info reports them. */
   readonly addresses: string[];
   readonly protocol: "http" | "https";
-  readonly claude: ClaudeDetection;
+  /** The Claude check's result; null while it still runs. */
+  readonly claude: ClaudeDetection | null;
   readonly tls: DaemonTls | null;
   /** Tailscale as detected at start, the URL a phone on the tailnet opens, and why --tailscale fell back. */
   readonly tailnet: DaemonTailnet & { url: string | null };
@@ -81,7 +89,9 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const store = openConfigStore(config.configDir);
   let master = resolveMasterToken(config, store);
   const serverId = store.ensureServerId();
-  const claude = options.claude ?? (await detectClaude(config.claudeCliPath, { timeoutMs: 5000 }));
+  let claude: ClaudeDetection | null = null;
+  const claudeCheck = Promise.resolve(options.claude ?? (await detectClaude(config.claudeCliPath, { timeoutMs: 5000 }))).then((c) => (claude = c));
+  if (options.claude && !("then" in options.claude)) claude = options.claude;
   const tailscaleRun = createTailscaleRunner(tailscaleCommand());
   const tailnet = await resolveTailnet({ config, logger: options.logger, run: tailscaleRun, status: await (options.tailscale ?? detectTailscale(tailscaleRun)) });
   const tls: DaemonTls | null = tailnet.cert
@@ -129,7 +139,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     claudeTimeoutMs: config.claudeTimeoutMs,
     permissionTimeoutMs: config.permissionTimeoutMs,
     // No spares when the CLI is missing: they could only fail.
-    warmPool: claude.available ? config.warmPool : 0,
+    warmPool: config.warmPool,
+    warmPoolAfter: claudeCheck.then((c) => c.available),
     memoryLimitMb: config.memoryLimitMb,
     cpuLimitPercent: config.cpuLimitPercent,
     cpuLimitWindowMs: config.cpuLimitWindowMs,
@@ -183,7 +194,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     config,
     serverId,
     startedAt,
-    claude,
+    claude: () => claude,
     sessions,
     port: () => port,
     tls: () => tls,
@@ -234,8 +245,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       port: () => port,
       addresses: () => ["127.0.0.1", "::1", ...lanAddresses()],
     },
-    claudeStatus: async () => claudeStatusOf(claude),
-    claudeTest: () => testClaude(sessions, claude, config.cwd),
+    claudeStatus: async () => claudeStatusOf(await claudeCheck),
+    claudeTest: async () => testClaude(sessions, await claudeCheck, config.cwd),
     pairing: {
       pair: (t, name) => pairing.pair(t, name),
       issuePairingCode: (via) => pairing.issue(via),
@@ -246,6 +257,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     // The phone client: scanning the QR opens it from this same origin.
     staticHandler: createStaticHandler({ root: options.webRoot ?? defaultWebRoot() }),
     ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+    // `start` listened before loading the daemon: its requests are served from here on.
+    ...(options.listener ? { server: options.listener.release() } : {}),
     trustProxy: config.trustProxy,
     ...(options.limits ? { limits: options.limits } : {}),
   });
@@ -255,13 +268,16 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     notify.forgetDevice(device.id);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.server.once("error", reject);
-    server.server.listen(config.port, config.host, () => {
-      server.server.off("error", reject);
-      resolve();
+  if (options.listener) options.listener.replayHeld();
+  else {
+    await new Promise<void>((resolve, reject) => {
+      server.server.once("error", reject);
+      server.server.listen(config.port, config.host, () => {
+        server.server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  }
   port = (server.server.address() as AddressInfo).port;
   const url = baseUrl(protocol, loopbackFor(config.host), port);
   const addresses = listenAddresses(config.host);
@@ -311,7 +327,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       procStart: processStartTime(process.pid),
     });
   if (writeState) saveState();
-  logger.info({ url, host: config.host, port, tls: Boolean(tls) }, "listening");
+  // With an early listener `start` said "listening" when it bound the socket; now everything answers.
+  logger.info({ url, host: config.host, port, tls: Boolean(tls) }, options.listener ? "ready" : "listening");
 
   let closing: Promise<void> | undefined;
   return {
@@ -320,7 +337,9 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     host: config.host,
     addresses,
     protocol,
-    claude,
+    get claude() {
+      return claude;
+    },
     tls,
     get tailnet() {
       return { ...tailnet, url: tailnetUrl() };

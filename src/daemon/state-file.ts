@@ -1,26 +1,50 @@
 // The daemon state file (daemon.json in the config dir): written on listen, removed on close.
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import { STATE_FILE } from "../config/index.js";
 import { writeFileAtomicSync } from "../atomic-file.js";
 
-export const DaemonStateSchema = z.object({
-  pid: z.number().int().positive(),
-  port: z.number().int().min(0).max(65535),
-  host: z.string(),
+// Checked by hand, not with zod: every command (and `start` before it listens) reads this file, and zod's
+// import alone would cost more than the rest of `start`'s way to listening (issue 20).
+export interface DaemonState {
+  pid: number;
+  port: number;
+  host: string;
   /** Loopback URL the CLI uses to reach the daemon. */
-  url: z.string(),
-  version: z.string(),
+  url: string;
+  version: string;
   /** ms since epoch. */
-  startedAt: z.number(),
-  tls: z.boolean().default(false),
-  fingerprint: z.string().nullable().default(null),
-  logPath: z.string().nullable().default(null),
+  startedAt: number;
+  tls: boolean;
+  fingerprint: string | null;
+  logPath: string | null;
   /** The process's start time as the OS reports it, to tell our daemon from another program that got its pid. */
-  procStart: z.string().nullable().default(null),
-});
-export type DaemonState = z.infer<typeof DaemonStateSchema>;
+  procStart: string | null;
+}
+
+const isInt = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const stringOrNull = (v: unknown): v is string | null | undefined => v === undefined || v === null || typeof v === "string";
+
+/** A parsed state file, or null when it is not one (absent optional fields take their defaults). */
+export function parseDaemonState(value: unknown): DaemonState | null {
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (!isInt(v.pid, 1, Number.MAX_SAFE_INTEGER) || !isInt(v.port, 0, 65535)) return null;
+  if (typeof v.host !== "string" || typeof v.url !== "string" || typeof v.version !== "string" || typeof v.startedAt !== "number") return null;
+  if ((v.tls !== undefined && typeof v.tls !== "boolean") || !stringOrNull(v.fingerprint) || !stringOrNull(v.logPath) || !stringOrNull(v.procStart)) return null;
+  return {
+    pid: v.pid,
+    port: v.port,
+    host: v.host,
+    url: v.url,
+    version: v.version,
+    startedAt: v.startedAt,
+    tls: v.tls ?? false,
+    fingerprint: v.fingerprint ?? null,
+    logPath: v.logPath ?? null,
+    procStart: v.procStart ?? null,
+  };
+}
 
 export function stateFilePath(configDir: string): string {
   return join(configDir, STATE_FILE);
@@ -33,8 +57,7 @@ export function writeStateFile(configDir: string, state: DaemonState): void {
 /** Reads the state file; null when absent or unreadable (a broken file counts as no daemon). */
 export function readStateFile(configDir: string): DaemonState | null {
   try {
-    const parsed = DaemonStateSchema.safeParse(JSON.parse(readFileSync(stateFilePath(configDir), "utf8")));
-    return parsed.success ? parsed.data : null;
+    return parseDaemonState(JSON.parse(readFileSync(stateFilePath(configDir), "utf8")));
   } catch {
     return null;
   }

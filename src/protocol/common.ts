@@ -1,10 +1,11 @@
-// Shared value schemas of the wire protocol: ids, modes, states, the error body. Imports nothing from src/.
+// Shared value schemas of the wire protocol: ids, modes, states, the error body. Imports nothing from src/ but constants.ts.
 import { z } from "zod";
+import { PERMISSION_MODES } from "./constants.js";
 
 /** Version of the wire protocol described in docs/PROTOCOL.md. Bumped on breaking changes. */
 export const PROTOCOL_VERSION = 1;
 
-export const PERMISSION_MODES = ["default", "acceptEdits", "bypassPermissions", "plan"] as const;
+export { PERMISSION_MODES };
 export const PermissionModeSchema = z.enum(PERMISSION_MODES);
 export type PermissionMode = z.infer<typeof PermissionModeSchema>;
 

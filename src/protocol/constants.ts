@@ -1,5 +1,8 @@
 // Protocol values the phone client needs at run time: the WebSocket path and subprotocol, the fingerprint format. No zod.
 
+/** Claude Code's permission modes (PermissionModeSchema in common.ts; the config reads them without zod). */
+export const PERMISSION_MODES = ["default", "acceptEdits", "bypassPermissions", "plan"] as const;
+
 /** The WebSocket endpoint (HTTP upgrade on the same port as the REST API). */
 export const WS_PATH = "/ws";
 

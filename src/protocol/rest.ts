@@ -6,12 +6,17 @@ import { SessionInfoSchema, SessionProcessSchema } from "./sessions.js";
 
 /** GET /health (no auth). The seed's shape. */
 export const HealthResponseSchema = z.object({
-  /** "ok", or "degraded" when something (e.g. persistence) is failing but the server serves on. */
-  status: z.enum(["ok", "degraded"]),
+  /**
+   * "ok"; "degraded" when something (e.g. persistence) is failing but the server serves on; "starting" in the
+   * first moments after `start`, while the daemon loads behind a socket that answers only /health (every other
+   * request waits until it has loaded; `sessions.active` is 0 until then).
+   */
+  status: z.enum(["ok", "degraded", "starting"]),
   version: z.string(),
   /** Seconds since start. */
   uptime: z.number(),
-  claude: z.object({ available: z.boolean(), version: z.string().nullable() }),
+  /** `checking` is true while `claude --version` runs after start (available is false and version null until it answers). */
+  claude: z.object({ available: z.boolean(), version: z.string().nullable(), checking: z.boolean() }),
   sessions: z.object({ active: z.number().int(), max: z.number().int() }),
   /** Notification channels that still fail after their retries. */
   notify: NotifyHealthSchema.optional(),
@@ -46,10 +51,12 @@ export const InfoResponseSchema = z.object({
     /** Why --tailscale could not serve HTTPS on the MagicDNS name (and what it does instead), or null. */
     warning: z.string().nullable(),
   }),
+  /** As /health's `claude` (also GET /api/claude/status, which waits for the check instead). */
   claude: z.object({
     available: z.boolean(),
     version: z.string().nullable(),
     path: z.string().nullable(),
+    checking: z.boolean(),
     error: z.string().optional(),
   }),
   /**

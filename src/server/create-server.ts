@@ -72,6 +72,8 @@ export interface ServerDeps extends HealthDeps, ClaudeRouteDeps {
   origin: OriginPolicy;
   limits?: Partial<ServerLimits>;
   tls?: { cert: string; key: string };
+  /** A plain-HTTP server already listening (the daemon's early listener) to serve on instead of a new one. */
+  server?: Server;
   /** Proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client (TRUST_PROXY). Default none. */
   trustProxy?: readonly string[];
   /** Pairing and devices; without it, /api/pair is 404. */
@@ -157,9 +159,11 @@ export function createServer(deps: ServerDeps): CompanionServer {
     tagClientAddress(req, addressOf);
     void app.handler(req as never, res, undefined as never);
   };
-  const server: Server = deps.tls
-    ? (createHttpsServer({ ...SERVER_TIMEOUT_OPTIONS, cert: deps.tls.cert, key: deps.tls.key }, handler) as unknown as Server)
-    : createHttpServer(SERVER_TIMEOUT_OPTIONS, handler);
+  const server: Server = deps.server
+    ? deps.server.on("request", handler)
+    : deps.tls
+      ? (createHttpsServer({ ...SERVER_TIMEOUT_OPTIONS, cert: deps.tls.cert, key: deps.tls.key }, handler) as unknown as Server)
+      : createHttpServer(SERVER_TIMEOUT_OPTIONS, handler);
   // Slow clients cannot hold sockets forever (slow-loris).
   guardSlowClients(server, Boolean(deps.tls));
 
@@ -213,6 +217,8 @@ export function createServer(deps: ServerDeps): CompanionServer {
           if (!server.listening) return resolve();
           server.close(() => resolve());
           server.closeIdleConnections();
+          // Connections made before `sockets` tracked them (an early listener's) too.
+          server.closeAllConnections();
           for (const s of sockets) s.destroy();
         });
       })();

@@ -48,6 +48,8 @@ export interface SessionManagerOptions {
   treeGraceMs?: number;
   /** The processes sessions own (default: the /proc-based reader). */
   processTree?: ProcessTree;
+  /** The warm pool fills once this resolves true (the Claude check), never when false; without it, at once. */
+  warmPoolAfter?: Promise<boolean>;
   /** Closed sessions kept for get(), history and resume with the same seq numbers. Default 50. */
   closedSessionsKept?: number;
   /** Clock in ms since epoch (tests). Default Date.now. */

@@ -87,7 +87,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     logger: options.logger,
     ...(options.warmPoolRetryMs !== undefined ? { retryBaseMs: options.warmPoolRetryMs } : {}),
   });
-  pool.fill();
+  // The daemon's Claude check runs after it listens: no spare starts before it says the CLI is there.
+  if (options.warmPoolAfter) void options.warmPoolAfter.then((available) => available && pool.fill());
+  else pool.fill();
 
   const openCount = (): number => {
     let n = 0;

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { openConfigStore, resolveConfig } from "../../src/config/index.js";
+import { resolveConfig } from "../../src/config/index.js";
+import { openConfigStore } from "../../src/config/store.js";
 import { CompanionError } from "../../src/protocol/index.js";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
 

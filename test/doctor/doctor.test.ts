@@ -51,7 +51,7 @@ function info(over: Partial<InfoResponse> = {}): InfoResponse {
 function facts(over: Partial<DaemonFacts> = {}): DaemonFacts {
   return {
     url: "http://127.0.0.1:1", pid: 1, host: "0.0.0.0", port: 1,
-    health: { status: "ok", version: "0.1.0", uptime: 1, claude: { available: true, version: "2.1.332" }, sessions: { active: 0, max: 5 } },
+    health: { status: "ok", version: "0.1.0", uptime: 1, claude: { available: true, version: "2.1.332", checking: false }, sessions: { active: 0, max: 5 } },
     info: info(), devices: [{ lastSeenAt: Date.now() }], channels: [],
     ...over,
   };

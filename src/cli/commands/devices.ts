@@ -22,7 +22,7 @@ async function list(ctx: CliContext): Promise<PublicDevice[]> {
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : "never");
 
 export async function devicesCommand(flags: { json?: boolean; configDir?: string }): Promise<void> {
-  const devices = await list(cliContext(flags));
+  const devices = await list(await cliContext(flags));
   if (flags.json) return printJson({ devices });
   if (!devices.length) {
     process.stdout.write("No paired devices. Pair one with: claude-companion pair\n");
@@ -38,7 +38,7 @@ export async function devicesCommand(flags: { json?: boolean; configDir?: string
 export async function revokeCommand(id: string | undefined, flags: { all?: boolean; json?: boolean; configDir?: string }): Promise<void> {
   if (!id && !flags.all) fail("Name a device id, or pass --all.", 2, "List them with: claude-companion devices");
   if (id && flags.all) fail("Pass either a device id or --all, not both.", 2);
-  const ctx = cliContext(flags);
+  const ctx = await cliContext(flags);
   const { store, running } = ctx;
   let revoked: number;
   if (running) {

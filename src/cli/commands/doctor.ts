@@ -47,7 +47,7 @@ export function formatReport(report: DoctorReport): string {
 }
 
 export async function doctorCommand(flags: { json?: boolean; configDir?: string }): Promise<void> {
-  const ctx = cliContext(flags);
+  const ctx = await cliContext(flags);
   const { config, running } = ctx;
   const env = processEnv();
   const [claude, tailscale, daemon, { runDoctor }] = await Promise.all([

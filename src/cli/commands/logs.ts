@@ -9,7 +9,7 @@ import { cliContext, EXIT, fail } from "../common.js";
 export async function logsCommand(flags: { follow?: boolean; lines?: string; configDir?: string }): Promise<void> {
   const n = Number(flags.lines ?? 50);
   if (!Number.isInteger(n) || n < 0 || n > 100_000) fail(`--lines=${JSON.stringify(flags.lines)} is not valid: expected an integer from 0 to 100000.`, EXIT.USAGE);
-  const { config, running } = cliContext(flags);
+  const { config, running } = await cliContext(flags);
   const path = running?.state.logPath ?? join(config.configDir, LOG_FILE);
   if (!existsSync(path)) fail(`No log file at ${path}.`, EXIT.ERROR, "The log is written when the daemon runs in the background: claude-companion start -d");
   const color = Boolean(process.stdout.isTTY) && !config.noColor;

@@ -28,7 +28,7 @@ export async function notifyAddCommand(type: string, url: string, flags: Flags &
     fail(`${issue?.path.join(".") || "input"}: ${issue?.message ?? "invalid"}`, EXIT.USAGE, "Usage: claude-companion notify add ntfy https://ntfy.sh/<topic> | notify add webhook <url>");
   }
   const req: AddChannelRequest = parsed.data;
-  const { store, running, token } = cliContext(flags);
+  const { store, running, token } = await cliContext(flags);
   let result: { channel: ChannelInfo; notice: string | null };
   if (running) {
     const res = await callDaemon<any>(running.state, "/api/notify/channels", token, { method: "POST", body: req });
@@ -50,7 +50,7 @@ export async function notifyAddCommand(type: string, url: string, flags: Flags &
 }
 
 async function listChannels(flags: Flags): Promise<ChannelInfo[]> {
-  const { store, running, token } = cliContext(flags);
+  const { store, running, token } = await cliContext(flags);
   if (!running) return openNotifyStore(store.dir).read().channels.map((c) => channelInfo(c, null));
   const res = await callDaemon<{ channels: ChannelInfo[] }>(running.state, "/api/notify/channels", token);
   if (res.status !== 200) fail(`The daemon refused to list channels (HTTP ${res.status}).`);
@@ -68,7 +68,7 @@ export async function notifyListCommand(flags: Flags): Promise<void> {
 }
 
 export async function notifyRemoveCommand(id: string, flags: Flags): Promise<void> {
-  const { store, running, token } = cliContext(flags);
+  const { store, running, token } = await cliContext(flags);
   if (running) {
     const res = await callDaemon(running.state, `/api/notify/channels/${encodeURIComponent(id)}`, token, { method: "DELETE" });
     if (res.status === 404) fail(`No notification channel with id ${id}.`, EXIT.ERROR, "List them with: claude-companion notify list");
@@ -85,7 +85,7 @@ export async function notifyRemoveCommand(id: string, flags: Flags): Promise<voi
 }
 
 export async function notifyTestCommand(id: string | undefined, flags: Flags): Promise<void> {
-  const { store, running, token } = cliContext(flags);
+  const { store, running, token } = await cliContext(flags);
   if (!running) fail("The daemon is not running: start it, then send a test.", EXIT.NOT_RUNNING, "claude-companion start");
   const path = id ? `/api/notify/test/${encodeURIComponent(id)}` : "/api/notify/test";
   const res = await callDaemon<any>(running.state, path, token, { method: "POST" });

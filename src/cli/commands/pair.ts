@@ -6,7 +6,7 @@ import { renderQr } from "../banner.js";
 import { callDaemon, cliContext, EXIT, fail, printJson } from "../common.js";
 
 export async function pairCommand(flags: { json?: boolean; configDir?: string; via?: "lan" | "tailscale" | "public" }): Promise<void> {
-  const ctx = cliContext(flags);
+  const ctx = await cliContext(flags);
   const { running } = ctx;
   if (!running) fail("claude-companion is not running.", EXIT.NOT_RUNNING, "Start it with: claude-companion start");
   const res = await callDaemon<z.infer<typeof PairingCodeResponseSchema>>(running.state, "/api/pairing-codes", ctx.token, {

@@ -9,7 +9,7 @@ import { callDaemon, cliContext, EXIT, fail } from "../common.js";
 
 export async function resumeCommand(id: string, claudeArgs: string[], flags: { configDir?: string }): Promise<void> {
   if (!SessionIdSchema.safeParse(id).success) fail(`'${id}' is not a session id (a UUID).`, EXIT.USAGE, "List them with: claude-companion sessions");
-  const ctx = cliContext(flags);
+  const ctx = await cliContext(flags);
   const history = createHistory({ claudeConfigDir: ctx.config.claudeConfigDir, allowedRoots: ctx.config.allowedRoots, logger: createSilentLogger() });
   const entry = await history.find(id);
   if (!entry) fail(`No Claude Code session with id ${id} in the allowed directories.`, EXIT.ERROR, "List them with: claude-companion sessions");

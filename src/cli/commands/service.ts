@@ -75,7 +75,7 @@ function run(cmd: string, args: string[]): { ok: boolean; out: string } {
 
 export async function serviceCommand(action: string, flags: { configDir?: string; json?: boolean }): Promise<void> {
   if (!["install", "uninstall", "status"].includes(action)) fail(`Unknown action '${action}': expected install, uninstall or status.`, EXIT.USAGE);
-  const { config, store } = cliContext(flags);
+  const { config, store } = await cliContext(flags);
   const file = serviceFile(process.platform, config.home);
   if (!file) fail(`Services are supported on Linux (systemd) and macOS (launchd), not on ${process.platform}.`, EXIT.ERROR);
   const linux = process.platform === "linux";

@@ -29,7 +29,7 @@ function ago(ms: number): string {
 }
 
 export async function sessionsCommand(flags: { json?: boolean; search?: string; configDir?: string }): Promise<void> {
-  const sessions = await list(cliContext(flags), flags.search);
+  const sessions = await list(await cliContext(flags), flags.search);
   if (flags.json) return printJson({ sessions });
   if (!sessions.length) {
     process.stdout.write("No Claude Code sessions found in the allowed directories.\n");

@@ -1,15 +1,21 @@
 // `start`: resolve config, check the Claude CLI under a spinner, start the daemon, print the banner, stop on signals.
 // `start --daemon` re-runs this command detached with a log file and returns once the daemon answers /health.
 //
-// Start-up order: config, then `claude --version` is spawned and the daemon's modules load while it runs;
-// only light modules are imported statically (the daemon, the logger, ora and the QR code load on demand).
+// Start-up order (issue 20): config (the file read as JSON, no conf, no zod), the logger, then the socket is bound
+// and answers /health ("starting"); only then `claude --version` is spawned and the daemon's modules load while it
+// runs. Requests other than /health wait for the daemon. With TLS or --tailscale the certificate comes first, so
+// the daemon listens itself once loaded. Only light modules are imported statically.
 import kleur from "kleur";
 import { detectClaude } from "../../claude/detect.js";
 import { bareToolWarnings } from "../../claude/tool-rules.js";
+import { baseUrl, loopbackFor } from "../../daemon/addresses.js";
+import { listenEarly, type EarlyListener } from "../../daemon/early-listener.js";
+import { createRotatingLog } from "../../daemon/log-file.js";
+import { createLogger, type Logger } from "../../log.js";
 import { CompanionError } from "../../protocol/errors.js";
 import { VERSION } from "../../version.js";
 import { claudeUnavailableLine } from "../banner.js";
-import { cliContext, EXIT, fail } from "../common.js";
+import { cliConfig, cliContext, EXIT, fail } from "../common.js";
 
 interface Spinner {
   succeed(text: string): void;
@@ -24,6 +30,27 @@ async function startSpinner(text: string, enabled: boolean): Promise<Spinner> {
   }
   const { default: ora } = await import("ora");
   return ora({ text, stream: process.stderr }).start();
+}
+
+/**
+ * The daemon's modules, imported room by room with a turn of the event loop between rooms: evaluating a
+ * module graph blocks, so the early listener answers /health between the steps instead of after all of them.
+ */
+async function loadDaemon(): Promise<typeof import("../../daemon/index.js")> {
+  const steps = [
+    () => import("zod"),
+    () => import("../../protocol/index.js"),
+    () => import("../../claude/index.js"),
+    () => import("../../sessions/index.js"),
+    () => import("../../server/index.js"),
+    () => import("../../notify/index.js"),
+    () => import("../../history/index.js"),
+  ];
+  for (const step of steps) {
+    await step();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return import("../../daemon/index.js");
 }
 
 export interface StartFlags {
@@ -45,8 +72,17 @@ export interface StartFlags {
   logFile?: string;
 }
 
+/** `start`'s one line for an error of listen() (port taken, no such address), else undefined. */
+function failListen(e: unknown, logger: Logger, port: number, host: string): void {
+  const err = e as NodeJS.ErrnoException;
+  logger.fatal({ err: err.message, code: err.code }, "the daemon could not start");
+  if (err.code === "EADDRINUSE") fail(`Port ${port} is already in use.`, EXIT.ERROR, "Pick another with --port.");
+  if (err.code === "EADDRNOTAVAIL") fail(`Cannot listen on ${host}: no such address on this machine.`, EXIT.USAGE);
+  if (e instanceof CompanionError) fail(e.message, EXIT.ERROR, e.hint);
+}
+
 export async function startCommand(flags: StartFlags): Promise<void> {
-  const ctx = cliContext({
+  const configFlags = {
     configDir: flags.configDir,
     settings: {
       port: flags.port,
@@ -62,19 +98,49 @@ export async function startCommand(flags: StartFlags): Promise<void> {
       publicUrl: flags.publicUrl,
       logFormat: flags.logFile ? "json" : flags.logFormat,
     },
-  });
-  const { config, running } = ctx;
+  };
+  const { config, running } = cliConfig(configFlags);
   if (running) fail(`claude-companion is already running at ${running.state.url} (pid ${running.state.pid}).`, EXIT.ERROR, "Stop it with `claude-companion stop`.");
 
-  if (flags.daemon) return (await import("./start-background.js")).startBackground(ctx);
+  if (flags.daemon) return (await import("./start-background.js")).startBackground(await cliContext(configFlags));
+
+  const logFile = flags.logFile ? createRotatingLog({ path: flags.logFile }) : undefined;
+  const logger = createLogger({ format: config.logFormat, level: config.logLevel, color: config.color, ...(logFile ? { destination: logFile } : {}) });
+  const startedAt = Date.now();
+  let listener: EarlyListener | undefined;
+  if (!config.tls && !config.tailscale) {
+    try {
+      listener = await listenEarly({
+        host: config.host,
+        port: config.port,
+        health: () => ({
+          status: "starting",
+          version: VERSION,
+          uptime: Math.round((Date.now() - startedAt) / 1000),
+          claude: { available: false, version: null, checking: true },
+          sessions: { active: 0, max: config.maxSessions },
+        }),
+      });
+    } catch (e) {
+      failListen(e, logger, config.port, config.host);
+      throw e;
+    }
+    logger.child({ room: "daemon" }).info({ url: baseUrl("http", loopbackFor(config.host), listener.port), host: config.host, port: listener.port, tls: false }, "listening");
+  }
 
   const detecting = detectClaude(config.claudeCliPath, { timeoutMs: 5000 });
   // Beside the Claude check, so it adds nothing to the start-up time.
   const tailscale = import("../../tailscale/index.js").then(({ createTailscaleRunner, detectTailscale, tailscaleCommand }) => detectTailscale(createTailscaleRunner(tailscaleCommand())));
   const spinner = await startSpinner("Checking the Claude Code CLI", !flags.logFile && Boolean(process.stderr.isTTY));
-  const [{ startDaemon, createRotatingLog }, { createLogger }] = await Promise.all([import("../../daemon/index.js"), import("../../log.js")]);
-  const logFile = flags.logFile ? createRotatingLog({ path: flags.logFile }) : undefined;
-  const logger = createLogger({ format: config.logFormat, level: config.logLevel, color: config.color, ...(logFile ? { destination: logFile } : {}) });
+  const { startDaemon } = await loadDaemon();
+
+  let daemon;
+  try {
+    daemon = await startDaemon({ config, logger, claude: detecting, tailscale, ...(listener ? { listener } : {}), ...(flags.logFile ? { logPath: flags.logFile } : {}) });
+  } catch (e) {
+    failListen(e, logger, config.port, config.host);
+    throw e;
+  }
 
   const claude = await detecting;
   if (claude.available) spinner.succeed(`Claude Code ${claude.version ?? "(unknown version)"}`);
@@ -84,18 +150,6 @@ export async function startCommand(flags: StartFlags): Promise<void> {
   for (const warning of config.allowedToolsGiven ? bareToolWarnings(config.allowedTools) : []) {
     if (logFile) logger.warn(warning);
     else process.stderr.write(`${kleur.yellow(`⚠ ${warning}`)}\n`);
-  }
-
-  let daemon;
-  try {
-    daemon = await startDaemon({ config, logger, claude, tailscale, ...(flags.logFile ? { logPath: flags.logFile } : {}) });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    logger.fatal({ err: err.message, code: err.code }, "the daemon could not start");
-    if (err.code === "EADDRINUSE") fail(`Port ${config.port} is already in use.`, EXIT.ERROR, "Pick another with --port.");
-    if (err.code === "EADDRNOTAVAIL") fail(`Cannot listen on ${config.host}: no such address on this machine.`, EXIT.USAGE);
-    if (e instanceof CompanionError) fail(e.message, EXIT.ERROR, e.hint);
-    throw e;
   }
 
   if (!logFile) {

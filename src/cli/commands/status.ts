@@ -4,7 +4,7 @@ import type { HealthResponse, InfoResponse } from "../../protocol/index.js";
 import { callDaemon, cliContext, EXIT, formatDuration, printJson } from "../common.js";
 
 export async function statusCommand(flags: { json?: boolean; configDir?: string }): Promise<void> {
-  const ctx = cliContext(flags);
+  const ctx = await cliContext(flags);
   const { running } = ctx;
   if (!running) {
     if (flags.json) printJson({ running: false });
@@ -43,7 +43,7 @@ export async function statusCommand(flags: { json?: boolean; configDir?: string 
     const lines = [
       `${result.running ? kleur.green("running") : kleur.red("not answering")}  ${state.url}  pid ${state.pid}`,
       `uptime    ${formatDuration(result.uptime)}`,
-      `claude    ${result.claude ? (result.claude.available ? result.claude.version ?? "available" : kleur.yellow("not found")) : "unknown"}`,
+      `claude    ${result.claude ? (result.claude.checking ? "checking" : result.claude.available ? result.claude.version ?? "available" : kleur.yellow("not found")) : "unknown"}`,
       `sessions  ${result.sessions ? `${result.sessions.active} of ${result.sessions.max}` : "unknown"}`,
       ...(result.disk ? [`disk      ${(result.disk.usedBytes / 1048576).toFixed(1)} MB of ${Math.round(result.disk.maxBytes / 1048576)} MB (${result.disk.sessions} sessions on disk)`] : []),
       ...(state.logPath ? [`log       ${state.logPath}`] : []),

@@ -4,7 +4,7 @@ import { isProcessAlive, removeStateFile } from "../../daemon/index.js";
 import { cliContext } from "../common.js";
 
 export async function stopCommand(flags: { configDir?: string }): Promise<void> {
-  const { store, running } = cliContext(flags);
+  const { store, running } = await cliContext(flags);
   if (!running) {
     removeStateFile(store.dir);
     process.stdout.write("claude-companion is not running.\n");

@@ -2,7 +2,7 @@
 import { callDaemon, cliContext, fail, printJson } from "../common.js";
 
 export async function tokenCommand(flags: { rotate?: boolean; json?: boolean; configDir?: string }): Promise<void> {
-  const { store, running, ...ctx } = cliContext(flags);
+  const { store, running, ...ctx } = await cliContext(flags);
   let token = ctx.token;
   if (flags.rotate) {
     if (ctx.tokenFromEnv) fail("The token comes from AUTH_TOKEN; change that variable instead.", 2);

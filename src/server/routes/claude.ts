@@ -3,7 +3,7 @@ import type { Polka } from "polka";
 import { sendJson } from "../http-utils.js";
 
 export interface ClaudeRouteDeps {
-  claudeStatus(): Promise<{ available: boolean; version: string | null; path: string | null; error?: string }>;
+  claudeStatus(): Promise<{ available: boolean; version: string | null; path: string | null; checking: boolean; error?: string }>;
   claudeTest(): Promise<{ ok: boolean; latencyMs: number; version: string | null; error?: string }>;
 }
 
