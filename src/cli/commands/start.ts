@@ -10,6 +10,7 @@ import { detectClaude } from "../../claude/detect.js";
 import { bareToolWarnings } from "../../claude/tool-rules.js";
 import { baseUrl, loopbackFor } from "../../daemon/addresses.js";
 import { listenEarly, type EarlyListener } from "../../daemon/early-listener.js";
+import { loadDaemon } from "../../daemon/load.js";
 import { createRotatingLog } from "../../daemon/log-file.js";
 import { createLogger, type Logger } from "../../log.js";
 import { CompanionError } from "../../protocol/errors.js";
@@ -30,27 +31,6 @@ async function startSpinner(text: string, enabled: boolean): Promise<Spinner> {
   }
   const { default: ora } = await import("ora");
   return ora({ text, stream: process.stderr }).start();
-}
-
-/**
- * The daemon's modules, imported room by room with a turn of the event loop between rooms: evaluating a
- * module graph blocks, so the early listener answers /health between the steps instead of after all of them.
- */
-async function loadDaemon(): Promise<typeof import("../../daemon/index.js")> {
-  const steps = [
-    () => import("zod"),
-    () => import("../../protocol/index.js"),
-    () => import("../../claude/index.js"),
-    () => import("../../sessions/index.js"),
-    () => import("../../server/index.js"),
-    () => import("../../notify/index.js"),
-    () => import("../../history/index.js"),
-  ];
-  for (const step of steps) {
-    await step();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return import("../../daemon/index.js");
 }
 
 export interface StartFlags {
