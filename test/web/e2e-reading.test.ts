@@ -106,4 +106,36 @@ describe.skipIf(!run)("reading in Chromium, real CLI", () => {
     // After the edit the file no longer holds the old text: the card's hunks are Claude Code's own, the same lines.
     await expect.poll(rows).toEqual(expected);
   }, LONG);
+
+  test("a failed Bash shows its exit status and wraps its error; long output folds behind its line count", async () => {
+    const { page } = phone;
+    await home();
+    await newSession(page);
+    // Claude Code runs a read-only command such as `seq` without asking: Allow only when the card asks.
+    const allow = async (n: number) => {
+      const card = page.locator("[data-tool=Bash]").nth(n);
+      await card.and(page.locator("[data-status=waiting], [data-status=done]")).waitFor({ timeout: 30_000 });
+      if ((await card.getAttribute("data-status")) === "waiting") await card.getByRole("button", { name: "Allow", exact: true }).click();
+      await waitForResults(page, n + 1);
+      return card;
+    };
+    await sendPrompt(page, "BASHRUN: echo out; echo err >&2; echo 'a very long error line that must wrap on a phone rather than scroll sideways forever and ever'; exit 3");
+    const failed = await allow(0);
+    await expect(failed.getAttribute("data-status")).resolves.toBe("failed");
+    await expect(failed.locator(".exit").textContent()).resolves.toBe("Exit status 3");
+    const err = failed.locator("pre.out.err");
+    await expect(err.textContent()).resolves.toMatch(/^Exit code 3\nout\nerr\n/);
+    await expect(err.evaluate((e: any) => (globalThis as any).getComputedStyle(e).whiteSpace)).resolves.toBe("pre-wrap");
+    await expect(err.evaluate((e: any) => e.scrollWidth <= e.clientWidth)).resolves.toBe(true);
+
+    await sendPrompt(page, "BASHRUN: seq 1 40");
+    const long = await allow(1);
+    await expect(long.locator(".exit").textContent()).resolves.toBe("Exit status 0");
+    const fold = long.locator("details.fold");
+    await expect(fold.locator("summary").textContent()).resolves.toBe("Output · 40 lines");
+    await expect(fold.evaluate((e: any) => e.open)).resolves.toBe(false);
+    await fold.locator("summary").click();
+    await expect(fold.locator("pre").textContent()).resolves.toMatch(/^1\n2\n[\s\S]*\n40$/);
+    await shot(page, "tool-output");
+  }, LONG);
 });

@@ -2,6 +2,7 @@
 import type { Item, ToolResult } from "../transcript.js";
 import { preview } from "../format.js";
 import { ChangeDiff } from "./change-diff.js";
+import { ToolOutput } from "./tool-output.js";
 import { answersOf, PermissionBody, requestTitle } from "./permission-card.js";
 
 type Rec = Record<string, unknown>;
@@ -46,26 +47,6 @@ export function ToolInput({ name, input, toolUseId, result }: { name: string; in
   }
 }
 
-function ResultView({ name, result }: { name: string; result: ToolResult }) {
-  const text = result.content || (result.isError ? "(error)" : "(no output)");
-  const long = text.length > 600 || text.split("\n").length > 12;
-  if (name === "Bash" && !long) {
-    return (
-      <pre class={`out${result.isError ? " err" : ""}`}>
-        <code>{text}</code>
-      </pre>
-    );
-  }
-  return (
-    <details class={result.isError ? "err" : ""} open={name === "Bash" ? false : undefined}>
-      <summary>{result.isError ? "Error" : "Output"}</summary>
-      <pre class="out">
-        <code>{preview(text, 20_000)}</code>
-      </pre>
-    </details>
-  );
-}
-
 /** What a card's status line says: running, waiting for you (a request is open), denied, failed or done. */
 export function toolStatus(item: Extract<Item, { kind: "tool" }>): "running" | "waiting" | "denied" | "failed" | "done" {
   if (item.request && !item.resolved) return "waiting";
@@ -98,7 +79,7 @@ export function ToolCard({ item, sessionId }: { item: Extract<Item, { kind: "too
       </header>
       {item.input !== undefined && req?.kind !== "question" && req?.kind !== "plan" && <ToolInput name={item.name} input={item.input} toolUseId={item.toolUseId} result={item.result} />}
       {req && <PermissionBody request={req} resolved={item.resolved} sessionId={sessionId} toolInput={item.input ?? null} answers={answers} />}
-      {item.result && status !== "denied" && req?.kind !== "question" && <ResultView name={item.name} result={item.result} />}
+      {item.result && status !== "denied" && req?.kind !== "question" && <ToolOutput name={item.name} result={item.result} />}
     </article>
   );
 }
