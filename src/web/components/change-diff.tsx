@@ -57,7 +57,9 @@ export function ChangeDiff({ toolUseId, name, input, result }: { toolUseId: stri
   const path = editPath(input);
   const [disk, setDisk] = useState<Shown | null>(null);
   useEffect(() => {
-    if (fromResult || !path) return;
+    // A Write needs no context: its content is the whole new file, numbered as it will be (and a new file's
+    // read would only be refused, which the browser logs as an error).
+    if (fromResult || !path || name === "Write") return;
     let live = true;
     const key = `${toolUseId}\n${path}`;
     if (!onDisk.has(key)) onDisk.set(key, readOnDisk(path).catch(() => null));
@@ -70,6 +72,6 @@ export function ChangeDiff({ toolUseId, name, input, result }: { toolUseId: stri
       live = false;
     };
   }, [toolUseId, path, !!fromResult]);
-  const shown: Shown = fromResult ? { hunks: fromResult, numbered: true } : (disk ?? { hunks: inputHunks(name, input), numbered: false });
+  const shown: Shown = fromResult ? { hunks: fromResult, numbered: true } : (disk ?? { hunks: inputHunks(name, input), numbered: name === "Write" });
   return <DiffView hunks={shown.hunks} numbered={shown.numbered} />;
 }

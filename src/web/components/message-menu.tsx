@@ -54,9 +54,7 @@ export function MessageMenu({ text, children }: { text: string; children: Compon
       }}
     >
       {children}
-      <button type="button" class="msg-more" aria-label="Message actions" aria-expanded={open} onClick={() => setOpen(!open)}>
-        ⋯
-      </button>
+      <button type="button" class="msg-more" aria-label="Message actions" aria-expanded={open} onClick={() => setOpen(!open)} />
       {open && (
         <div class="msg-menu" role="group" aria-label="Message actions">
           <CopyButton text={text} label="Copy message" what="message" />
