@@ -1,21 +1,13 @@
 // The phone client in Chromium: new session, streaming, Markdown, tool and permission cards, questions, queue, interrupt, resume, XSS.
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
-import { newSession, sendPrompt, shot, SLOW, startLab, streamedUpTo, waitForResults, type Lab } from "./lab.js";
+import { newSession, sendPrompt, shot, SLOW, useLab, streamedUpTo, waitForResults } from "./lab.js";
 
 if (!hasChromium) console.warn("test/web/e2e-conversation.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
 
-let lab: Lab;
-beforeAll(async () => {
-  if (hasChromium) lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-  cleanupTempDirs();
-});
+const lab = useLab();
 
 describe.skipIf(!hasChromium)("conversation in Chromium", SLOW, () => {
   test("new session -> prompt -> the answer streams in and is finalised with a result line", async () => {

@@ -1,25 +1,22 @@
 // The History tab in Chromium at 390x844: terminal sessions listed, searched, read, live ones marked, continue and copy.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
 import { copyHistoryFixtures, FIXTURE, type HistoryFixture } from "../helpers/history-fixtures.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { shot, SLOW, startLab, type Lab } from "./lab.js";
+import { tempDir } from "../helpers/tmp.js";
+import { shot, SLOW, useLab } from "./lab.js";
 
 if (!hasChromium) console.warn("test/web/e2e-history.test.ts: skipped, /usr/bin/chromium is missing");
 
-let lab: Lab;
 let fx: HistoryFixture;
-beforeAll(async () => {
-  if (!hasChromium) return;
-  fx = copyHistoryFixtures();
-  lab = await startLab({ workDir: fx.workRoot, childEnv: { ...process.env, CLAUDE_CONFIG_DIR: fx.claudeConfigDir, FAKE_CLAUDE_STATE_DIR: tempDir("cc-fake-state-") } });
-}, 90_000);
-afterAll(async () => {
-  await lab?.close();
-  cleanupTempDirs();
-});
+const lab = useLab(
+  () => {
+    fx = copyHistoryFixtures();
+    return { workDir: fx.workRoot, childEnv: { ...process.env, CLAUDE_CONFIG_DIR: fx.claudeConfigDir, FAKE_CLAUDE_STATE_DIR: tempDir("cc-fake-state-") } };
+  },
+  { timeoutMs: 90_000 },
+);
 
 describe.skipIf(!hasChromium)("History tab", SLOW, () => {
   test("lists terminal sessions with live marks, searches, opens a transcript, copies the resume command, continues one on the phone", async () => {

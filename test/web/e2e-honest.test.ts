@@ -1,25 +1,13 @@
 // Issue 17 in Chromium at 390x844 against a scripted daemon: plans, grants, costs, errors, answers, waiting, denials, queue order, titles, controls, tap targets.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { ensureWebBuild, hasChromium, launchChromium, openPhone, startFrontServer, type FrontServer } from "../helpers/browser.js";
-import { shot, shownItems, SLOW } from "./lab.js";
+import { describe, expect, test, vi } from "vitest";
+import { hasChromium, openPhone } from "../helpers/browser.js";
+import { shot, shownItems, SLOW, useStubbedBrowser } from "./lab.js";
 import { sessionInfo, stubDaemon } from "./stub-daemon.js";
 
 if (!hasChromium) console.warn("test/web/e2e-honest.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
 
 // One browser and one front server for the file; each test gets a fresh phone (browser context).
-let browser: Browser;
-let front: FrontServer;
-beforeAll(async () => {
-  if (!hasChromium) return;
-  ensureWebBuild();
-  front = await startFrontServer();
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await front?.close();
-});
+const stubbed = useStubbedBrowser();
 
 const SID = "22222222-2222-4222-8222-222222222222";
 const user = (promptId: string, text: string) => ({ type: "userMessage", data: { promptId, text, images: 0 } });
@@ -40,9 +28,9 @@ const done = (promptId: string, patch: Record<string, unknown> = {}) => ({
 });
 
 async function phoneOn(sessions: Parameters<typeof stubDaemon>[2], width = 390) {
-  const phone = await openPhone(browser);
+  const phone = await openPhone(stubbed.browser);
   if (width !== 390) await phone.page.setViewportSize({ width, height: 780 });
-  const stub = await stubDaemon(phone.page, front.url, sessions);
+  const stub = await stubDaemon(phone.page, stubbed.front.url, sessions);
   await phone.page.locator("[data-conn=connected]").waitFor();
   return { ...phone, stub };
 }
@@ -90,7 +78,7 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
         ],
       },
     ]);
-    await page.goto(`${front.url}/#/s/${SID}`);
+    await page.goto(`${stubbed.front.url}/#/s/${SID}`);
     const card = page.locator("article[data-tool=Write]");
     await expect(card.locator(".grants").textContent()).resolves.toBe("Always allow will accept every file edit in this session.");
     // The file name is said once, not twice (tool input and request description).
@@ -138,7 +126,7 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
         ],
       },
     ]);
-    await page.goto(`${front.url}/#/s/${SID}`);
+    await page.goto(`${stubbed.front.url}/#/s/${SID}`);
     await page.locator("[data-screen=conversation][data-last-seq='22']").waitFor();
     const results = await page.locator(".conversation [data-kind=result]").allTextContents();
     expect(results[0]).toContain("$0.01");
@@ -185,7 +173,7 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
         ],
       },
     ]);
-    await page.goto(`${front.url}/#/s/${SID}`);
+    await page.goto(`${stubbed.front.url}/#/s/${SID}`);
     await page.locator("[data-screen=conversation][data-last-seq='12']").waitFor();
     const question = page.locator("article[data-tool=AskUserQuestion]");
     await expect(question.locator(".answers").textContent()).resolves.toBe(`${q}SQLite`);
@@ -213,7 +201,7 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
         ],
       },
     ]);
-    await page.goto(`${front.url}/#/s/${SID}`);
+    await page.goto(`${stubbed.front.url}/#/s/${SID}`);
     await page.locator("[data-screen=conversation][data-last-seq='11']").waitFor();
     await expect(page.locator(".bubble.assistant").count()).resolves.toBe(1);
     await page.locator(".conversation [data-kind=notice]", { hasText: "Conversation compacted" }).waitFor();
@@ -294,7 +282,7 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
       ],
       360,
     );
-    await page.goto(`${front.url}/#/s/${SID}`);
+    await page.goto(`${stubbed.front.url}/#/s/${SID}`);
     await page.locator("article[data-tool=Write] .deny-msg").waitFor();
     const small = await page.$$eval("button, summary, input, select, textarea, a.session-row", (els) =>
       els

@@ -1,21 +1,13 @@
 // The phone client in Chromium: the pairing screen under the CSP, #pair= links, links that must not log it out, failures, revoke, unpair, another phone answering.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { hasChromium, openPhone } from "../helpers/browser.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
-import { newSession, sendPrompt, shot, SLOW, startLab, waitForResults, type Lab } from "./lab.js";
+import { newSession, sendPrompt, shot, SLOW, useLab, waitForResults } from "./lab.js";
 
 if (!hasChromium) console.warn("test/web/e2e-pairing.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
 
-let lab: Lab;
-beforeAll(async () => {
-  if (hasChromium) lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-  cleanupTempDirs();
-});
+const lab = useLab();
 
 describe.skipIf(!hasChromium)("pairing in Chromium", SLOW, () => {
   const issue = () => lab.api<{ pairingToken: string; url: string }>("/api/pairing-codes", { method: "POST", body: "{}" });

@@ -1,19 +1,11 @@
 // The phone client lists what a session's tools left running in the background and stops one (Chromium).
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
 import { processesWith } from "../helpers/procs.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
-import { newSession, SLOW, startLab, type Lab } from "./lab.js";
+import { newSession, SLOW, useLab } from "./lab.js";
 
-let lab: Lab;
-beforeAll(async () => {
-  if (hasChromium) lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-  cleanupTempDirs();
-});
+const lab = useLab();
 
 describe.skipIf(!hasChromium || process.platform !== "linux")("background processes in Chromium", SLOW, () => {
   test("the session sheet shows a background process with its command, and Stop ends it", async () => {

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hasChromium, type PhonePage } from "../helpers/browser.js";
 import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
 import { createSubscriberKeys, startFakePushService, type FakePushService } from "../helpers/fake-push.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { sendPrompt, startLab, type Lab } from "./lab.js";
+import { tempDir } from "../helpers/tmp.js";
+import { sendPrompt, useLab } from "./lab.js";
 
 const LONG = 90_000;
 const run = hasChromium && realClaudeInstalled();
@@ -14,21 +14,17 @@ if (!hasChromium) console.warn("test/web/e2e-push.test.ts: skipped, /usr/bin/chr
 
 let api: FakeAnthropicApi;
 let push: FakePushService;
-let lab: Lab;
 const keys = createSubscriberKeys();
-
 beforeAll(async () => {
   if (!run) return;
   api = await startFakeAnthropicApi();
   push = await startFakePushService();
-  lab = await startLab({ env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-push-cfg-")) });
 }, LONG);
 afterAll(async () => {
-  await lab?.close();
   await push?.close();
   await api?.close();
-  cleanupTempDirs();
 });
+const lab = useLab(() => ({ env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-push-cfg-")) }), { when: run, timeoutMs: LONG });
 
 type Shown = { title: string; body: string; tag: string; actions: { action: string; title: string }[] };
 const shown = (phone: PhonePage) =>

@@ -2,19 +2,11 @@
 import type { SessionEvent } from "../../src/protocol/events.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hasChromium, openPhone } from "../helpers/browser.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
-import { newSession, sendPrompt, shownItems, SLOW, startLab, streamedUpTo, waitForResults, wake, type Lab } from "./lab.js";
+import { newSession, sendPrompt, shownItems, SLOW, startLab, streamedUpTo, useLab, waitForResults, wake, type Lab } from "./lab.js";
 
 if (!hasChromium) console.warn("test/web/e2e-reconnect.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
 
-let lab: Lab;
-beforeAll(async () => {
-  if (hasChromium) lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-  cleanupTempDirs();
-});
+const lab = useLab();
 
 describe.skipIf(!hasChromium)("reconnects in Chromium", SLOW, () => {
   test("the sockets drop mid-stream twice: the page reconnects and shows the session log exactly once", async () => {

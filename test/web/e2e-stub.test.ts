@@ -1,24 +1,13 @@
 // The phone client in Chromium against a stubbed server (page.routeWebSocket): seq order, duplicates, one resubscribe on a gap, inert payloads.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ensureWebBuild, hasChromium, launchChromium, openPhone, startFrontServer, type FrontServer } from "../helpers/browser.js";
-import { shot, shownItems, SLOW } from "./lab.js";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { hasChromium, openPhone } from "../helpers/browser.js";
+import { shot, shownItems, SLOW, useStubbedBrowser } from "./lab.js";
 
 if (!hasChromium) console.warn("test/web/e2e-stub.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
 
 // Only the page is real here: /api is answered by page.route and /ws by page.routeWebSocket.
-let browser: Browser;
-let front: FrontServer;
-beforeAll(async () => {
-  if (!hasChromium) return;
-  ensureWebBuild();
-  front = await startFrontServer();
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await front?.close();
-});
+const stubbed = useStubbedBrowser();
 
 describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", SLOW, () => {
   const SID = "11111111-1111-4111-8111-111111111111";
@@ -40,7 +29,7 @@ describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", 
   const ev = (seq: number, type: string, data: unknown) => JSON.stringify({ seq, sessionId: SID, ts: Date.now(), type, data });
 
   test("duplicates are ignored, a gap resubscribes once from lastSeq, and the payloads stay inert", async () => {
-    const phone = await openPhone(browser);
+    const phone = await openPhone(stubbed.browser);
     const { page } = phone;
     const subscribes: unknown[] = [];
     await stubRest(page, [info]);
@@ -68,7 +57,7 @@ describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", 
         }
       });
     });
-    await page.goto(`${front.url}/#pair=stub-pairing-code-0123`);
+    await page.goto(`${stubbed.front.url}/#pair=stub-pairing-code-0123`);
     await page.locator(`[data-session-id="${SID}"]`).click();
     await page.locator("[data-screen=conversation][data-last-seq='5']").waitFor();
     expect(subscribes).toEqual([{ lastSeq: 0, batch: true, omitStreamEvents: true }, { lastSeq: 2, batch: true, omitStreamEvents: true }]);
@@ -85,7 +74,7 @@ describe.skipIf(!hasChromium)("against a stubbed server (page.routeWebSocket)", 
     expect(hrefs).toEqual([["a", null, null], ["b", null, null], ["c", null, null], ["f", "https://example.com/ok", "noopener noreferrer"]]);
     for (const name of ["a", "b", "c"]) await bubble.locator("a", { hasText: new RegExp(`^${name}$`) }).click();
     expect(phone.dialogs).toEqual([]);
-    expect(phone.requests.filter((u) => !u.startsWith(front.url) || /\/x$/.test(u))).toEqual([]);
+    expect(phone.requests.filter((u) => !u.startsWith(stubbed.front.url) || /\/x$/.test(u))).toEqual([]);
     await shot(page, "xss-inert");
     await phone.context.close();
   });

@@ -1,13 +1,15 @@
-// Fixture of the phone client's end-to-end tests: a test daemon behind a front server, Chromium, and page helpers.
+// Fixture of the phone client's end-to-end tests: a test daemon behind a front server, Chromium, and page helpers;
+// useLab() and useStubbedBrowser() their set-up and tear-down.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { SessionEvent } from "../../src/protocol/events.js";
 import { parsePairingFragment } from "../../src/protocol/pairing-link.js";
 import { buildView } from "../../src/web/transcript.js";
-import { ensureWebBuild, launchChromium, openPhone, REPO, startFrontServer, type FrontServer, type PhonePage } from "../helpers/browser.js";
-import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { ensureWebBuild, hasChromium, launchChromium, openPhone, REPO, startFrontServer, type FrontServer, type PhonePage } from "../helpers/browser.js";
+import { startTestDaemon, type TestDaemon, type TestDaemonOverrides } from "../helpers/daemon.js";
+import { cleanupTempDirs } from "../helpers/tmp.js";
 
 // The few page globals the in-page callbacks use (the root tsconfig has no DOM lib).
 declare const document: {
@@ -50,7 +52,7 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-export async function startLab(daemon: Parameters<typeof startTestDaemon>[0] = {}): Promise<Lab> {
+export async function startLab(daemon: TestDaemonOverrides = {}): Promise<Lab> {
   ensureWebBuild();
   const front = await startFrontServer();
   // The phone's origin is the front server's: the daemon must accept it for the WebSocket upgrade.
@@ -110,6 +112,68 @@ export async function startLab(daemon: Parameters<typeof startTestDaemon>[0] = {
       await browser.close();
       await front.close();
       await d.close();
+    },
+  };
+}
+
+/** What useLab() and useStubbedBrowser() start the file's browser for: Chromium is installed (the file's tests skip elsewhere). */
+export interface UseLabOptions {
+  /** Start only when this holds (default: Chromium is installed); the file's describe skips on the same condition. */
+  when?: boolean;
+  timeoutMs?: number;
+}
+
+/** Reads the value started in beforeAll, or says why there is none. */
+function started<T extends object>(what: string, get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_target, key) {
+      const value = get();
+      if (!value) throw new Error(`${what} is not started (beforeAll; is Chromium installed?)`);
+      return value[key as keyof T];
+    },
+  });
+}
+
+/**
+ * The file's lab: one daemon behind a front server and one Chromium for all its tests, started before them and
+ * closed after them with the temp dirs. `daemon` may be a function, called in that beforeAll (after the hooks
+ * registered before this call: fixtures, a fake API whose URL the daemon needs).
+ */
+export function useLab(daemon: TestDaemonOverrides | (() => TestDaemonOverrides | Promise<TestDaemonOverrides>) = {}, options: UseLabOptions = {}): Lab {
+  let lab: Lab | undefined;
+  beforeAll(async () => {
+    if (!(options.when ?? hasChromium)) return;
+    lab = await startLab(typeof daemon === "function" ? await daemon() : daemon);
+  }, options.timeoutMs ?? 60_000);
+  afterAll(async () => {
+    await lab?.close();
+    cleanupTempDirs();
+  });
+  return started("the lab", () => lab);
+}
+
+/** One Chromium and one front server for a file whose tests stub the daemon (page.route, page.routeWebSocket); each test opens its own phone. */
+export function useStubbedBrowser(options: UseLabOptions = {}): { readonly browser: Browser; readonly front: FrontServer } {
+  let browser: Browser | undefined;
+  let front: FrontServer | undefined;
+  beforeAll(async () => {
+    if (!(options.when ?? hasChromium)) return;
+    ensureWebBuild();
+    front = await startFrontServer();
+    browser = await launchChromium();
+  }, options.timeoutMs ?? 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await front?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error("Chromium is not started (beforeAll; is it installed?)");
+      return browser;
+    },
+    get front() {
+      if (!front) throw new Error("the front server is not started (beforeAll)");
+      return front;
     },
   };
 }
