@@ -9,14 +9,8 @@ import { tempDir } from "../helpers/tmp.js";
 const mountTmpfs = useTmpfs();
 const d = useTestDaemon({ lazy: true });
 
-const post = async (path: string, body: unknown, token?: string) => {
-  const res = await fetch(d.url + path, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+/** A POST without a token unless one is given (pairing is what a phone does before it has one). */
+const post = (path: string, body: unknown, token?: string) => d.rest("POST", path, body, { token: token ?? null });
 
 describe.skipIf(!canMountTmpfs)("pairing on a full disk", () => {
   test("503 DEVICE_NOT_SAVED, the code stays valid, and the same code pairs once the disk has room", async () => {

@@ -29,8 +29,8 @@ export interface TestDaemon {
 }
 
 export interface RestOptions {
-  /** Bearer token instead of the master token. */
-  token?: string;
+  /** Bearer token instead of the master token; null sends none. */
+  token?: string | null;
   headers?: Record<string, string>;
 }
 
@@ -89,7 +89,11 @@ export async function startTestDaemon(overrides: TestDaemonOverrides = {}): Prom
     async rest(method, path, body, options = {}) {
       const res = await fetch(t.url + path, {
         method,
-        headers: { authorization: `Bearer ${options.token ?? t.token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...options.headers },
+        headers: {
+          ...(options.token === null ? {} : { authorization: `Bearer ${options.token ?? t.token}` }),
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...options.headers,
+        },
         body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await res.text();

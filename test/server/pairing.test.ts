@@ -9,14 +9,8 @@ import { connectWs } from "../helpers/ws-client.js";
 
 const d = useTestDaemon();
 
-const post = async (path: string, body: unknown, token?: string) => {
-  const res = await fetch(d.url + path, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+/** A POST without a token unless one is given (pairing is what a phone does before it has one). */
+const post = (path: string, body: unknown, token?: string) => d.rest("POST", path, body, { token: token ?? null });
 const issue = async () => PairingCodeResponseSchema.parse((await post("/api/pairing-codes", {}, d.token)).body);
 const pairingTokens: string[] = [];
 const deviceTokens: string[] = [];
