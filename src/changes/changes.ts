@@ -38,6 +38,11 @@ export interface ChangedSession {
 export interface ChangesOptions {
   /** The one path check: the real path of an existing `path` inside the allowed roots, else FORBIDDEN_PATH. */
   resolvePath(path: string): string;
+  /**
+   * Never read, even inside the roots (FORBIDDEN_PATH): the paths every session's tools are denied too (the
+   * companion's config directory with the master token and devices, the sessions directory, Claude Code's credentials).
+   */
+  protectedPaths?: { directories: readonly string[]; files: readonly string[] };
   limits?: Partial<ChangesLimits>;
 }
 
@@ -63,6 +68,15 @@ type Listing = { response: ChangesResponse; writes: Map<string, ToolWrite> | nul
 export function createChanges(options: ChangesOptions): Changes {
   const limits = { ...DEFAULT_CHANGES_LIMITS, ...options.limits };
   const git = (maxOutput: number): GitLimits => ({ timeoutMs: limits.gitTimeoutMs, maxOutput });
+  const guarded = options.protectedPaths ?? { directories: [], files: [] };
+  /** resolvePath, then the protected paths refused. */
+  const readable = (path: string, shownAs: string): string => {
+    const real = options.resolvePath(path);
+    if (guarded.files.includes(real) || guarded.directories.some((dir) => real === dir || within(real, dir))) {
+      throw new CompanionError("FORBIDDEN_PATH", { path: shownAs, reason: "it is the companion's own configuration or Claude Code's credentials" });
+    }
+    return real;
+  };
 
   const listing = async (session: ChangedSession): Promise<Listing> => {
     const dir = session.workingDirectory;
@@ -102,7 +116,7 @@ export function createChanges(options: ChangesOptions): Changes {
 
   const toolDiff = async (f: ChangedFile, w: ToolWrite): Promise<Diffed> => {
     let current: { binary: boolean; text: string | null } = { binary: false, text: "" };
-    if (f.status !== "deleted") current = await readBoundedFile(options.resolvePath(w.path), limits.maxFileBytes, f.path);
+    if (f.status !== "deleted") current = await readBoundedFile(readable(w.path, f.path), limits.maxFileBytes, f.path);
     const against: DiffResponse["against"] = w.before === null || w.created ? "nothing" : "before";
     if (current.binary) return { text: "", truncated: false, against, binary: true };
     const text = await textDiff(f.path, w.before ?? "", current.text ?? "", f.status);
@@ -134,7 +148,7 @@ export function createChanges(options: ChangesOptions): Changes {
 
     async file(path) {
       if (!isAbsolute(path)) throw new CompanionError("BAD_REQUEST", { reason: "path must be an absolute path" }, { path });
-      const real = options.resolvePath(path);
+      const real = readable(path, path);
       const r = await readBoundedFile(real, limits.maxFileBytes, path);
       return { path: real, size: r.size, modifiedAt: r.modifiedAt, binary: r.binary, content: r.text, language: languageOf(real) };
     },

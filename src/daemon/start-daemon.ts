@@ -236,7 +236,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     directories: { listDirectories: (path) => listDirectories(config.allowedRoots, path) },
     files: { searchFiles: (query) => searchFiles(config.allowedRoots, query) },
     // The file viewer reads inside the roots and the default directory (always a session's directory too).
-    changes: createChanges({ resolvePath: (p) => resolveAllowedPath(p, [...config.allowedRoots, config.cwd], "/") }),
+    // The paths every session's tools are denied are never shown either (the master token lives in the config directory).
+    changes: createChanges({ resolvePath: (p) => resolveAllowedPath(p, [...config.allowedRoots, config.cwd], "/"), protectedPaths: toolPolicy.protectedPaths }),
     origin: {
       // The MagicDNS name and the proxy's public name are ours without configuration.
       allowedHosts: [...config.allowedHosts, ...(tailnet.status.dnsName ? [tailnet.status.dnsName] : []), ...(config.publicUrl ? [new URL(config.publicUrl).hostname] : [])],

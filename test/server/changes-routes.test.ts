@@ -1,6 +1,6 @@
 // GET /api/sessions/:id/changes, /diff and /api/files: git status and diffs, the tools' writes outside a repository, and every bad input refused with its documented error.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
 import { ChangesResponseSchema, DiffResponseSchema, ErrorBodySchema, FileResponseSchema, MAX_FILE_BYTES } from "../../src/protocol/index.js";
@@ -142,6 +142,29 @@ describe("GET /api/files", () => {
     expectError(await get(`/api/files?path=hello.py`), 400, "BAD_REQUEST");
     expectError(await get(`/api/files`), 400, "BAD_REQUEST");
   });
+});
+
+test("the companion's own config directory (master token, devices) and Claude Code's credentials are refused even inside the roots", async () => {
+  const work = tempDir("cc-protected-");
+  const configDir = join(work, ".companion");
+  const claudeDir = join(work, ".claude");
+  mkdirSync(claudeDir);
+  writeFileSync(join(claudeDir, ".credentials.json"), '{"claudeAiOauth":{"accessToken":"sk-ant-oat-SECRET"}}');
+  writeFileSync(join(work, "ok.txt"), "fine\n");
+  const t = await d.start({ workDir: work, configDir, childEnv: { ...process.env, CLAUDE_CONFIG_DIR: claudeDir, FAKE_CLAUDE_STATE_DIR: tempDir("cc-fake-state-") } });
+  const read = async (p: string) => {
+    const res = await fetch(`${t.url}/api/files?path=${q(p)}`, { headers: { authorization: `Bearer ${t.token}` } });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  expect((await read(join(work, "ok.txt"))).body.content).toBe("fine\n");
+  const inConfig = readdirSync(configDir).filter((n) => statSync(join(configDir, n)).isFile());
+  expect(inConfig.length).toBeGreaterThan(0);
+  for (const p of [...inConfig.map((n) => join(configDir, n)), join(claudeDir, ".credentials.json")]) {
+    const r = await read(p);
+    expectError(r, 403, "FORBIDDEN_PATH");
+    expect(r.body.data.message).toContain("the companion's own configuration or Claude Code's credentials");
+    expect(JSON.stringify(r.body)).not.toContain("SECRET");
+  }
 });
 
 test("an unknown session is SESSION_NOT_FOUND, a malformed id BAD_REQUEST, and without a token 401", async () => {
