@@ -82,5 +82,6 @@ test("a git command over its time limit is GIT_FAILED, naming the command and th
   const changes = createChanges({ resolvePath: (p) => p, limits: { gitTimeoutMs: 1 } });
   const err = await changes.list({ id: "s", workingDirectory: dir, events: () => [] }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(CompanionError);
-  expect(err).toMatchObject({ code: "GIT_FAILED", details: { command: "rev-parse", directory: dir, reason: "it took longer than 1 ms" } });
+  // Whichever of its git commands the 1 ms limit stops first (a fast machine may finish rev-parse in time).
+  expect(err).toMatchObject({ code: "GIT_FAILED", details: { command: expect.stringMatching(/^(rev-parse|status|symbolic-ref)$/), directory: dir, reason: "it took longer than 1 ms" } });
 });
