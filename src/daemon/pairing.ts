@@ -1,6 +1,6 @@
-// Pairing service of the daemon: one-time pairing codes, the device registry in the conf store, device auth.
+// Pairing service of the daemon: one-time pairing codes, the device registry in the conf store, device auth, and where a pairing link points.
 import type { Logger } from "pino";
-import type { ConfigStore } from "../config/index.js";
+import type { ConfigStore, ResolvedConfig } from "../config/index.js";
 import {
   buildPairingUrl,
   createDeviceRegistry,
@@ -11,6 +11,8 @@ import {
 } from "../pairing/index.js";
 import { CompanionError, type PairingVia } from "../protocol/index.js";
 import type { Principal } from "../server/index.js";
+import type { DaemonTailnet } from "./tailnet.js";
+import type { DaemonTls } from "./tls.js";
 
 /** Where a QR points: protocol, host and port of the daemon as the phone reaches it. */
 export interface PairingTarget {
@@ -82,6 +84,39 @@ export function createPairingService(options: PairingServiceOptions): PairingSer
       if (!record) return null;
       devices.touch(record.id, address);
       return { kind: "device", id: record.id, label: record.name };
+    },
+  };
+}
+
+export interface PairingAddressesOptions {
+  config: Pick<ResolvedConfig, "tailscale" | "publicUrl">;
+  protocol: "http" | "https";
+  tailnet: DaemonTailnet;
+  /** The tailnet host a phone uses: the MagicDNS name when its certificate is served, else the 100.x address. */
+  tailnetHost: string | null | undefined;
+  /** Read at each pairing: a renewed certificate changes its fingerprint. */
+  tls: DaemonTls | null;
+  port: () => number;
+  lanHost: () => string;
+}
+
+/** Where a pairing link points for each `via` (LAN, tailnet, PUBLIC_URL), and which one a caller who names none gets. */
+export function pairingAddresses(options: PairingAddressesOptions): Pick<PairingServiceOptions, "defaultVia" | "target"> {
+  const { config, protocol, tailnet, tailnetHost, tls } = options;
+  return {
+    defaultVia: (): PairingVia => (config.tailscale && tailnetHost ? "tailscale" : "lan"),
+    target: (via) => {
+      if (via === "tailscale") {
+        if (!tailnetHost) return { unavailable: `Tailscale is ${tailnet.status.detail}` };
+        // A Tailscale certificate is publicly trusted and renews every few months: never pin it.
+        return { protocol, host: tailnetHost, port: options.port(), fingerprint: tailnet.cert ? null : (tls?.fingerprint ?? null) };
+      }
+      if (via === "public") {
+        if (!config.publicUrl) return { unavailable: "PUBLIC_URL is not set" };
+        const u = new URL(config.publicUrl);
+        return { protocol: u.protocol === "https:" ? "https" : "http", host: u.hostname, port: Number(u.port) || (u.protocol === "https:" ? 443 : 80), fingerprint: null };
+      }
+      return { protocol, host: options.lanHost(), port: options.port(), fingerprint: tls?.fingerprint ?? null };
     },
   };
 }

@@ -1,9 +1,9 @@
 // Composition root: startDaemon(options) wires config, tokens, pairing, TLS, sessions, the server and discovery.
 import { hostname } from "node:os";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { createClaudeProcess, detectClaude, type ClaudeDetection } from "../claude/index.js";
+import { detectClaude, type ClaudeDetection } from "../claude/index.js";
 import { processEnv, resolveMasterToken, type ResolvedConfig } from "../config/index.js";
 import { openConfigStore } from "../config/store.js";
 import { createAuthenticator, createServer, createStaticHandler, defaultWebRoot, type ServerLimits } from "../server/index.js";
@@ -11,11 +11,11 @@ import { CompanionError } from "../protocol/index.js";
 import { createNotifyService } from "../notify/index.js";
 import { createHistory } from "../history/index.js";
 import { createChanges } from "../changes/index.js";
-import { createSessionManager, createSessionStore, listDirectories, resolveAllowedPath, searchFiles, type EventLogLimits } from "../sessions/index.js";
+import { listDirectories, resolveAllowedPath, searchFiles, type EventLogLimits } from "../sessions/index.js";
 import { VERSION } from "../version.js";
 import { baseUrl, lanAddresses, listenAddresses, loopbackFor } from "./addresses.js";
 import { claudeStatusOf, createInfo, testClaude } from "./info.js";
-import { createPairingService, type PairingService } from "./pairing.js";
+import { createPairingService, pairingAddresses, type PairingService } from "./pairing.js";
 import { processStartTime, removeStateFile, writeStateFile } from "./state-file.js";
 import { createTailscaleRunner, detectTailscale, tailscaleCommand, type TailscaleStatus } from "../tailscale/index.js";
 import { fingerprintOf } from "../tls/fingerprint.js";
@@ -23,8 +23,9 @@ import { resolveTailnet, scheduleTailnetRenewal, type DaemonTailnet } from "./ta
 import type { EarlyListener } from "./early-listener.js";
 import { createDaemonTempDir } from "./temp-dir.js";
 import { loadTls, type DaemonTls } from "./tls.js";
-import type { InfoResponse, PairingVia } from "../protocol/index.js";
-import { sessionToolPolicy } from "./tool-policy.js";
+import type { InfoResponse } from "../protocol/index.js";
+import { advertiseDaemon, type BonjourState, type DaemonBonjour } from "./bonjour.js";
+import { createDaemonSessions } from "./sessions.js";
 
 export interface StartDaemonOptions {
   config: ResolvedConfig;
@@ -104,48 +105,19 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   const tailnetHost = tailnet.cert ? tailnet.status.dnsName : tailnet.status.ipv4;
   let port = config.port;
   let lanHost = "127.0.0.1";
-  let bonjour = { enabled: config.enableBonjour, published: false, warning: null as string | null };
+  let bonjour: DaemonBonjour | undefined;
 
-  const sessionsDir = join(config.configDir, "sessions");
   const childEnv = options.childEnv ?? processEnv();
-  const toolPolicy = sessionToolPolicy(config, sessionsDir, childEnv);
   // Temporary files the daemon writes live here; whatever a crash left is removed now and at close.
   const tempDir = createDaemonTempDir(config.configDir);
-  const sessionStore = createSessionStore({
-    dir: sessionsDir,
+  const { sessions, store: sessionStore, toolPolicy } = createDaemonSessions({
+    config,
     logger: options.logger,
-    retentionMs: config.sessionRetentionDays * 24 * 3600 * 1000,
-    maxBytes: config.sessionsMaxMb * 1024 * 1024,
-  });
-  const sessions = createSessionManager({
-    store: sessionStore,
-    startClaude: (spawn) => createClaudeProcess(spawn, { logger: options.logger }),
-    logger: options.logger,
-    defaults: {
-      cliPath: config.claudeCliPath,
-      cwd: config.cwd,
-      permissionMode: config.permissionMode,
-      ...toolPolicy,
-      skipPermissions: config.skipPermissions,
-      includePartialMessages: true,
-      env: childEnv,
-      maxRetries: config.claudeMaxRetries,
-    },
-    allowedRoots: config.allowedRoots,
+    claudeAvailable: claudeCheck.then((c) => c.available),
+    childEnv,
+    ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
     // history is created just below (it needs the manager); called only once a resume arrives.
     transcriptExists: async (id) => (await history.find(id)) !== undefined,
-    maxSessions: config.maxSessions,
-    sessionTimeoutMs: config.sessionTimeoutMs,
-    claudeTimeoutMs: config.claudeTimeoutMs,
-    permissionTimeoutMs: config.permissionTimeoutMs,
-    // No spares when the CLI is missing: they could only fail.
-    warmPool: config.warmPool,
-    warmPoolAfter: claudeCheck.then((c) => c.available),
-    memoryLimitMb: config.memoryLimitMb,
-    cpuLimitPercent: config.cpuLimitPercent,
-    cpuLimitWindowMs: config.cpuLimitWindowMs,
-    cpuLimitAction: config.cpuLimitAction,
-    ...(options.eventLogLimits ? { eventLogLimits: options.eventLogLimits } : {}),
   });
 
   // The transcripts the daemon's own Claude children write are in the same place as the terminal's.
@@ -164,20 +136,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     store,
     logger: options.logger,
     ttlMs: config.pairingTtlMs,
-    defaultVia: (): PairingVia => (config.tailscale && tailnetHost ? "tailscale" : "lan"),
-    target: (via) => {
-      if (via === "tailscale") {
-        if (!tailnetHost) return { unavailable: `Tailscale is ${tailnet.status.detail}` };
-        // A Tailscale certificate is publicly trusted and renews every few months: never pin it.
-        return { protocol, host: tailnetHost, port, fingerprint: tailnet.cert ? null : (tls?.fingerprint ?? null) };
-      }
-      if (via === "public") {
-        if (!config.publicUrl) return { unavailable: "PUBLIC_URL is not set" };
-        const u = new URL(config.publicUrl);
-        return { protocol: u.protocol === "https:" ? "https" : "http", host: u.hostname, port: Number(u.port) || (u.protocol === "https:" ? 443 : 80), fingerprint: null };
-      }
-      return { protocol, host: lanHost, port, fingerprint: tls?.fingerprint ?? null };
-    },
+    ...pairingAddresses({ config, protocol, tailnet, tailnetHost, tls, port: () => port, lanHost: () => lanHost }),
   });
 
   const rotateMasterToken = () => {
@@ -190,6 +149,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     return master.token;
   };
   const startedAt = Date.now();
+  // Until the daemon listens (and knows its port) nothing is advertised.
+  const bonjourState = (): BonjourState => bonjour?.state() ?? { enabled: config.enableBonjour, published: false, warning: null };
   const { health, info } = createInfo({
     config,
     serverId,
@@ -198,7 +159,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     sessions,
     port: () => port,
     tls: () => tls,
-    bonjour: () => bonjour,
+    bonjour: () => bonjourState(),
     degraded: () => sessionStore.degraded,
     disk: () => sessionStore.usage(),
     tailscale: () => ({ ...tailnet.status, url: tailnetUrl(), warning: tailnet.warning }),
@@ -297,21 +258,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     },
   });
 
-  let advertisement: Promise<{ close(): Promise<void> } | undefined> = Promise.resolve(undefined);
-  if (config.enableBonjour && !["127.0.0.1", "::1", "localhost"].includes(config.host)) {
-    // Lazy and not awaited: discovery is optional and its name probing takes about a second.
-    advertisement = import("../discovery/index.js").then(async ({ advertise }) => {
-      const ad = await advertise({
-        port,
-        txt: { v: VERSION, proto: 1, tls: Boolean(tls), ...(tls ? { fp: tls.fingerprint } : {}), id: serverId, auth: "token" },
-        logger: options.logger,
-      });
-      bonjour = { enabled: true, get published() { return ad.published; }, get warning() { return ad.warning ?? null; } };
-      return ad;
-    });
-  } else if (config.enableBonjour) {
-    bonjour = { enabled: true, published: false, warning: "not advertised: the daemon listens on loopback only" };
-  }
+  bonjour = advertiseDaemon({ config, logger: options.logger, port, serverId, tls });
 
   const writeState = options.writeState ?? true;
   const saveState = () =>
@@ -347,7 +294,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     },
     pairing,
     info,
-    bonjour: () => bonjour,
+    bonjour: () => bonjourState(),
     masterToken: () => master.token,
     rotateMasterToken,
     notifyIdle: () => notify.idle(),
@@ -355,7 +302,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       closing ??= (async () => {
         logger.info("shutting down");
         stopRenewal();
-        await (await advertisement)?.close();
+        await bonjour?.close();
         // Sessions first, so connected clients still receive the shutdown update live.
         await sessions.suspendAll();
         notify.close();
