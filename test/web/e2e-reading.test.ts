@@ -19,7 +19,15 @@ let phone: PhonePage;
 beforeAll(async () => {
   if (!run) return;
   api = await startFakeAnthropicApi();
-  lab = await startLab({ env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-reading-cfg-")) });
+  lab = await startLab({
+    env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" },
+    childEnv: {
+      ...realClaudeEnv(api, tempDir("cc-reading-cfg-")),
+      // 2.1.332 disables TodoWrite and the Task tools under -p; these two turn the Task tools on (docs/CLAUDE-CLI-NOTES.md).
+      CLAUDE_CODE_ENABLE_TASKS: "true",
+      CLAUDE_CODE_ENABLE_TODO_TOOLS: "1",
+    },
+  });
   phone = await lab.pairedPhone();
   await phone.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: lab.front.url });
 }, LONG);
@@ -137,5 +145,27 @@ describe.skipIf(!run)("reading in Chromium, real CLI", () => {
     await fold.locator("summary").click();
     await expect(fold.locator("pre").textContent()).resolves.toMatch(/^1\n2\n[\s\S]*\n40$/);
     await shot(page, "tool-output");
+  }, LONG);
+
+  test("Claude's tasks are a checklist pinned at the top of the session, updated as each task tool runs", async () => {
+    const { page } = phone;
+    await home();
+    await newSession(page);
+    const panel = page.getByRole("group", { name: "Claude's tasks" });
+    const rows = () => panel.locator("li").evaluateAll((els: any[]) => els.map((e) => `${e.getAttribute("data-status")}:${String(e.textContent).trim()}`));
+    await sendPrompt(page, 'TOOLUSE: TaskCreate {"subject":"Write the fix","description":"Fix the bug","activeForm":"Writing the fix"}');
+    await waitForResults(page, 1);
+    await expect.poll(rows).toEqual(["pending:☐ Write the fix"]);
+    await sendPrompt(page, 'TOOLUSE: TaskCreate {"subject":"Run the tests","description":"npm test"}');
+    await waitForResults(page, 2);
+    await sendPrompt(page, 'TOOLUSE: TaskUpdate {"taskId":"1","status":"in_progress"}');
+    await waitForResults(page, 3);
+    await expect.poll(rows).toEqual(["in_progress:◐ Write the fix", "pending:☐ Run the tests"]);
+    await expect(panel.locator("summary").textContent()).resolves.toBe("Tasks 0/2 · Writing the fix");
+    // Pinned: still in view at the top after scrolling to the bottom of the conversation.
+    await page.evaluate(() => (globalThis as any).scrollTo(0, (globalThis as any).document.documentElement.scrollHeight));
+    const box = await panel.boundingBox();
+    expect(box && box.y >= 0 && box.y < 140).toBe(true);
+    await shot(page, "todos");
   }, LONG);
 });

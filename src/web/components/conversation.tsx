@@ -9,6 +9,7 @@ import { memo } from "./memo.js";
 import { MessageMenu } from "./message-menu.js";
 import { PermissionCard } from "./permission-card.js";
 import { ToolCard } from "./tool-card.js";
+import { TodoPanel } from "./todo-panel.js";
 import { TranscriptList } from "./transcript-list.js";
 
 const FAILURE_WORDS: Record<string, string> = {
@@ -109,6 +110,7 @@ export function Conversation({ view, info, online, missing }: { view: SessionVie
         data-state={state ?? ""}
       >
         {view.items.length === 0 && <p class="muted center-text">{online ? "No messages yet. Send a prompt to start." : "Loading…"}</p>}
+        <TodoPanel items={view.items} />
         <TranscriptList
           key={view.sessionId}
           items={view.items}
