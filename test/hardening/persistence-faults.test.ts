@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test, vi } from "vitest";
 import { FAKE_CLAUDE } from "../helpers/daemon.js";
 import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { connectWs, type Frame, type TestWsClient } from "../helpers/ws-client.js";
+import { connectWs, type Frame } from "../helpers/ws-client.js";
 import { childUser, handOver, removeChildScript, startChildDaemon, type ChildDaemon } from "./child-daemon.js";
+import { auth, health, history, seqFrames, strip } from "./child-session.js";
 import { figure, raw } from "./support.js";
 
 const started: ChildDaemon[] = [];
@@ -46,18 +47,6 @@ function setup(env: Record<string, string> = {}) {
   };
 }
 
-const auth = (d: ChildDaemon) => ({ headers: { authorization: `Bearer ${d.token}` } });
-const seqFrames = (c: TestWsClient, sid: string) => c.frames.filter((f) => f.sessionId === sid && typeof f.seq === "number");
-const strip = ({ requestId: _r, ...f }: Frame) => f;
-
-async function history(d: ChildDaemon, sid: string): Promise<Frame[]> {
-  const r = await raw(d.url, { path: `/api/sessions/${sid}/events?limit=5000`, headers: auth(d).headers, keepAlive: false });
-  expect(r.status).toBe(200);
-  return (JSON.parse(r.text) as { events: Frame[] }).events;
-}
-async function health(d: ChildDaemon): Promise<string> {
-  return (JSON.parse((await raw(d.url, { path: "/health", keepAlive: false })).text) as { status: string }).status;
-}
 const gone = (pid: number) => !existsSync(`/proc/${pid}`) || /\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
 
 describe("the daemon killed mid-stream", () => {
