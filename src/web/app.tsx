@@ -43,8 +43,8 @@ function SessionScreen({ id, info, view, state, online, back }: { id: string; in
     <>
       <Header title={info?.title ?? where ?? "Session"} subtitle={subtitle || undefined} back={back} conn={state.conn} status={waiting ? "waiting for you" : undefined}>
         {info && <ModeChip info={info} open={sheet} onToggle={() => setSheet(!sheet)} />}
-        <a class="text-btn" href={`#/s/${id}/changes`}>
-          Changes
+        <a class="icon-btn changes-link" href={`#/s/${id}/changes`} aria-label="Changes" title="Changes">
+          ±
         </a>
         {info && info.state !== "closed" && (
           <button

@@ -40,10 +40,13 @@ const THEME = {
   light: { bg: "rgb(246, 246, 243)", text: "rgb(28, 27, 25)" },
 } as const;
 
-/** What a thumb taps: buttons, fields, and links styled as buttons or rows. */
-const TARGETS = "button, input:not([type=hidden]), select, textarea, summary, a.text-btn, a.session-row, a.change-row, a.tab";
+/** The narrowest a screen's title may get (about ten characters). */
+const MIN_TITLE_PX = 80;
 
-type Audit = { overflow: number; bg: string; text: string; small: string[]; contrast: number; checked: number };
+/** What a thumb taps: buttons, fields, and links styled as buttons or rows. */
+const TARGETS = "button, input:not([type=hidden]), select, textarea, summary, a.text-btn, a.icon-btn, a.session-row, a.change-row, a.tab";
+
+type Audit = { overflow: number; bg: string; text: string; small: string[]; contrast: number; checked: number; title: number };
 
 function audit(page: Page): Promise<Audit> {
   return page.evaluate((targets) => {
@@ -74,7 +77,8 @@ function audit(page: Page): Promise<Audit> {
     // The muted text (hints, states) must stay readable on the page's background too.
     const muted = doc.querySelector(".muted");
     const contrast = Math.min(ratio(body.color, body.backgroundColor), muted ? ratio(g.getComputedStyle(muted).color, body.backgroundColor) : 21);
-    return { overflow: doc.documentElement.scrollWidth - g.innerWidth, bg: body.backgroundColor, text: body.color, small, contrast, checked };
+    const title = doc.querySelector(".bar-title h1")?.getBoundingClientRect().width ?? 0;
+    return { overflow: doc.documentElement.scrollWidth - g.innerWidth, bg: body.backgroundColor, text: body.color, small, contrast, checked, title: Math.round(title) };
   }, TARGETS);
 }
 
@@ -107,6 +111,8 @@ describe.skipIf(!hasChromium)("quality bar in Chromium", () => {
     await go(`#/s/${waiting}`);
     await page.locator("article.perm").first().waitFor();
     await check(page, "conversation");
+    // The session's header carries the most (back, title, mode chip, Changes, Close, connection): its title must keep room to be read.
+    expect(seen.conversation!.title, "the conversation's title width").toBeGreaterThanOrEqual(MIN_TITLE_PX);
     await page.getByRole("button", { name: "Mode and model" }).click();
     await page.locator("[data-sheet=session]").waitFor();
     seen["session-sheet"] = await audit(page);
