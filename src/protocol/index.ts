@@ -16,3 +16,4 @@ export * from "./doctor.js";
 export * from "./directories.js";
 export * from "./composer.js";
 export * from "./changes.js";
+export * from "./models.js";

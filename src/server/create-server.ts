@@ -27,6 +27,7 @@ import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./route
 import { registerPermissionRoutes } from "./routes/permission.js";
 import { registerProcessRoutes } from "./routes/processes.js";
 import { registerCommandRoutes } from "./routes/commands.js";
+import { registerModelRoutes } from "./routes/models.js";
 import { registerFileRoutes, type FileRouteDeps } from "./routes/files.js";
 import { registerSessionRoutes } from "./routes/sessions.js";
 import { registerTokenRoutes } from "./routes/token.js";
@@ -140,6 +141,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
   registerSessionRoutes(app, routeDeps);
   registerProcessRoutes(app, routeDeps);
   registerCommandRoutes(app, routeDeps);
+  registerModelRoutes(app, routeDeps);
   registerAskRoutes(app, routeDeps);
   registerPermissionRoutes(app, routeDeps);
   registerClaudeRoutes(app, deps);

@@ -14,6 +14,8 @@ import { Session, type SessionOptions } from "./session.js";
 import { resolveSessionLimits, type SessionManagerOptions } from "./manager-options.js";
 import type { PromptImage, PromptInput, SendResult, SpawnSettings } from "./types.js";
 import { WarmPool } from "./warm-pool.js";
+import { createModelWatch } from "./reported-models.js";
+import type { ModelsResponse } from "../protocol/models.js";
 import { resolveWorkingDirectory } from "./working-directory.js";
 import type { PersistedSession } from "./store.js";
 
@@ -55,6 +57,8 @@ export interface SessionManager {
   onEvent(listener: SessionEventListener): () => void;
   counts(): { active: number; max: number };
   poolStatus(): { size: number; spares: number; ready: number };
+  /** The models the CLI listed in the last `initialize` reply (GET /api/models). */
+  models(): ModelsResponse;
   /** Closes one session (SESSION_NOT_FOUND); resolves when its process exited. Idempotent per session. */
   closeSession(id: string): Promise<void>;
   /** Closes every session and stops the warm pool and the store; idempotent. */
@@ -79,9 +83,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   let creating = 0;
   let closing: Promise<void> | undefined;
 
+  // Every process's initialize reply names the models the CLI offers (the model picker's list).
+  const modelWatch = createModelWatch(options.startClaude);
+  const startClaude = modelWatch.startClaude;
   const pool = new WarmPool({
     size: options.warmPool ?? 1,
-    startClaude: options.startClaude,
+    startClaude,
     cwd: path.resolve(defaultCwd),
     spawn: defaultSpawn,
     logger: options.logger,
@@ -148,7 +155,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const newSession = (input: NewSessionInput): Session => {
     const session = new Session({
       ...input,
-      startClaude: options.startClaude,
+      startClaude,
       logger: options.logger,
       now,
       limits,
@@ -295,6 +302,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     counts: () => ({ active: openCount(), max: maxSessions }),
     poolStatus: () => pool.status(),
+    models: () => modelWatch.models(),
     closeSession: (id) => get(id).close("closed"),
     close: () => stopAll("close"),
     suspendAll: () => stopAll("suspend"),

@@ -1,7 +1,9 @@
 // /compact against the REAL Claude Code CLI (offline, fake Messages API): the session's events carry the compact
-// boundary, and the phone's view of them says "compacted" once and does not draw the previous answer again.
+// boundary, and the phone's view of them says "compacted" once and does not draw the previous answer again; and the
+// models its initialize reply lists are what GET /api/models gives.
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { SessionEvent } from "../../src/protocol/events.js";
+import { ModelsResponseSchema } from "../../src/protocol/models.js";
 import { buildView } from "../../src/web/transcript.js";
 import { useTestDaemon } from "../helpers/daemon.js";
 import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
@@ -50,5 +52,13 @@ describe.skipIf(!realClaudeInstalled())("/compact against the real Claude Code C
     const answers = view.items.filter((i) => i.kind === "assistant").map((i) => (i as { text: string }).text);
     expect(answers).toEqual(["Hello from fake API."]);
     expect(view.items.map((i) => i.kind)).toEqual(["user", "assistant", "result", "user", "notice", "result"]);
+  });
+
+  test("GET /api/models lists the models the real CLI's initialize reply names (a session's process answered it)", async () => {
+    const r = ModelsResponseSchema.parse((await rest("GET", "/api/models")).body);
+    expect(r.source).toBe("claude");
+    expect(r.models.length).toBeGreaterThan(0);
+    expect(r.models.map((m) => m.value)).toContain("default");
+    for (const m of r.models) expect(m.displayName).not.toBe("");
   });
 });

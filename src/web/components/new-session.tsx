@@ -4,7 +4,8 @@ import type { PermissionMode } from "../../protocol/common.js";
 import { loadRecentDirs } from "../pairing.js";
 import { startSession } from "../commands.js";
 import { DirectoryPicker } from "./directory-picker.js";
-import { BYPASS_WARNING, MODEL_CHOICES, MODES } from "./session-controls.js";
+import { ModelChoices } from "./model-choices.js";
+import { BYPASS_WARNING, MODES } from "./session-controls.js";
 
 
 export function NewSession({ online }: { online: boolean }) {
@@ -74,11 +75,7 @@ export function NewSession({ online }: { online: boolean }) {
         {mode === "bypassPermissions" && <p class="warn small">{BYPASS_WARNING}</p>}
         <label for="model">Model</label>
         <input id="model" name="model" class="mono" list="new-model-choices" value={model} placeholder="default" onInput={(e) => setModel(e.currentTarget.value)} autoComplete="off" autoCapitalize="off" spellcheck={false} />
-        <datalist id="new-model-choices">
-          {MODEL_CHOICES.map((m) => (
-            <option key={m} value={m} />
-          ))}
-        </datalist>
+        <ModelChoices id="new-model-choices" />
         <button type="submit" class="btn primary wide" disabled={!online || busy}>
           {busy ? "Starting…" : "Start session"}
         </button>

@@ -7,6 +7,7 @@ import { cost } from "../format.js";
 import { grantLines } from "../grants.js";
 import { CONTEXT_WINDOW_TOKENS, type SessionView } from "../transcript.js";
 import { BackgroundProcesses } from "./background-processes.js";
+import { ModelChoices } from "./model-choices.js";
 import { MODE_LABEL } from "./session-list.js";
 
 export const MODES: { value: PermissionMode; label: string }[] = [
@@ -17,9 +18,6 @@ export const MODES: { value: PermissionMode; label: string }[] = [
 ];
 
 export const BYPASS_WARNING = "Bypass runs every tool, shell commands included, without asking you.";
-
-/** Model names offered; any other alias or id can be typed. */
-export const MODEL_CHOICES = ["default", "sonnet", "opus", "haiku"];
 
 /** What "Always allow" answers granted in this session, oldest first. */
 export function grantsOf(view: SessionView | undefined): string[] {
@@ -76,11 +74,7 @@ export function SessionSheet({ info, view, online }: { info: SessionInfo; view: 
       >
         <label for="live-model">Model</label>
         <input id="live-model" class="mono" list="model-choices" value={model} placeholder="default" onInput={(e) => setModelText(e.currentTarget.value)} autoComplete="off" autoCapitalize="off" spellcheck={false} />
-        <datalist id="model-choices">
-          {MODEL_CHOICES.map((m) => (
-            <option key={m} value={m} />
-          ))}
-        </datalist>
+        <ModelChoices id="model-choices" />
         <button type="submit" class="btn" disabled={!online}>
           Use model
         </button>
