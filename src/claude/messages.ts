@@ -46,6 +46,7 @@ function mapAssistant(obj: Record<string, unknown>): ClaudeEvent[] | undefined {
   const line = AssistantLineSchema.safeParse(obj);
   if (!line.success) return undefined;
   const content = line.data.message.content;
+  const parent = line.data.parent_tool_use_id ?? undefined;
   const text = content
     .filter((b) => b.type === "text" && typeof b.text === "string")
     .map((b) => b.text as string)
@@ -57,11 +58,14 @@ function mapAssistant(obj: Record<string, unknown>): ClaudeEvent[] | undefined {
       text,
       content,
       ...(line.data.aborted === true && { aborted: true }),
+      ...(parent !== undefined && { parentToolUseId: parent }),
     },
   ];
   for (const block of content) {
     const tool = ToolUseBlockSchema.safeParse(block);
-    if (tool.success) events.push({ kind: "toolUse", toolUseId: tool.data.id, name: tool.data.name, input: tool.data.input });
+    if (tool.success) {
+      events.push({ kind: "toolUse", toolUseId: tool.data.id, name: tool.data.name, input: tool.data.input, ...(parent !== undefined && { parentToolUseId: parent }) });
+    }
   }
   return events;
 }
@@ -79,6 +83,7 @@ function mapUser(obj: Record<string, unknown>): ClaudeEvent[] | undefined {
       isError: result.data.is_error === true,
       content: toolResultText(result.data.content),
       ...(line.data.tool_use_result !== undefined && { structured: line.data.tool_use_result }),
+      ...(line.data.parent_tool_use_id != null && { parentToolUseId: line.data.parent_tool_use_id }),
     });
   }
   return events.length > 0 ? events : undefined;

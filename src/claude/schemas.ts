@@ -25,6 +25,8 @@ export const AssistantLineSchema = z.looseObject({
   type: z.literal("assistant"),
   message: z.looseObject({ id: z.string().optional(), content: z.array(ContentBlockSchema) }),
   aborted: z.boolean().optional(),
+  /** Set inside a subagent: the id of the Agent tool use that runs it (null in the main conversation). */
+  parent_tool_use_id: z.string().nullable().optional(),
 });
 
 export const ToolUseBlockSchema = z.looseObject({
@@ -39,6 +41,7 @@ export const UserLineSchema = z.looseObject({
   type: z.literal("user"),
   message: z.looseObject({ content: z.union([z.string(), z.array(ContentBlockSchema)]) }),
   tool_use_result: z.unknown().optional(),
+  parent_tool_use_id: z.string().nullable().optional(),
 });
 
 export const ToolResultBlockSchema = z.looseObject({

@@ -43,9 +43,10 @@ export type PermissionAnswer =
 /** Events one Claude process emits, already parsed and mapped from stream-json lines. */
 export type ClaudeEvent =
   | { kind: "textDelta"; messageId?: string; index?: number; text: string }
-  | { kind: "assistant"; messageId?: string; text: string; content: unknown[]; aborted?: boolean }
-  | { kind: "toolUse"; toolUseId: string; name: string; input: unknown }
-  | { kind: "toolResult"; toolUseId: string; isError: boolean; content: string; structured?: unknown }
+  /** `parentToolUseId`: the line came from a subagent, run by that Agent tool use (its `parent_tool_use_id`). */
+  | { kind: "assistant"; messageId?: string; text: string; content: unknown[]; aborted?: boolean; parentToolUseId?: string }
+  | { kind: "toolUse"; toolUseId: string; name: string; input: unknown; parentToolUseId?: string }
+  | { kind: "toolResult"; toolUseId: string; isError: boolean; content: string; structured?: unknown; parentToolUseId?: string }
   | {
       kind: "permissionRequest";
       requestId: string;

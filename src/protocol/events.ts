@@ -19,12 +19,21 @@ export const StreamDataData = z.discriminatedUnion("kind", [
     /** The raw content block(s) of the assistant line, for clients that render thinking etc. */
     content: z.array(z.unknown()),
     aborted: z.boolean().optional(),
+    /** Said inside a subagent: the toolUseId of the Agent tool use that runs it. Absent in the main conversation. */
+    parentToolUseId: z.string().optional(),
   }),
 ]);
 
 /** A tool use (`phase: "use"`) and later its result (`phase: "result"`), linked by toolUseId. */
 export const StreamToolUseData = z.discriminatedUnion("phase", [
-  z.object({ phase: z.literal("use"), toolUseId: z.string(), name: z.string(), input: z.unknown() }),
+  z.object({
+    phase: z.literal("use"),
+    toolUseId: z.string(),
+    name: z.string(),
+    input: z.unknown(),
+    /** Used by a subagent: the toolUseId of the Agent tool use that runs it. Absent in the main conversation. */
+    parentToolUseId: z.string().optional(),
+  }),
   z.object({
     phase: z.literal("result"),
     toolUseId: z.string(),
@@ -33,6 +42,8 @@ export const StreamToolUseData = z.discriminatedUnion("phase", [
     content: z.string(),
     /** Structured tool output from Claude (e.g. Bash stdout/stderr, Write patch), when present. */
     structured: z.unknown().optional(),
+    /** As on the use: the Agent tool use whose subagent used the tool. */
+    parentToolUseId: z.string().optional(),
   }),
 ]);
 

@@ -39,10 +39,14 @@ export function mapStreamEvent(event: StreamClaudeEvent): NewSessionEvent {
           content: event.content,
           ...opt("messageId", event.messageId),
           ...opt("aborted", event.aborted),
+          ...opt("parentToolUseId", event.parentToolUseId),
         },
       };
     case "toolUse":
-      return { type: "streamToolUse", data: { phase: "use", toolUseId: event.toolUseId, name: event.name, input: event.input } };
+      return {
+        type: "streamToolUse",
+        data: { phase: "use", toolUseId: event.toolUseId, name: event.name, input: event.input, ...opt("parentToolUseId", event.parentToolUseId) },
+      };
     case "toolResult":
       return {
         type: "streamToolUse",
@@ -53,6 +57,7 @@ export function mapStreamEvent(event: StreamClaudeEvent): NewSessionEvent {
           // Already cut to 64 KiB by claude/ (toolResultText), the one home of that rule.
           content: event.content,
           ...opt("structured", event.structured),
+          ...opt("parentToolUseId", event.parentToolUseId),
         },
       };
     case "init":

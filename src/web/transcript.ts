@@ -3,6 +3,7 @@ import type { SessionEvent, SessionEventData } from "../protocol/events.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 import type { SessionState } from "../protocol/common.js";
 import { initialCursor, snapshotCursor, type SeqCursor } from "./seq.js";
+import { applySubagentEvent } from "./subagents.js";
 
 export type PermissionRequest = SessionEventData<"permissionRequest">;
 export type PermissionResolved = SessionEventData<"permissionResolved">;
@@ -14,7 +15,8 @@ export type Item =
   | { kind: "user"; key: string; seq: number; promptId: string; text: string; images: number }
   | { kind: "assistant"; key: string; seq: number; messageId?: string; text: string; done: boolean; aborted?: boolean }
   /** A tool use; while Claude asks to run it, the same card carries the request (and later its answer). */
-  | { kind: "tool"; key: string; seq: number; toolUseId: string; name: string; input: unknown; result?: ToolResult; request?: PermissionRequest; resolved?: PermissionResolved }
+  /** `children`: what the subagent of an Agent tool use said and did (its events carry this tool use's id as parentToolUseId). */
+  | { kind: "tool"; key: string; seq: number; toolUseId: string; name: string; input: unknown; result?: ToolResult; request?: PermissionRequest; resolved?: PermissionResolved; children?: Item[] }
   | { kind: "permission"; key: string; seq: number; request: PermissionRequest; resolved?: PermissionResolved }
   /** `turnCostUsd`: this turn's own cost (the CLI reports a running total per process). `failed`: the turn's error is shown above. */
   | { kind: "result"; key: string; seq: number; data: StreamComplete; turnCostUsd?: number; errorShown?: boolean }
@@ -144,6 +146,7 @@ function applyInPlace(v: SessionView, event: SessionEvent): void {
   v.applied++;
   const key = `${event.type}-${event.seq}`;
   const seq = event.seq;
+  if (applySubagentEvent(v, event)) return;
   switch (event.type) {
     case "userMessage":
       v.items.push({ kind: "user", key, seq, promptId: event.data.promptId, text: event.data.text, images: event.data.images });

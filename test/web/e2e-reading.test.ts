@@ -168,4 +168,25 @@ describe.skipIf(!run)("reading in Chromium, real CLI", () => {
     expect(box && box.y >= 0 && box.y < 140).toBe(true);
     await shot(page, "todos");
   }, LONG);
+
+  test("a subagent is one collapsible group in its Agent card, with its own tool uses inside", async () => {
+    const { page } = phone;
+    const file = join(lab.d.workDir, "notes.md");
+    writeFileSync(file, "# notes\nhello\n");
+    await home();
+    await newSession(page);
+    const input = { description: "Read a file", prompt: `READFILE ${file}`, subagent_type: "general-purpose", run_in_background: false };
+    await sendPrompt(page, `TOOLUSE: Agent ${JSON.stringify(input)}`);
+    await waitForResults(page, 1);
+    const card = page.locator("[data-tool=Agent]");
+    const group = card.locator("details.subagent");
+    await expect.poll(() => group.locator("summary").textContent(), { timeout: 20_000 }).toBe("Subagent · 1 tool use");
+    // Not a flood of cards: the subagent's Read is not a card of the transcript; it is drawn inside the group when opened.
+    await expect(page.locator("[data-tool=Read]").count()).resolves.toBe(0);
+    await group.locator("summary").click();
+    const read = group.locator("[data-tool=Read]");
+    await expect(read.getAttribute("data-status")).resolves.toBe("done");
+    await expect(read.locator(".path").textContent()).resolves.toBe(file);
+    await shot(page, "subagent");
+  }, LONG);
 });

@@ -2,6 +2,7 @@
 import type { Item, ToolResult } from "../transcript.js";
 import { preview } from "../format.js";
 import { ChangeDiff } from "./change-diff.js";
+import { SubagentGroup, SUBAGENT_TOOLS } from "./subagent-group.js";
 import { ToolOutput } from "./tool-output.js";
 import { answersOf, PermissionBody, requestTitle } from "./permission-card.js";
 
@@ -80,6 +81,7 @@ export function ToolCard({ item, sessionId }: { item: Extract<Item, { kind: "too
       {item.input !== undefined && req?.kind !== "question" && req?.kind !== "plan" && <ToolInput name={item.name} input={item.input} toolUseId={item.toolUseId} result={item.result} />}
       {req && <PermissionBody request={req} resolved={item.resolved} sessionId={sessionId} toolInput={item.input ?? null} answers={answers} />}
       {item.result && status !== "denied" && req?.kind !== "question" && <ToolOutput name={item.name} result={item.result} />}
+      {(SUBAGENT_TOOLS.has(item.name) || item.children) && <SubagentGroup item={item} sessionId={sessionId} />}
     </article>
   );
 }
