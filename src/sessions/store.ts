@@ -1,32 +1,15 @@
-// Sessions on disk: an append-only JSONL event file and a small meta file per session, under <config dir>/sessions.
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+// Sessions on disk: an append-only JSONL event file and a small meta file (session-meta.ts) per session, under <config dir>/sessions.
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { z } from "zod";
-import { writeFileAtomicSync } from "../atomic-file.js";
-import { PermissionModeSchema, SessionIdSchema } from "../protocol/common.js";
+import { SessionIdSchema } from "../protocol/common.js";
 import { diskUsage, pruneToBudget, type DiskUsage } from "./disk-budget.js";
 import type { LogRecord } from "./event-log.js";
-import { RestoreScan, RestoreSummarySchema, restoredStateFrom, type RestoredState } from "./restore.js";
+import { RestoreScan, restoredStateFrom, type RestoredState } from "./restore.js";
+import { META, readMetaFile, writeMeta, type SessionMeta } from "./session-meta.js";
 import { parseEventLines, readFrom } from "./session-file.js";
 
-export const SessionMetaSchema = z.object({
-  version: z.literal(1),
-  sessionId: z.uuid(),
-  workingDirectory: z.string(),
-  createdAt: z.number(),
-  permissionMode: PermissionModeSchema,
-  model: z.string().optional(),
-  /** ms since epoch when the session was closed; absent while it is open (or suspended by a shutdown). */
-  closedAt: z.number().optional(),
-  /** The highest seq issued so far, written when the meta is (events lost to a full disk leave it above the file's last line). */
-  lastSeq: z.number().int().nonnegative().optional(),
-  /** The last Claude process spawned for it: a survivor of a killed daemon is stopped before any --resume. */
-  claude: z.object({ pid: z.number().int().positive(), startTime: z.string().max(32) }).optional(),
-  /** What the events up to byte `bytes` of the event file say (restore needs no more than the rest of the file). */
-  summary: RestoreSummarySchema.extend({ bytes: z.number().int().nonnegative() }).optional(),
-});
-export type SessionMeta = z.infer<typeof SessionMetaSchema>;
+export { SessionMetaSchema, type SessionMeta } from "./session-meta.js";
 
 export interface PersistedSession {
   meta: SessionMeta;
@@ -71,7 +54,6 @@ export interface SessionStore {
 }
 
 const EVENTS = ".jsonl";
-const META = ".json";
 
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const { dir } = options;
@@ -137,11 +119,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     st.dirty = false;
   };
 
-  const writeMetaFile = (meta: SessionMeta) => {
-    ensureDir();
-    const path = join(dir, meta.sessionId + META);
-    writeFileAtomicSync(path, JSON.stringify(meta) + "\n");
-  };
+  const writeMetaFile = (meta: SessionMeta) => writeMeta(dir, meta);
   // The meta as written: with the highest seq issued and, once the file's size is known, the summary up to it.
   const withLastSeq = (st: FileState, meta: SessionMeta): SessionMeta => {
     const { summary: _old, ...rest } = meta;
@@ -211,16 +189,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     return all ? parseEventLines(all.text, sessionId).records : [];
   };
 
-  const readMeta = (sessionId: string): SessionMeta | undefined => {
-    const name = sessionId + META;
-    try {
-      const meta = SessionMetaSchema.parse(JSON.parse(readFileSync(join(dir, name), "utf8")));
-      return meta.sessionId === sessionId ? meta : undefined;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") logger.warn({ file: name, err: (err as Error).message }, "skipping an unreadable session meta file");
-      return undefined;
-    }
-  };
+  const readMeta = (sessionId: string): SessionMeta | undefined => readMetaFile(dir, sessionId, logger);
   const persisted = (meta: SessionMeta): PersistedSession => {
     const { sessionId } = meta;
     const st = stateOf(sessionId);
