@@ -29,10 +29,10 @@ const P = quick
       startup: { runs: 3, withFakeCli: false },
       memory: { runs: 1, events: 20_000, settleMs: 500 },
       idle: { runs: 1, settleMs: 500, sessions: 50, events: 5_000 },
-      session: { runs: 3, warmup: false },
+      session: { runs: 2, warmup: false },
       long: { runs: 1, n: 5_000 },
-      rest: { runs: 1, seconds: 3, warmupSeconds: 0 },
-      slowPhone: { n: 40_000, runs: 2 },
+      rest: { runs: 1, seconds: 2, warmupSeconds: 0 },
+      slowPhone: { n: 20_000, runs: 1 },
       history: { sessions: 2000, runs: 1 },
       phone: { runs: 1, openEvents: 5_000, missedEvents: 10_000 },
     }
