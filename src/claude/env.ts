@@ -15,13 +15,20 @@ const DROPPED = new Set([
   "NODE_OPTIONS",
 ]);
 
+/** Both are needed to turn the task tools on under -p (verified with 2.1.332). */
+const TASK_TOOLS = [
+  ["CLAUDE_CODE_ENABLE_TASKS", "true"],
+  ["CLAUDE_CODE_ENABLE_TODO_TOOLS", "1"],
+] as const;
+
 /** Every CLAUDE_COMPANION_* variable is ours (tokens, paths), never Claude's. */
 const DROPPED_PREFIX = "CLAUDE_COMPANION_";
 
 /**
  * Builds the child's full environment (spawned with extendEnv:false): a copy of `base` without
  * undefined values, AUTH_TOKEN, CLAUDE_COMPANION_*, CLAUDECODE and NODE_OPTIONS, plus
- * CLAUDE_CODE_MAX_RETRIES. CLAUDE_CODE_ENTRYPOINT and everything else pass unchanged.
+ * CLAUDE_CODE_MAX_RETRIES and the task tools turned on (unless `base` says otherwise). CLAUDE_CODE_ENTRYPOINT
+ * and everything else pass unchanged.
  */
 export function buildChildEnv(
   base: Record<string, string | undefined>,
@@ -33,5 +40,8 @@ export function buildChildEnv(
     env[name] = value;
   }
   env.CLAUDE_CODE_MAX_RETRIES = String(Math.max(0, Math.floor(options.maxRetries)));
+  // Under -p, 2.1.332 disables its task tools (TaskCreate/TaskUpdate...), which the terminal's Claude uses to keep its
+  // checklist; these two turn them on, so the phone pins the same checklist (docs/CLAUDE-CLI-NOTES.md). A user's own value wins.
+  for (const [name, value] of TASK_TOOLS) env[name] ??= value;
   return env;
 }

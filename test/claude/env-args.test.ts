@@ -39,6 +39,8 @@ describe("buildClaudeArgs", () => {
   });
 });
 
+const TASKS_ON = { CLAUDE_CODE_ENABLE_TASKS: "true", CLAUDE_CODE_ENABLE_TODO_TOOLS: "1" };
+
 describe("buildChildEnv", () => {
   test.each<[string, Record<string, string | undefined>, Record<string, string>]>([
     ["keeps ordinary variables", { PATH: "/bin", HOME: "/root", LANG: "C" }, { PATH: "/bin", HOME: "/root", LANG: "C" }],
@@ -50,7 +52,12 @@ describe("buildChildEnv", () => {
     ["keeps the API key for Claude", { ANTHROPIC_API_KEY: "k" }, { ANTHROPIC_API_KEY: "k" }],
     ["overrides an inherited CLAUDE_CODE_MAX_RETRIES", { CLAUDE_CODE_MAX_RETRIES: "10" }, {}],
   ])("%s", (_name, base, expected) => {
-    expect(buildChildEnv(base, { maxRetries: 2 })).toEqual({ ...expected, CLAUDE_CODE_MAX_RETRIES: "2" });
+    expect(buildChildEnv(base, { maxRetries: 2 })).toEqual({ ...TASKS_ON, ...expected, CLAUDE_CODE_MAX_RETRIES: "2" });
+  });
+
+  test("turns the task tools on (off under -p otherwise), unless the user set them", () => {
+    expect(buildChildEnv({}, { maxRetries: 0 })).toMatchObject(TASKS_ON);
+    expect(buildChildEnv({ CLAUDE_CODE_ENABLE_TASKS: "false" }, { maxRetries: 0 })).toMatchObject({ CLAUDE_CODE_ENABLE_TASKS: "false" });
   });
 
   test("does not modify its input", () => {

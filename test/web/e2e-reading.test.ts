@@ -21,12 +21,8 @@ beforeAll(async () => {
   api = await startFakeAnthropicApi();
   lab = await startLab({
     env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" },
-    childEnv: {
-      ...realClaudeEnv(api, tempDir("cc-reading-cfg-")),
-      // 2.1.332 disables TodoWrite and the Task tools under -p; these two turn the Task tools on (docs/CLAUDE-CLI-NOTES.md).
-      CLAUDE_CODE_ENABLE_TASKS: "true",
-      CLAUDE_CODE_ENABLE_TODO_TOOLS: "1",
-    },
+    // The daemon turns the task tools on itself (2.1.332 disables them under -p): the checklist shows with defaults.
+    childEnv: realClaudeEnv(api, tempDir("cc-reading-cfg-")),
   });
   phone = await lab.pairedPhone();
   await phone.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: lab.front.url });
