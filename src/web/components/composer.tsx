@@ -1,5 +1,5 @@
 // The prompt box: text kept as a draft per session, pictures (camera, gallery, paste, share), `/` commands and `@` files.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { interrupt, sendPrompt } from "../commands.js";
 import { loadDraftImages, saveDraftImages } from "../draft-images.js";
 import { loadDraft, saveDraft } from "../drafts.js";
@@ -21,7 +21,8 @@ export function Composer({ sessionId, online, running, workingDirectory }: { ses
   const [dismissed, setDismissed] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
 
-  useEffect(() => saveDraft(sessionId, text), [sessionId, text]);
+  // Layout effect: saved in the same task as the keystroke's render (an effect waits for a frame, and a reload right after typing lost it).
+  useLayoutEffect(() => saveDraft(sessionId, text), [sessionId, text]);
 
   const attached = useRef(images);
   attached.current = images;

@@ -57,7 +57,9 @@ export function TranscriptList({ items, render }: { items: Item[]; render: (item
     });
     io.observe(el);
     return () => io.disconnect();
-  }, [start > 0]);
+    // A new observer per drawn window: its first report is the current state. One kept across windows missed a
+    // top reached again before the browser had seen it leave (a quick flick up after earlier items were drawn).
+  }, [start]);
 
   const last = items[items.length - 1];
   useLayoutEffect(() => {
