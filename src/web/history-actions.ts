@@ -1,6 +1,6 @@
 // The History tab's actions: continue a session on the phone (resume), fork it while a terminal writes it, copy its terminal command.
 import { command } from "./commands.js";
-import { copyText } from "./history-api.js";
+import { copyText } from "./copy.js";
 import { navigate } from "./navigate.js";
 import { inform } from "./store.js";
 

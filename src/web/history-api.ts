@@ -33,22 +33,3 @@ export interface HistoryEventsPage {
 export function fetchHistoryEvents(token: string, id: string, after: number): Promise<HistoryEventsPage> {
   return get<HistoryEventsPage>(`/api/history/${encodeURIComponent(id)}/events?after=${after}&limit=1000`, token);
 }
-
-/** Copies text; falls back to a hidden text area where the Clipboard API is missing (plain http on a LAN). */
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok;
-  }
-}

@@ -1,4 +1,4 @@
-// One request on a one-store IndexedDB database (opened, used, closed): the share inbox and the pictures of drafts.
+// One request on a one-store IndexedDB database (opened, used, closed): the device token, the share inbox, the pictures of drafts.
 export function idbRequest<T>(db: string, store: string, mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
   return new Promise<IDBDatabase>((resolve, reject) => {
     const req = indexedDB.open(db, 1);
