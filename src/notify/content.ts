@@ -97,6 +97,22 @@ export function doneNotification(sessionId: string, label: SessionLabel, data: S
   };
 }
 
+/** A CPU runaway (`warning` event, kind "cpu"): the busiest process's command only at the `full` level. */
+export function warningNotification(sessionId: string, label: SessionLabel, data: SessionEventData<"warning">, level: ContentLevel, url: string, ts: number): Notification {
+  const top = data.process;
+  const busiest = top ? `Busiest: pid ${top.pid} at ${top.cpu}% CPU: ${oneLine(top.command, 100)}` : oneLine(data.message);
+  return {
+    kind: "warning",
+    tag: `warning-${sessionId}`,
+    sessionId,
+    title: `${label.title}: CPU over the limit`,
+    body: level === "full" ? busiest : "The session's processes stayed over the CPU limit. Open the app to stop them.",
+    url,
+    actions: [],
+    ts,
+  };
+}
+
 export function errorNotification(sessionId: string, label: SessionLabel, data: SessionEventData<"sessionError">, level: ContentLevel, url: string, ts: number): Notification {
   return {
     kind: "error",

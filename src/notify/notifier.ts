@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import { ACTION_PATH_PREFIX, CompanionError, type ContentLevel, type Notification, type SessionEvent, type SessionEventData } from "../protocol/index.js";
 import { createActionTokens, type ActionDecision } from "./action-tokens.js";
-import { doneNotification, errorNotification, permissionNotification, resolvedNotification } from "./content.js";
+import { doneNotification, errorNotification, permissionNotification, resolvedNotification, warningNotification } from "./content.js";
 import { createDelivery, type Delivery } from "./delivery.js";
 import { listenReplyTopic, ntfyMessage, publishNtfy, type FetchLike } from "./ntfy.js";
 import { createPresence, type Presence } from "./presence.js";
@@ -134,6 +134,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         if (presence.isVisible(sessionId)) return;
         const label = { title: deps.sessionTitle(sessionId) };
         broadcast((level) => errorNotification(sessionId, label, event.data, level, sessionUrl(sessionId), now()), { sessionTitle: label.title, code: event.data.code });
+        return;
+      }
+      case "warning": {
+        // Only a CPU runaway (CPU_LIMIT_ACTION=warn) is news for the phone; a bad stdout line is not.
+        if (event.data.kind !== "cpu" || presence.isVisible(sessionId)) return;
+        const label = { title: deps.sessionTitle(sessionId) };
+        broadcast((level) => warningNotification(sessionId, label, event.data, level, sessionUrl(sessionId), now()), { sessionTitle: label.title });
         return;
       }
       default:

@@ -9,8 +9,8 @@ export type FetchLike = typeof fetch;
 /** ntfy sequence ids: `[-_A-Za-z0-9]{1,64}`. Same id = the notification is updated in place (ntfy 2.16+). */
 export const sequenceIdOf = (tag: string) => tag.replace(/[^-_A-Za-z0-9]/g, "_").slice(0, 64);
 
-const PRIORITY = { permission: 4, done: 3, error: 4 } as const;
-const TAGS = { permission: ["lock"], done: ["white_check_mark"], error: ["warning"] } as const;
+const PRIORITY = { permission: 4, done: 3, error: 4, warning: 4 } as const;
+const TAGS = { permission: ["lock"], done: ["white_check_mark"], error: ["warning"], warning: ["fire"] } as const;
 
 /** The JSON body of an ntfy publish. `tokens` are the raw action tokens (sent as the reply topic body). */
 export function ntfyMessage(channel: StoredChannel, n: Notification, tokens?: { allow: string; deny: string }) {

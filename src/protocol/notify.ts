@@ -12,7 +12,8 @@ export const PresenceDataSchema = z
   .strict();
 export type PresenceData = z.infer<typeof PresenceDataSchema>;
 
-export const NOTIFICATION_KINDS = ["permission", "done", "error"] as const;
+/** `warning`: a session's processes stayed over CPU_LIMIT_PERCENT (a `warning` event with kind "cpu"). */
+export const NOTIFICATION_KINDS = ["permission", "done", "error", "warning"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const CHANNEL_TYPES = ["ntfy", "webhook"] as const;
@@ -122,7 +123,7 @@ export const NotificationSchema = z.object({
 });
 export type Notification = z.infer<typeof NotificationSchema>;
 
-export const WEBHOOK_EVENTS = ["permission", "resolved", "done", "error", "test"] as const;
+export const WEBHOOK_EVENTS = ["permission", "resolved", "done", "error", "warning", "test"] as const;
 
 /** The JSON body POSTed to a webhook channel. */
 export const WebhookBodySchema = z.object({
