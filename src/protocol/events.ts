@@ -1,5 +1,6 @@
 // Session events: the records of a session's append-only log, served identically by REST history and WS.
 import { z } from "zod";
+import { CannotStartSchema } from "./cannot-start.js";
 import { DecisionSchema, PermissionModeSchema, SessionStateSchema, UsageSchema } from "./common.js";
 
 /** A user prompt as it entered the session (images are counted, not repeated). */
@@ -97,6 +98,8 @@ export const SessionUpdateData = z.object({
   model: z.string().optional(),
   /** Queued prompts dropped by this change (interrupt, timeout, crash, close); they never ran. */
   droppedPromptIds: z.array(z.string()).optional(),
+  /** Present while the session cannot start (see SessionInfo.cannotStart); absent when it can. */
+  cannotStart: CannotStartSchema.optional(),
 });
 
 export const SessionErrorData = z.object({

@@ -17,3 +17,4 @@ export * from "./directories.js";
 export * from "./composer.js";
 export * from "./changes.js";
 export * from "./models.js";
+export * from "./cannot-start.js";

@@ -1,5 +1,6 @@
 // Session descriptions as clients see them (list, details, snapshots).
 import { z } from "zod";
+import { CannotStartSchema } from "./cannot-start.js";
 import { PermissionModeSchema, SessionStateSchema } from "./common.js";
 import { PermissionRequestData, StreamCompleteData } from "./events.js";
 
@@ -55,5 +56,7 @@ export const SessionInfoSchema = z.object({
   title: z.string().optional(),
   /** The first line of the last prompt or answer (at most 120 characters). */
   lastMessage: z.string().optional(),
+  /** Present while Claude Code cannot start in this session (it failed the same way twice in a row before taking a prompt). */
+  cannotStart: CannotStartSchema.optional(),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;

@@ -9,6 +9,7 @@ import type { ProcessExitInfo, ProcessSlot } from "./process-slot.js";
 import { errorEvent, fromCompanionError, toStreamComplete } from "./session-events.js";
 import type { SessionSettings } from "./session-settings.js";
 import type { SessionStatus } from "./session-status.js";
+import { BEFORE_INIT_DETAIL } from "./start-failure.js";
 import type { Turn, TurnRunner } from "./turns.js";
 
 /** The parts of a session the handler reads and the few changes it asks of it. */
@@ -35,6 +36,8 @@ export interface ClaudeEventHandler {
 
 export function createClaudeEventHandler(host: ClaudeEventHost): ClaudeEventHandler {
   const { slot, turns, permissions, status, settings } = host;
+  // Processes that sent system/init (took a prompt): an exit of any other is a start failure (start-failure.ts).
+  const initialized = new WeakSet<ClaudeProcess>();
 
   const onResult = (proc: ClaudeProcess, event: Extract<ClaudeEvent, { kind: "result" }>): void => {
     settings.transcriptStarted();
@@ -59,6 +62,7 @@ export function createClaudeEventHandler(host: ClaudeEventHost): ClaudeEventHand
         if (event.kind === "init") {
           // system/init comes once Claude has taken the user message: from now on a transcript exists.
           settings.transcriptStarted();
+          initialized.add(proc);
           if (event.model !== undefined) settings.modelReported(event.model);
         }
         if (event.kind === "textDelta") status.deltas.push(mapStreamEvent(event).data as DeltaData);
@@ -89,11 +93,14 @@ export function createClaudeEventHandler(host: ClaudeEventHost): ClaudeEventHand
       permissions.cancelAll("cancelled", "Claude Code exited.", proc);
       if (info.startError) status.emit(fromCompanionError(info.startError)); // e.g. CLAUDE_UNAVAILABLE
       else if (!exit.requested) {
-        status.emit(errorEvent("CLAUDE_EXITED", { exitCode: exit.exitCode, signal: exit.signal }, { stderrTail: exit.stderrTail }));
+        const details = { stderrTail: exit.stderrTail, [BEFORE_INIT_DETAIL]: !initialized.has(proc) };
+        status.emit(errorEvent("CLAUDE_EXITED", { exitCode: exit.exitCode, signal: exit.signal }, details));
       }
       const turn = turns.current;
       if (turn && turn.process === proc) turns.end(turn, turn.abortReason ?? "claude-exited", true);
       else if (info.current && status.state === "created") status.setState("ready", "claude-exited");
+      // Read again: the turn's end may have moved the state.
+      if ((status.state as string) !== "closed") status.announceStartFailure();
     },
 
     onWriteFailed(turn, error) {

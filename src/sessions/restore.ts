@@ -7,6 +7,7 @@ import type { LogRecord } from "./event-log.js";
 import { nextHeadline, type Headline } from "./headline.js";
 import { isCutTurnSubtype } from "./cut-turn.js";
 import type { StreamComplete } from "./session-events.js";
+import { nextStartFailure, StartFailureStateSchema, type StartFailureState } from "./start-failure.js";
 
 export interface RestoredState {
   createdAt: number;
@@ -25,6 +26,8 @@ export interface RestoredState {
   cutTurn: boolean;
   /** Prompts with no streamComplete naming them, oldest first (the cut turn's first, then those queued behind it). */
   unansweredPromptIds: string[];
+  /** The last start failure with no system/init since (start-failure.ts): whether the session cannot start. */
+  startFailure: StartFailureState | null;
 }
 
 /** What the daemon itself wrote when it stopped or restarted: not the session's activity. */
@@ -47,6 +50,7 @@ export const RestoreSummarySchema = z.object({
   lastActivity: z.number().optional(),
   title: z.string().max(1000).optional(),
   lastMessage: z.string().max(1000).optional(),
+  startFailure: StartFailureStateSchema.optional(),
 });
 export type RestoreSummary = z.infer<typeof RestoreSummarySchema>;
 
@@ -59,6 +63,7 @@ export class RestoreScan {
   private lastActivity: number | undefined;
   private completedSinceActive = false;
   private headline: Headline = {};
+  private startFailure: StartFailureState | null = null;
   private readonly open = new Set<string>();
   private readonly unanswered = new Set<string>();
 
@@ -72,12 +77,14 @@ export class RestoreScan {
     this.completedSinceActive = from.completedSinceActive;
     if (from.title !== undefined) this.headline.title = from.title;
     if (from.lastMessage !== undefined) this.headline.lastMessage = from.lastMessage;
+    this.startFailure = from.startFailure ?? null;
     for (const id of from.openPermissions) this.open.add(id);
     for (const id of from.unansweredPromptIds) this.unanswered.add(id);
   }
 
   add(event: SessionEvent): void {
     this.headline = nextHeadline(this.headline, event);
+    this.startFailure = nextStartFailure(this.startFailure, event);
     if (!isBookkeeping(event)) this.lastActivity = event.ts;
     switch (event.type) {
       case "userMessage":
@@ -122,6 +129,7 @@ export class RestoreScan {
       ...(this.lastActivity !== undefined ? { lastActivity: this.lastActivity } : {}),
       ...(this.headline.title !== undefined ? { title: this.headline.title } : {}),
       ...(this.headline.lastMessage !== undefined ? { lastMessage: this.headline.lastMessage } : {}),
+      ...(this.startFailure ? { startFailure: this.startFailure } : {}),
     };
   }
 }
@@ -143,6 +151,7 @@ export function restoredStateFrom(summary: RestoreSummary, meta: { createdAt: nu
     lastState: summary.lastState,
     cutTurn: summary.lastState === "active" && !summary.completedSinceActive,
     unansweredPromptIds: [...summary.unansweredPromptIds],
+    startFailure: summary.startFailure ?? null,
   };
 }
 

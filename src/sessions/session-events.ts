@@ -2,6 +2,7 @@
 import type { ClaudeEvent } from "../claude/types.js";
 import type { PermissionMode, SessionState, Usage } from "../protocol/common.js";
 import { CompanionError, type ErrorCode, type ErrorParams } from "../protocol/errors.js";
+import type { CannotStart } from "../protocol/cannot-start.js";
 import type { NewSessionEvent, SessionEventData } from "../protocol/events.js";
 
 export type StreamComplete = SessionEventData<"streamComplete">;
@@ -38,6 +39,7 @@ export interface UpdateFields {
   permissionMode: PermissionMode;
   model?: string;
   droppedPromptIds?: string[];
+  cannotStart?: CannotStart;
 }
 
 /** A sessionUpdate; empty optional fields are left out. */
@@ -52,6 +54,7 @@ export function updateEvent(f: UpdateFields): NewSessionEvent {
       permissionMode: f.permissionMode,
       ...(f.model !== undefined ? { model: f.model } : {}),
       ...(f.droppedPromptIds && f.droppedPromptIds.length > 0 ? { droppedPromptIds: f.droppedPromptIds } : {}),
+      ...(f.cannotStart !== undefined ? { cannotStart: f.cannotStart } : {}),
     },
   };
 }

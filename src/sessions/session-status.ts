@@ -9,6 +9,7 @@ import type { EventLog } from "./event-log.js";
 import { nextHeadline, type Headline } from "./headline.js";
 import type { RestoredState } from "./restore.js";
 import { errorEvent, fromCompanionError, updateEvent, type StreamComplete } from "./session-events.js";
+import { cannotStartOf, nextStartFailure, type StartFailureState } from "./start-failure.js";
 import { transition, type SessionTransitionEvent } from "./state-machine.js";
 
 export interface SessionStatusOptions {
@@ -27,12 +28,17 @@ export class SessionStatus {
   private currentState: SessionState = "created";
   private result: StreamComplete | null = null;
   private headlineNow: Headline = {};
+  private startFailureNow: StartFailureState | null = null;
+  // Whether the last sessionUpdate said the session cannot start (a change is announced, see announceStartFailure).
+  private announcedCannotStart = false;
 
   constructor(private readonly options: SessionStatusOptions) {
     const { log, restored, deltaFlushMs } = options;
     if (restored) {
       this.result = restored.lastResult;
       this.headlineNow = restored.headline;
+      this.startFailureNow = restored.startFailure;
+      this.announcedCannotStart = restored.startFailure?.cannotStart ?? false;
       this.currentState = restored.closed ? "closed" : "idle";
     }
     this.deltas = new DeltaCoalescer({ emit: (e) => log.append(e), ...(deltaFlushMs !== undefined ? { flushMs: deltaFlushMs } : {}) });
@@ -50,6 +56,16 @@ export class SessionStatus {
     return this.headlineNow;
   }
 
+  /** SessionInfo.cannotStart: present while Claude cannot start in this session (start-failure.ts). */
+  get cannotStart() {
+    return cannotStartOf(this.startFailureNow);
+  }
+
+  /** A sessionUpdate when whether the session can start changed since the last one said (e.g. an idle process failed). */
+  announceStartFailure(): void {
+    if ((this.startFailureNow?.cannotStart ?? false) !== this.announcedCannotStart) this.update("cannot-start");
+  }
+
   /** Moves the state by the table (illegal transitions throw) and says so in a sessionUpdate. */
   setState(event: SessionTransitionEvent, reason: string, droppedPromptIds: string[] = []): void {
     const previousState = this.currentState;
@@ -59,6 +75,8 @@ export class SessionStatus {
 
   update(reason: string, droppedPromptIds: string[] = [], previousState?: SessionState): void {
     const { queueLength, permissionMode, model } = this.options.current();
+    const cannotStart = this.cannotStart;
+    this.announcedCannotStart = cannotStart !== undefined;
     this.emit(
       updateEvent({
         state: this.currentState,
@@ -68,6 +86,7 @@ export class SessionStatus {
         droppedPromptIds,
         ...(previousState !== undefined ? { previousState } : {}),
         ...(model !== undefined ? { model } : {}),
+        ...(cannotStart !== undefined ? { cannotStart } : {}),
       }),
     );
   }
@@ -109,7 +128,8 @@ export class SessionStatus {
 
   emit(event: NewSessionEvent): void {
     this.deltas.flush();
-    this.options.log.append(event);
+    const record = this.options.log.append(event);
     this.headlineNow = nextHeadline(this.headlineNow, event);
+    this.startFailureNow = nextStartFailure(this.startFailureNow, record.event);
   }
 }

@@ -253,6 +253,7 @@ export class Session {
       process: this.processes.info(this.slot.current?.pid, this.options.now()),
       lastResult: this.status.lastResult,
       ...this.status.headline,
+      ...(this.status.cannotStart ? { cannotStart: this.status.cannotStart } : {}),
     };
   }
 
