@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { ROOT, rssBytes, startDaemonChild, tempDir } from "./lib/procs.mjs";
 import { summarize } from "./lib/stats.mjs";
+import { waitingFor } from "./lib/waits.mjs";
 
 const BLOB = "x".repeat(16 * 1024);
 
@@ -50,6 +51,12 @@ export function writeTranscripts(claudeConfigDir, work, sessions) {
   return bytes;
 }
 
+/** The cold listing's floor: a fresh node reading every transcript's bytes (no parsing), ms inside that process. */
+function readAllMs(claudeConfigDir) {
+  const code = `const fs=require("fs"),p=require("path");const t=performance.now();let n=0;const walk=(d)=>{for(const e of fs.readdirSync(d,{withFileTypes:true})){const f=p.join(d,e.name);if(e.isDirectory())walk(f);else n+=fs.readFileSync(f).length}};walk(process.argv[1]);process.stdout.write(String(performance.now()-t))`;
+  return Number(execFileSync(process.execPath, ["-e", code, claudeConfigDir], { encoding: "utf8" }));
+}
+
 export async function benchHistory({ sessions = 2000, runs = 5, log }) {
   const claudeConfigDir = tempDir("cc-bench-claude-");
   const work = tempDir("cc-bench-history-work-");
@@ -60,13 +67,15 @@ export async function benchHistory({ sessions = 2000, runs = 5, log }) {
   const cachedMs = [];
   const rssGrowthMb = [];
   const floorGrowthMb = [];
+  const floorListMs = [];
+  const floorReadMs = [];
   // The floor: the same requests to a daemon with no transcripts (code loaded and compiled on first use, buffers).
   const measure = async (configDir, expectSessions) => {
     const daemon = await startDaemonChild({ workDir: work, childEnv: { ...process.env, CLAUDE_CONFIG_DIR: configDir } });
     try {
       const get = async () => {
         const t = performance.now();
-        const res = await fetch(`${daemon.url}/api/history?limit=50`, { headers: { Authorization: `Bearer ${daemon.token}` } });
+        const res = await waitingFor(`GET /api/history of pid ${daemon.pid}`, fetch(`${daemon.url}/api/history?limit=50`, { headers: { Authorization: `Bearer ${daemon.token}` }, signal: AbortSignal.timeout(60_000) }));
         const body = await res.json();
         const ms = performance.now() - t;
         if (res.status !== 200 || body.sessions.length !== expectSessions) throw new Error(`history: HTTP ${res.status}, ${body.sessions?.length} sessions`);
@@ -86,7 +95,10 @@ export async function benchHistory({ sessions = 2000, runs = 5, log }) {
     coldMs.push(full.cold);
     cachedMs.push(...full.cached);
     rssGrowthMb.push(full.growthMb);
-    floorGrowthMb.push((await measure(empty, 0)).growthMb);
+    const floorRun = await measure(empty, 0);
+    floorGrowthMb.push(floorRun.growthMb);
+    floorListMs.push(...floorRun.cached);
+    floorReadMs.push(readAllMs(claudeConfigDir));
   }
   // The cache's own size: the heap kept after a GC, in a plain process using the built room.
   const retained = [];
@@ -100,5 +112,5 @@ export async function benchHistory({ sessions = 2000, runs = 5, log }) {
   const rss = summarize(rssGrowthMb);
   const floor = summarize(floorGrowthMb);
   const added = rss.median - floor.median;
-  return { sessions, megabytes: Math.round(bytes / 1024 / 1024), coldMs: cold, cachedMs: cached, rssGrowthMb: rss, floorRssGrowthMb: floor, addedMb: added, retainedHeapMb, met: cold.median < 5000 && cached.median < 1000 && added < 20 };
+  return { sessions, megabytes: Math.round(bytes / 1024 / 1024), coldMs: cold, cachedMs: cached, floorReadAllMs: summarize(floorReadMs), floorEmptyListMs: summarize(floorListMs), rssGrowthMb: rss, floorRssGrowthMb: floor, addedMb: added, retainedHeapMb, met: cold.median < 5000 && cached.median < 1000 && added < 20 };
 }

@@ -9,6 +9,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import { ROOT } from "./lib/procs.mjs";
 import { summarize } from "./lib/stats.mjs";
 import { daemonTarget } from "./lib/targets.mjs";
+import { waitingFor } from "./lib/waits.mjs";
 import { CHROMIUM_PATH, goAway, launchChromium, openThrottledPhone, pair, timeCatchUp, timeOpenFromList, waitReady } from "./lib/phone-page.mjs";
 
 // `work N` writes about 10 events per step (text delta, message, tool use, tool result and the stream events).
@@ -16,7 +17,7 @@ const EVENTS_PER_STEP = 10;
 
 /** Runs a prompt in a session and resolves once its turn is over and the session is idle again; returns the session's lastSeq. */
 async function runTurn(t, ws, sessionId, prompt) {
-  const idle = new Promise((resolve, reject) => {
+  const idle = waitingFor(`"${prompt}" in session ${sessionId} to finish (streamComplete, then idle)`, new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`"${prompt}" did not finish within 120 s`)), 120_000);
     let completed = false;
     const on = (data) => {
@@ -30,7 +31,7 @@ async function runTurn(t, ws, sessionId, prompt) {
       }
     };
     ws.on("message", on);
-  });
+  }));
   t.prompt(ws, sessionId, prompt);
   await idle;
   return lastSeqOf(t, sessionId);
@@ -43,21 +44,26 @@ async function lastSeqOf(t, sessionId) {
 }
 
 /** Every frame the daemon sends a client subscribing with `lastSeq` as the web client does (batched; through its replayComplete). */
-function captureReplay(t, sessionId, lastSeq) {
-  return new Promise((resolve, reject) => {
+function captureReplay(t, sessionId, lastSeq, timeoutMs = 60_000) {
+  return waitingFor(`the replay of session ${sessionId} from seq ${lastSeq} (captured for the floor)`, new Promise((resolve, reject) => {
     const ws = new WebSocket(t.daemon.wsUrl, { headers: { Authorization: `Bearer ${t.daemon.token}` }, perMessageDeflate: false });
     const frames = [];
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`no replayComplete for session ${sessionId} within ${timeoutMs} ms (${frames.length} frames)`));
+    }, timeoutMs);
     ws.on("error", reject);
     ws.on("message", (data) => {
       const text = String(data);
       if (text.includes('"type":"welcome"')) return ws.send(JSON.stringify({ type: "subscribe", requestId: "cap", sessionId, data: { lastSeq, batch: true, omitStreamEvents: true } }));
       frames.push(text);
       if (text.includes('"type":"replayComplete"')) {
+        clearTimeout(timer);
         ws.close();
         resolve(frames);
       }
     });
-  });
+  }));
 }
 
 /** The floor: a bare ws server that sends `frames` to each client, and a throttled blank page that parses them. */

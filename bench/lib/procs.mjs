@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitingFor } from "./waits.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const FAKE_CLAUDE = path.join(ROOT, "test/fixtures/fake-claude.mjs");
@@ -19,15 +20,11 @@ export function tempDir(prefix = "cc-bench-") {
   return dir;
 }
 
-/** Kills every child still running (SIGKILL) and removes the temp dirs. */
+/** Kills every child still running and everything they started (SIGKILL, by pid) and removes the temp dirs. */
 export function cleanup() {
-  for (const child of children) {
-    try {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    } catch {
-      /* gone */
-    }
-  }
+  const pids = [];
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) pids.push(child.pid, ...descendants(child.pid));
+  killPids(pids);
   children.clear();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs.clear();
@@ -44,7 +41,7 @@ export function spawnTracked(cmd, args, options) {
 
 /** Resolves with the first stdout line matching `re` (its match), rejects on exit or after `timeoutMs`. */
 export function waitForLine(child, re, timeoutMs = 30_000, streams = ["stdout"]) {
-  return new Promise((resolve, reject) => {
+  return waitingFor(`a line matching ${re} from pid ${child.pid}`, new Promise((resolve, reject) => {
     let buf = "";
     let err = "";
     const timer = setTimeout(() => done(new Error(`no line matching ${re} within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)), timeoutMs);
@@ -69,7 +66,7 @@ export function waitForLine(child, re, timeoutMs = 30_000, streams = ["stdout"])
       if (error) reject(error);
       else resolve(m);
     }
-  });
+  }));
 }
 
 /** Stops a child: SIGTERM, then SIGKILL after `graceMs`. */
@@ -77,8 +74,9 @@ export async function stopChild(child, graceMs = 4000) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-  await exited;
+  // Past the grace the child and what it started (a daemon's Claude children) are killed by pid, so none is left behind.
+  const timer = setTimeout(() => killPids([child.pid, ...descendants(child.pid)]), graceMs);
+  await waitingFor(`pid ${child.pid} (${cmdline(child.pid).slice(0, 3).join(" ")}) to exit`, exited);
   clearTimeout(timer);
 }
 
@@ -131,6 +129,42 @@ export function childPids(pid) {
     /* gone */
   }
   return out;
+}
+
+/** Every process below `pid` (children, their children …), parents before their children. */
+export function descendants(pid) {
+  const out = [];
+  const queue = childPids(pid);
+  while (queue.length > 0 && out.length < 10_000) {
+    const p = queue.shift();
+    if (out.includes(p)) continue;
+    out.push(p);
+    queue.push(...childPids(p));
+  }
+  return out;
+}
+
+/** SIGKILL to each pid still there. */
+export function killPids(pids) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+/** "pid state age command" of a process, for a report of what was left running. */
+export function describeProcess(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ageS = (readFileSync("/proc/uptime", "utf8").split(" ").map(Number)[0] ?? 0) - Number(fields[19]) / 100;
+    return `${pid} ${fields[0]} ${ageS.toFixed(0)}s ${cmdline(pid).join(" ").slice(0, 160)}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
 }
 
 /** utime + stime of a process in clock ticks. */

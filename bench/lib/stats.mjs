@@ -43,3 +43,6 @@ export function fmt(summary, digits = 1) {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A Markdown table cell: pipes and line breaks of free text (an error message) would break the row. */
+export const cell = (text) => String(text).replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");

@@ -3,29 +3,38 @@
 import path from "node:path";
 import WebSocket from "ws";
 import { FAKE_CLAUDE, spawnTracked, startDaemonChild, stopChild, tempDir, waitForLine, ROOT } from "./procs.mjs";
+import { waitingFor } from "./waits.mjs";
 
 /** Opens a WebSocket and resolves once it is open (and, for the daemon, once `welcome` arrived). */
-function openSocket(url, options, firstFrame) {
-  return new Promise((resolve, reject) => {
+function openSocket(url, options, firstFrame, timeoutMs = 30_000) {
+  return waitingFor(`${firstFrame ? "the first frame" : "the open"} of a WebSocket to ${url}`, new Promise((resolve, reject) => {
     const ws = new WebSocket(url, options);
-    const fail = (e) => reject(e instanceof Error ? e : new Error(String(e)));
+    const timer = setTimeout(() => {
+      ws.terminate();
+      fail(new Error(`WebSocket to ${url}: not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const fail = (e) => {
+      clearTimeout(timer);
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
     ws.once("error", fail);
     ws.once("unexpected-response", (_req, res) => fail(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
     const ready = () => {
+      clearTimeout(timer);
       ws.off("error", fail);
       resolve(ws);
     };
     if (firstFrame) ws.once("message", ready);
     else ws.once("open", ready);
-  });
+  }));
 }
 
 /** Waits for the first frame for which `match(text)` is true. */
-function nextFrame(ws, match, timeoutMs = 60_000) {
-  return new Promise((resolve, reject) => {
+function nextFrame(ws, match, timeoutMs = 60_000, what = "a matching frame") {
+  return waitingFor(what, new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       ws.off("message", onMessage);
-      reject(new Error(`no matching frame within ${timeoutMs} ms`));
+      reject(new Error(`no ${what} within ${timeoutMs} ms`));
     }, timeoutMs);
     const onMessage = (data) => {
       const text = String(data);
@@ -35,7 +44,7 @@ function nextFrame(ws, match, timeoutMs = 60_000) {
       resolve(text);
     };
     ws.on("message", onMessage);
-  });
+  }));
 }
 
 let requestCounter = 0;
@@ -66,14 +75,14 @@ export async function daemonTarget({ env = {}, limits = {}, nodeArgs } = {}) {
     /** A new session, with `ws` subscribed to it (streamStart subscribes its sender). */
     async openSession(ws) {
       const requestId = `open-${++requestCounter}`;
-      const done = nextFrame(ws, (t) => t.includes('"replayComplete"') && t.includes(`"requestId":"${requestId}"`));
+      const done = nextFrame(ws, (t) => t.includes('"replayComplete"') && t.includes(`"requestId":"${requestId}"`), 60_000, `the daemon's replayComplete of streamStart ${requestId}`);
       ws.send(JSON.stringify({ type: "streamStart", requestId, data: {} }));
       const frame = JSON.parse(await done);
       return frame.sessionId;
     },
     async subscribe(ws, sessionId) {
       const requestId = `sub-${++requestCounter}`;
-      const done = nextFrame(ws, (t) => t.includes('"replayComplete"') && t.includes(`"requestId":"${requestId}"`));
+      const done = nextFrame(ws, (t) => t.includes('"replayComplete"') && t.includes(`"requestId":"${requestId}"`), 60_000, `the daemon's replayComplete of subscribe ${requestId}`);
       ws.send(JSON.stringify({ type: "subscribe", requestId, sessionId, data: { lastSeq: 0 } }));
       await done;
     },
@@ -82,7 +91,7 @@ export async function daemonTarget({ env = {}, limits = {}, nodeArgs } = {}) {
     },
     async closeSession(ws, sessionId) {
       const requestId = `close-${++requestCounter}`;
-      const done = nextFrame(ws, (t) => t.includes(`"requestId":"${requestId}"`));
+      const done = nextFrame(ws, (t) => t.includes(`"requestId":"${requestId}"`), 60_000, `the daemon's answer to streamClose ${requestId}`);
       ws.send(JSON.stringify({ type: "streamClose", requestId, sessionId, data: {} }));
       await done;
     },
@@ -110,14 +119,14 @@ export async function floorTarget({ cli = FAKE_CLAUDE, childEnv } = {}) {
       return openSocket(url, { perMessageDeflate: false }, false);
     },
     async openSession(ws) {
-      const done = nextFrame(ws, (t) => t.includes('"spawned"'));
+      const done = nextFrame(ws, (t) => t.includes('"spawned"'), 60_000, "the floor relay's spawned frame");
       ws.send(JSON.stringify({ op: "spawn", n: 1 }));
       const id = JSON.parse(await done).ids[0];
       await this.subscribe(ws, id);
       return id;
     },
     async subscribe(ws, id) {
-      const done = nextFrame(ws, (t) => t.includes('"subscribed"') && t.includes(id));
+      const done = nextFrame(ws, (t) => t.includes('"subscribed"') && t.includes(id), 60_000, `the floor relay's subscribed frame of ${id}`);
       ws.send(JSON.stringify({ op: "subscribe", id }));
       await done;
     },
@@ -136,9 +145,9 @@ export async function floorTarget({ cli = FAKE_CLAUDE, childEnv } = {}) {
  * { frames, deltas, ms, firstAt, endAt } or rejects when the socket closes first (e.g. 1013 slow consumer).
  */
 export function collectTurn(ws, target, { onDelta, timeoutMs = 300_000 } = {}) {
-  return new Promise((resolve, reject) => {
+  let deltas = 0;
+  return waitingFor(() => `the ${target.name}'s turn to complete (${deltas} deltas so far)`, new Promise((resolve, reject) => {
     let frames = 0;
-    let deltas = 0;
     let chars = 0;
     let firstAt = 0;
     const timer = setTimeout(() => finish(new Error(`turn did not complete within ${timeoutMs} ms (${deltas} deltas)`)), timeoutMs);
@@ -165,5 +174,5 @@ export function collectTurn(ws, target, { onDelta, timeoutMs = 300_000 } = {}) {
       if (error) reject(error);
       else resolve(result);
     }
-  });
+  }));
 }

@@ -1,0 +1,91 @@
+// The real Claude CLI against the fake Messages API for the benchmarks: the API, the CLI's environment and arguments, its lines.
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import WebSocket from "ws";
+import { ROOT, tempDir } from "./procs.mjs";
+import { waitingFor } from "./waits.mjs";
+
+export async function startFakeApi() {
+  const outfile = path.join(tempDir("cc-bench-api-"), "fake-anthropic-api.mjs");
+  await build({ entryPoints: [path.join(ROOT, "test/fixtures/fake-anthropic-api.ts")], outfile, format: "esm", platform: "node", logLevel: "error" });
+  const { startFakeAnthropicApi } = await import(outfile);
+  return startFakeAnthropicApi();
+}
+
+/** As test/helpers/fake-api.ts realClaudeEnv: offline, against the fake API, with a private config dir. */
+export function realClaudeEnv(api, configDir) {
+  const tmp = path.join(configDir, "tmp");
+  mkdirSync(tmp, { recursive: true });
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: tmp,
+    ANTHROPIC_BASE_URL: api.url,
+    ANTHROPIC_API_KEY: "test",
+    CLAUDE_CONFIG_DIR: configDir,
+    DISABLE_AUTOUPDATER: "1",
+    DISABLE_TELEMETRY: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    CLAUDE_CODE_MAX_RETRIES: "2",
+    IS_SANDBOX: "1",
+  };
+}
+
+export const CLI_ARGS = (sessionId) => ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--permission-prompt-tool", "stdio",
+  "--permission-mode", "default", "--include-partial-messages", "--allowedTools", "Read,Write,Edit", "--session-id", sessionId];
+const line = (obj) => `${JSON.stringify(obj)}\n`;
+export const userMessage = (sessionId, text) => line({ type: "user", message: { role: "user", content: text }, parent_tool_use_id: null, session_id: sessionId, uuid: randomUUID() });
+export const initialize = () => line({ type: "control_request", request_id: randomUUID(), request: { subtype: "initialize" } });
+
+/** Waits until a stdout line satisfies `match`; resolves with performance.now() at that moment. */
+export function lineWhere(child, match, what, timeoutMs = 30_000) {
+  return waitingFor(`the bare CLI (pid ${child.pid}): ${what}`, new Promise((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => done(new Error(`CLI floor (pid ${child.pid}): no ${what} within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (d) => {
+      const at = performance.now();
+      buf += d;
+      let nl;
+      while ((nl = buf.indexOf("\n")) !== -1) {
+        const l = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (match(l)) return done(null, at);
+      }
+    };
+    const onExit = (code) => done(new Error(`CLI exited ${code}`));
+    child.stdout.on("data", onData);
+    child.once("exit", onExit);
+    function done(err, at) {
+      clearTimeout(timer);
+      child.stdout.off("data", onData);
+      child.off("exit", onExit);
+      if (err) reject(err);
+      else resolve(at);
+    }
+  }));
+}
+export const isTextDelta = (l) => l.includes('"content_block_delta"') && l.includes('"text_delta"');
+
+/** The bare CLI: cold = spawn + initialize + user message at once; warm = the user message to an initialized, idle CLI. */
+/** A client of the daemon, resolved once its welcome frame arrived. */
+export function connect(daemon, deflate = false, timeoutMs = 30_000) {
+  return waitingFor(`the welcome frame of ${daemon.wsUrl}`, new Promise((resolve, reject) => {
+    const ws = new WebSocket(daemon.wsUrl, { headers: { Authorization: `Bearer ${daemon.token}` }, perMessageDeflate: deflate });
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`no welcome frame from ${daemon.wsUrl} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    ws.once("message", () => {
+      clearTimeout(timer);
+      resolve(ws);
+    });
+    ws.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  }));
+}
+
+/** streamStart {prompt} -> the first streamData (delta) frame; waits for the turn's end, then closes the session. */
