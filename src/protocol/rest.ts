@@ -118,13 +118,8 @@ export const SendAcceptedSchema = z.object({ accepted: z.literal(true), promptId
 
 export const SessionListResponseSchema = z.object({ sessions: z.array(SessionInfoSchema) });
 
-/** GET /api/claude/status. */
-export const ClaudeStatusSchema = z.object({
-  available: z.boolean(),
-  version: z.string().nullable(),
-  path: z.string().nullable(),
-  error: z.string().optional(),
-});
+/** GET /api/claude/status: as /api/info's `claude`, after the start-up check (so `checking` is false). */
+export const ClaudeStatusSchema = InfoResponseSchema.shape.claude;
 
 /** POST /api/claude/test. */
 export const ClaudeTestResponseSchema = z.object({

@@ -104,7 +104,7 @@ describe("happy paths", () => {
 
   test("claude status and test", async () => {
     const s = ClaudeStatusSchema.parse((await call("GET", "/api/claude/status")).body);
-    expect(s).toMatchObject({ available: true, version: "2.1.332" });
+    expect(s).toMatchObject({ available: true, version: "2.1.332", checking: false });
     const t = ClaudeTestResponseSchema.parse((await call("POST", "/api/claude/test")).body);
     expect(t.ok).toBe(true);
     expect(t.latencyMs).toBeGreaterThan(0);
