@@ -12,6 +12,7 @@ import { ChangesScreen } from "./components/changes-screen.js";
 import { useState } from "preact/hooks";
 import type { SessionInfo } from "../protocol/sessions.js";
 import { ModeChip, SessionSheet } from "./components/session-controls.js";
+import { cannotStartNow } from "./components/cannot-start.js";
 import { baseName, cost } from "./format.js";
 import { waitingForYou, type SessionView } from "./transcript.js";
 import { loadToken } from "./pairing.js";
@@ -41,7 +42,7 @@ function SessionScreen({ id, info, view, state, online, back }: { id: string; in
   const subtitle = [waiting ? null : where, total].filter(Boolean).join(" · ");
   return (
     <>
-      <Header title={info?.title ?? where ?? "Session"} subtitle={subtitle || undefined} back={back} conn={state.conn} status={waiting ? "waiting for you" : undefined}>
+      <Header title={info?.title ?? where ?? "Session"} subtitle={subtitle || undefined} back={back} conn={state.conn} status={waiting ? "waiting for you" : cannotStartNow(info) ? "cannot start" : undefined}>
         {info && <ModeChip info={info} open={sheet} onToggle={() => setSheet(!sheet)} />}
         <a class="icon-btn changes-link" href={`#/s/${id}/changes`} aria-label="Changes" title="Changes">
           ±

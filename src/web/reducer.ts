@@ -170,6 +170,9 @@ export function patchInfo(info: SessionInfo, ev: SessionEvent): SessionInfo {
       next.queueLength = ev.data.queueLength;
       if (ev.data.permissionMode) next.permissionMode = ev.data.permissionMode;
       if (ev.data.model) next.model = ev.data.model;
+      // Every sessionUpdate says whether the session cannot start (present) or can (absent).
+      if (ev.data.cannotStart) next.cannotStart = ev.data.cannotStart;
+      else delete next.cannotStart;
       break;
     case "permissionRequest":
       if (!info.pendingPermissions.some((p) => p.permissionId === ev.data.permissionId)) {

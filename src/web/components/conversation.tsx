@@ -3,6 +3,7 @@ import type { SessionInfo } from "../../protocol/sessions.js";
 import { cost, duration } from "../format.js";
 import { resumeSession } from "../commands.js";
 import { isRunning, queuedPrompts, waitingForYou, type Item, type SessionView } from "../transcript.js";
+import { CannotStartPanel } from "./cannot-start.js";
 import { Composer } from "./composer.js";
 import { Markdown } from "./markdown-view.js";
 import { memo } from "./memo.js";
@@ -135,7 +136,10 @@ export function Conversation({ view, info, online, missing }: { view: SessionVie
           </button>
         </div>
       ) : (
-        <Composer key={view.sessionId} sessionId={view.sessionId} online={online} running={running} workingDirectory={info?.workingDirectory} />
+        <>
+          <CannotStartPanel info={info} />
+          <Composer key={view.sessionId} sessionId={view.sessionId} online={online} running={running} workingDirectory={info?.workingDirectory} />
+        </>
       )}
     </>
   );

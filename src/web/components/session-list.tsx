@@ -1,10 +1,11 @@
-// The session list: title, last message, directory, mode, state ("waiting for you" when a request is open), a badge; "New session".
+// The session list: title, last message, directory, mode, state ("waiting for you" when a request is open, "cannot start"), a badge; "New session".
 import type { SessionInfo } from "../../protocol/sessions.js";
 import { baseName, relativeTime } from "../format.js";
 import { useEffect } from "preact/hooks";
 import { refreshList } from "../commands.js";
 import { navigate } from "../navigate.js";
 import type { SessionView } from "../transcript.js";
+import { cannotStartNow } from "./cannot-start.js";
 
 /** Open permission cards: from the live view when this page follows the session, else from the list. */
 export function pendingCount(info: SessionInfo, view: SessionView | undefined): number {
@@ -23,6 +24,7 @@ export const MODE_LABEL: Record<SessionInfo["permissionMode"], string> = {
 /** The state a user should see: a session with an open request is waiting for them, not working. */
 export function shownState(info: SessionInfo, pending: number): { key: string; label: string } {
   if (pending > 0 && info.state !== "closed") return { key: "waiting", label: "waiting for you" };
+  if (cannotStartNow(info)) return { key: "cannot-start", label: "cannot start" };
   return { key: info.state, label: STATE_LABEL[info.state] };
 }
 
