@@ -93,6 +93,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   let claude: ClaudeDetection | null = null;
   const claudeCheck = Promise.resolve(options.claude ?? (await detectClaude(config.claudeCliPath, { timeoutMs: 5000 }))).then((c) => (claude = c));
   if (options.claude && !("then" in options.claude)) claude = options.claude;
+  // Temporary files the daemon writes live here (the tailnet certificate below too); whatever a crash left is removed now and at close.
+  const tempDir = createDaemonTempDir(config.configDir);
   const tailscaleRun = createTailscaleRunner(tailscaleCommand());
   const tailnet = await resolveTailnet({ config, logger: options.logger, run: tailscaleRun, status: await (options.tailscale ?? detectTailscale(tailscaleRun)) });
   const tls: DaemonTls | null = tailnet.cert
@@ -108,8 +110,6 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   let bonjour: DaemonBonjour | undefined;
 
   const childEnv = options.childEnv ?? processEnv();
-  // Temporary files the daemon writes live here; whatever a crash left is removed now and at close.
-  const tempDir = createDaemonTempDir(config.configDir);
   const { sessions, store: sessionStore, toolPolicy } = createDaemonSessions({
     config,
     logger: options.logger,

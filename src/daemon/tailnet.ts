@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { ResolvedConfig } from "../config/index.js";
 import { CompanionError } from "../protocol/errors.js";
+import { daemonTempPath } from "./temp-dir.js";
 import type { TailscaleCertificate, TailscaleRunner, TailscaleStatus } from "../tailscale/index.js";
 
 /** Where to turn HTTPS certificates on for a tailnet (Tailscale's admin console, DNS page). */
@@ -42,7 +43,7 @@ export async function resolveTailnet(options: TailnetOptions): Promise<DaemonTai
   }
   const { ensureTailscaleCertificate } = await import("../tailscale/index.js");
   try {
-    const cert = await ensureTailscaleCertificate({ run: options.run, dir: join(config.configDir, "tailscale"), name: status.dnsName });
+    const cert = await ensureTailscaleCertificate({ run: options.run, dir: join(config.configDir, "tailscale"), tempDir: daemonTempPath(config.configDir), name: status.dnsName });
     log.info({ name: status.dnsName, renewed: cert.renewed, validTo: new Date(cert.validTo).toISOString() }, cert.renewed ? "got a Tailscale certificate" : "reusing the Tailscale certificate");
     return { status, cert, warning: null };
   } catch (e) {
@@ -69,7 +70,7 @@ export function scheduleTailnetRenewal(
     if (busy) return;
     busy = true;
     void import("../tailscale/index.js")
-      .then(({ ensureTailscaleCertificate }) => ensureTailscaleCertificate({ run: options.run, dir: join(options.config.configDir, "tailscale"), name }))
+      .then(({ ensureTailscaleCertificate }) => ensureTailscaleCertificate({ run: options.run, dir: join(options.config.configDir, "tailscale"), tempDir: daemonTempPath(options.config.configDir), name }))
       .then((cert) => {
         if (!cert.renewed) return;
         options.apply(cert);

@@ -8,8 +8,11 @@ export interface DaemonTempDir {
   clean(): void;
 }
 
+/** `<config dir>/tmp`: the one place the daemon writes temporary files (e.g. `tailscale cert`'s output before it is moved). */
+export const daemonTempPath = (configDir: string): string => join(configDir, "tmp");
+
 export function createDaemonTempDir(configDir: string): DaemonTempDir {
-  const path = join(configDir, "tmp");
+  const path = daemonTempPath(configDir);
   const clean = (): void => {
     try {
       for (const name of readdirSync(path)) rmSync(join(path, name), { recursive: true, force: true });

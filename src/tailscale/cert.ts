@@ -1,6 +1,6 @@
 // The tailnet HTTPS certificate from `tailscale cert`, kept 0600 in the config dir, reused until it nears expiry.
-import { X509Certificate, createPrivateKey } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { X509Certificate, createPrivateKey, randomBytes } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CompanionError } from "../protocol/errors.js";
 import type { TailscaleRunner } from "./run.js";
@@ -21,6 +21,8 @@ export interface EnsureTailscaleCertOptions {
   run: TailscaleRunner;
   /** `<config dir>/tailscale` (created 0700). */
   dir: string;
+  /** The daemon's temporary folder (`<config dir>/tmp`, created 0700): `tailscale cert` writes there, then the files are moved into `dir`. */
+  tempDir: string;
   /** The MagicDNS name, e.g. laptop.tail1234.ts.net. */
   name: string;
   now?: () => number;
@@ -61,9 +63,12 @@ export async function ensureTailscaleCertificate(options: EnsureTailscaleCertOpt
       // Unreadable or not PEM: ask Tailscale for a fresh one below.
     }
   }
-  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-  chmodSync(options.dir, 0o700);
-  const tmp = { cert: `${paths.cert}.tmp`, key: `${paths.key}.tmp` };
+  for (const d of [options.dir, options.tempDir]) {
+    mkdirSync(d, { recursive: true, mode: 0o700 });
+    chmodSync(d, 0o700);
+  }
+  const stem = join(options.tempDir, `tailscale-cert-${randomBytes(6).toString("hex")}`);
+  const tmp = { cert: `${stem}.crt`, key: `${stem}.key` };
   const r = await options.run(["cert", "--cert-file", tmp.cert, "--key-file", tmp.key, options.name], options.timeoutMs ?? 60_000);
   const fail = (reason: string): never => {
     rmSync(tmp.cert, { force: true });
@@ -83,7 +88,19 @@ export async function ensureTailscaleCertificate(options: EnsureTailscaleCertOpt
     if (e instanceof CompanionError) throw e;
     fail("it wrote files that are not a PEM certificate and key");
   }
-  renameSync(tmp.key, paths.key);
-  renameSync(tmp.cert, paths.cert);
+  moveInto(tmp.key, paths.key);
+  moveInto(tmp.cert, paths.cert);
   return { ...fresh, validTo: Date.parse(new X509Certificate(fresh.cert).validTo), renewed: true, paths };
+}
+
+/** Renames `from` to `to`; across file systems (a config dir with a mounted tmp) copies, 0600, then removes `from`. */
+function moveInto(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    copyFileSync(from, to);
+    chmodSync(to, 0o600);
+    rmSync(from, { force: true });
+  }
 }

@@ -1,7 +1,7 @@
 // `start` with a fake `tailscale` first on PATH: banner and QR carry the tailnet URL, HTTPS serves the
 // `tailscale cert` certificate, the MagicDNS name passes the Host check; logged out and absent are quiet lines.
 // Nothing is sent to a 100.x address: the daemon binds 127.0.0.1 and the tailnet name is only a Host header / SNI.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
@@ -129,6 +129,11 @@ describe("start --tailscale with HTTPS enabled on the tailnet", () => {
     const d = await start(["--tailscale"], envFor("running", configDir, log));
     expect(certCalls(log)).toBe(1);
     expect((await getTailnetHttps(d.port, "/health")).fingerprint).toBe(new X509Certificate(readFileSync(certFiles.cert)).fingerprint256);
+    // `tailscale cert` wrote into the daemon's temp folder; the files were moved out of it, none beside the certificate.
+    const call = JSON.parse(readFileSync(log, "utf8").split("\n").find((l) => l.startsWith('["cert"'))!) as string[];
+    for (const flag of ["--cert-file", "--key-file"]) expect(call[call.indexOf(flag) + 1]!.startsWith(join(configDir, "tmp") + "/")).toBe(true);
+    expect(readdirSync(join(configDir, "tmp"))).toEqual([]);
+    expect(readdirSync(join(configDir, "tailscale")).sort()).toEqual([`${NAME}.crt`, `${NAME}.key`]);
   }, 60_000);
 });
 
