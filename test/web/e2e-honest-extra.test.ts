@@ -1,0 +1,147 @@
+// Issue 17 items e2e-honest does not reach, in Chromium at phone widths: restored sessions keep their last activity
+// (a real daemon restarted), one card per tool use that says each thing once, bypass with its warning, the offline placeholder.
+import { describe, expect, test, vi } from "vitest";
+import type { Page } from "playwright-core";
+import { parsePairingFragment } from "../../src/protocol/pairing-link.js";
+import { hasChromium, openPhone } from "../helpers/browser.js";
+import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
+import { tempDir } from "../helpers/tmp.js";
+import { SLOW, useStubbedBrowser } from "./lab.js";
+import { sessionInfo, stubDaemon } from "./stub-daemon.js";
+
+if (!hasChromium) console.warn("test/web/e2e-honest-extra.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
+
+const stubbed = useStubbedBrowser();
+const SID = "33333333-3333-4333-8333-333333333333";
+const HOUR = 3_600_000;
+
+async function stubbedPhone(sessions: Parameters<typeof stubDaemon>[2], width = 390) {
+  const phone = await openPhone(stubbed.browser);
+  if (width !== 390) await phone.page.setViewportSize({ width, height: 780 });
+  const stub = await stubDaemon(phone.page, stubbed.front.url, sessions);
+  await phone.page.locator("[data-conn=connected]").waitFor();
+  return { ...phone, stub };
+}
+
+/** How many times `needle` is written in the element's text. */
+const timesIn = async (page: Page, selector: string, needle: string) => ((await page.locator(selector).textContent()) ?? "").split(needle).length - 1;
+
+describe.skipIf(!hasChromium)("issue 17, the rest: restart, cards said once, bypass, offline", SLOW, () => {
+  test("after a daemon restart the list shows each session's own last activity, not 'just now', in the same order", async () => {
+    const configDir = tempDir("cc-restart-");
+    const workDir = tempDir("cc-restart-work-");
+    const env = { ALLOWED_ORIGINS: stubbed.front.url, CLAUDE_ALLOWED_TOOLS: "Read" };
+    const idle = (d: TestDaemon, id: string) =>
+      vi.waitFor(async () => expect((await d.rest("GET", `/api/sessions/${id}`)).body.state).toBe("idle"), { timeout: 20_000, interval: 100 });
+    // Two sessions of three hours and two hours ago: only the daemon's clock is set back (its timers run as usual).
+    const now = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"], now: now - 3 * HOUR, shouldAdvanceTime: true });
+    let a: TestDaemon | undefined;
+    let b: TestDaemon | undefined;
+    try {
+      a = await startTestDaemon({ configDir, workDir, env });
+      const older = (await a.rest("POST", "/api/stream/start", { prompt: "reply older" })).body.sessionId as string;
+      await idle(a, older);
+      vi.setSystemTime(now - 2 * HOUR);
+      const newer = (await a.rest("POST", "/api/stream/start", { prompt: "reply newer" })).body.sessionId as string;
+      await idle(a, newer);
+      vi.useRealTimers();
+      await a.close();
+      a = undefined;
+
+      b = await startTestDaemon({ configDir, workDir, env });
+      stubbed.front.setTarget(b.url);
+      const code = (await b.rest("POST", "/api/pairing-codes", {})).body as { url: string };
+      const phone = await openPhone(stubbed.browser);
+      await phone.page.goto(`${stubbed.front.url}/#pair=${parsePairingFragment(new URL(code.url).hash)!.pairingToken}`);
+      await phone.page.locator("[data-conn=connected]").waitFor();
+      const rows = phone.page.locator(".session-row");
+      await vi.waitFor(async () => expect(await rows.count()).toBe(2), { timeout: 10_000, interval: 100 });
+      expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-session-id")))).toEqual([newer, older]);
+      expect(await rows.locator("time").allTextContents()).toEqual(["2 h ago", "3 h ago"]);
+      await phone.context.close();
+    } finally {
+      vi.useRealTimers();
+      await a?.close();
+      await b?.close();
+    }
+  });
+
+  test("one card per tool use: a Bash waiting for you says its description and command once, an Edit its file once", async () => {
+    const bash = { command: "npm test -- --run", description: "Run the unit tests" };
+    const edit = { file_path: "/home/me/app/src/store.ts", old_string: "let a = 1;", new_string: "const a = 1;" };
+    const { page, context } = await stubbedPhone([
+      {
+        info: sessionInfo(SID, { state: "active", title: "Test it", pendingPermissions: [{ permissionId: "p1" }] }),
+        events: [
+          { type: "userMessage", data: { promptId: "u1", text: "Test it", images: 0 } },
+          { type: "sessionUpdate", data: { state: "active", reason: "turn-started", queueLength: 0 } },
+          { type: "streamToolUse", data: { phase: "use", toolUseId: "t1", name: "Bash", input: bash } },
+          // Claude Code's request repeats the description beside the same input.
+          { type: "permissionRequest", data: { permissionId: "p1", kind: "tool", toolName: "Bash", toolUseId: "t1", input: bash, description: bash.description, suggestions: [], expiresAt: Date.now() + 600_000 } },
+          { type: "permissionResolved", data: { permissionId: "p1", decision: "allow", by: "client", client: "Android Chrome" } },
+          { type: "streamToolUse", data: { phase: "result", toolUseId: "t1", isError: false, content: "ok" } },
+          { type: "streamToolUse", data: { phase: "use", toolUseId: "t2", name: "Edit", input: edit } },
+          { type: "permissionRequest", data: { permissionId: "p2", kind: "tool", toolName: "Edit", toolUseId: "t2", input: edit, description: "store.ts", suggestions: [], expiresAt: Date.now() + 600_000 } },
+        ],
+      },
+    ]);
+    await page.goto(`${stubbed.front.url}/#/s/${SID}`);
+    await page.locator("[data-screen=conversation][data-last-seq='8']").waitFor();
+    await page.locator("article[data-tool=Edit] .tool-status", { hasText: "waiting for you" }).waitFor();
+    // Two tool uses, two cards: the approvals are those cards, not cards of their own.
+    expect(await page.locator(".conversation [data-kind]").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")))).toEqual(["user", "tool", "tool"]);
+    expect(await page.locator("article[data-tool]").count()).toBe(2);
+    expect(await timesIn(page, "article[data-tool=Bash]", bash.description)).toBe(1);
+    expect(await timesIn(page, "article[data-tool=Bash]", bash.command)).toBe(1);
+    expect(await page.locator("article[data-tool=Edit]").getByText("store.ts").count()).toBe(1);
+    await context.close();
+  });
+
+  test("bypass is said with its warning: asked before switching, then on the chip and in the sheet; also when starting a session", async () => {
+    const { page, stub, context, dialogs } = await stubbedPhone([{ info: sessionInfo(SID, { title: "Risky" }), events: [] }]);
+    await page.goto(`${stubbed.front.url}/#/s/${SID}`);
+    await page.getByRole("button", { name: "Mode and model" }).click();
+    const sheet = page.locator("[data-sheet=session]");
+    const mode = sheet.getByLabel("Permission mode");
+    // The phone asks first, saying what bypass does; refused (the helper dismisses dialogs), nothing changes.
+    await mode.selectOption("bypassPermissions");
+    await vi.waitFor(() => expect(dialogs).toEqual([expect.stringMatching(/^confirm: .*without asking you/)]), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(async () => expect(await mode.inputValue()).toBe("default"), { timeout: 5_000, interval: 50 });
+    expect(stub.sent.filter((f) => f.type === "setPermissionMode")).toEqual([]);
+    // Accepted: the switch is sent.
+    await page.removeAllListeners("dialog");
+    page.on("dialog", (d) => void d.accept());
+    await mode.selectOption("bypassPermissions");
+    expect((await stub.waitForSent("setPermissionMode")).data).toEqual({ mode: "bypassPermissions" });
+    stub.live(SID, [{ type: "sessionUpdate", data: { state: "idle", reason: "permission-mode-changed", queueLength: 0, permissionMode: "bypassPermissions" } }]);
+    await page.locator(".mode-chip.bypass[data-mode=bypassPermissions]").waitFor();
+    await sheet.locator(".warn", { hasText: "without asking you" }).waitFor();
+    await page.goto(`${stubbed.front.url}/#/`);
+    await page.getByRole("button", { name: "+ New session" }).click();
+    await page.locator("[data-screen=new-session]").getByLabel("Permission mode").selectOption("bypassPermissions");
+    await page.locator("[data-screen=new-session] .warn", { hasText: "without asking you" }).waitFor();
+    await context.close();
+  });
+
+  test("offline at 360 px: the prompt box says so in full, not clipped", async () => {
+    const { page, context } = await stubbedPhone([{ info: sessionInfo(SID, { title: "Offline" }), events: [] }], 360);
+    await page.goto(`${stubbed.front.url}/#/s/${SID}`);
+    const box = page.getByRole("textbox", { name: "Prompt" });
+    await box.waitFor();
+    await context.setOffline(true);
+    await page.locator("[data-conn=offline]").waitFor();
+    await expect(box.getAttribute("placeholder")).resolves.toBe("Offline: draft kept");
+    // The placeholder's one line fits inside the box's content width.
+    const fit = await box.evaluate((el) => {
+      const g = globalThis as any;
+      const style = g.getComputedStyle(el);
+      const ctx = g.document.createElement("canvas").getContext("2d");
+      ctx.font = style.font;
+      const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { text: Math.ceil(ctx.measureText(el.placeholder).width), room: Math.floor(room) };
+    });
+    expect(fit.text).toBeLessThanOrEqual(fit.room);
+    await context.close();
+  });
+});
