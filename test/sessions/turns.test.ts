@@ -73,6 +73,8 @@ describe("a text turn", () => {
     const err = recorder.ofType(session.id, "sessionError")[0]!;
     expect(err.data.code).toBe("CLAUDE_ERROR");
     expect(err.data.message).toContain("API Error: 500");
+    // What to do, beside what happened (issue 17 defect 4).
+    expect(err.data.message).toMatch(/^Claude Code reported an error \(try again; if it keeps failing, run `claude` in a terminal/);
     expect(err.seq).toBeLessThan(done.seq);
   });
 });
