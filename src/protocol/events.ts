@@ -100,6 +100,12 @@ export const SessionUpdateData = z.object({
   droppedPromptIds: z.array(z.string()).optional(),
   /** Present while the session cannot start (see SessionInfo.cannotStart); absent when it can. */
   cannotStart: CannotStartSchema.optional(),
+  /**
+   * With reason "terminal" (the session was handed to a terminal): how many events its Claude Code transcript held
+   * when the daemon let go (the seq of `GET /api/history/:id/events`). What the terminal writes after that is
+   * followed on `subscribe` and imported into this session's log on resume.
+   */
+  transcriptSeq: z.number().int().nonnegative().optional(),
 });
 
 export const SessionErrorData = z.object({

@@ -3,6 +3,7 @@ import { CompanionError, isCompanionError, type StreamStartRequest } from "../pr
 import type { History } from "../history/index.js";
 import type { CreateSessionInput, SessionManager } from "../sessions/index.js";
 import type { SessionPolicy } from "./session-policy.js";
+import { terminalEvents } from "./handoff.js";
 
 export interface HistoryPolicy {
   /** The session input of a streamStart: a resumed transcript runs in its recorded directory. */
@@ -11,6 +12,8 @@ export interface HistoryPolicy {
   write<T>(sessionId: string, fn: () => T | Promise<T>): Promise<T>;
   /** A terminal (not the daemon) is writing this session's transcript now. */
   isTerminalLive(sessionId: string): Promise<boolean>;
+  /** Claude Code has a transcript of this session inside the allowed roots. */
+  hasTranscript(sessionId: string): Promise<boolean>;
 }
 
 export function createHistoryPolicy(history: History | undefined, sessions: SessionManager, policy: SessionPolicy): HistoryPolicy {
@@ -31,8 +34,11 @@ export function createHistoryPolicy(history: History | undefined, sessions: Sess
         const live = await history.liveProcess(entry.sessionId);
         if (live) throw new CompanionError("TERMINAL_OWNS_SESSION", { sessionId: entry.sessionId, pid: live.pid }, { fork: true });
       }
-      return policy.createInput({ ...body, workingDirectory: recorded });
+      // Ours handed to a terminal: the terminal's turns join its log before it starts again.
+      const imported = body.fork ? [] : await terminalEvents(history, sessions.list().find((s) => s.id === entry.sessionId));
+      return { ...policy.createInput({ ...body, workingDirectory: recorded }), ...(imported.length ? { imported } : {}) };
     },
+    hasTranscript: async (sessionId) => (history ? (await history.find(sessionId)) !== undefined : false),
     isTerminalLive: async (sessionId) => (history ? (await history.liveProcess(sessionId)) !== undefined : false),
     async write(sessionId, fn) {
       try {

@@ -5,6 +5,7 @@ import { defaultProcessTree } from "./session-tree.js";
 import type { PermissionMode } from "../protocol/common.js";
 import { SessionIdSchema } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
+import type { NewSessionEvent } from "../protocol/events.js";
 import { runAsk, type AskInput, type AskOptions, type AskResult } from "./ask.js";
 import type { EventLog, LogRecord } from "./event-log.js";
 import type { PermissionClientAnswer } from "./permissions.js";
@@ -31,6 +32,11 @@ export interface CreateSessionInput {
   resume?: string;
   /** With resume: a new session (new id) that starts from the resumed one's history (`--fork-session`). */
   fork?: boolean;
+  /**
+   * With resume of a closed session of ours: events made elsewhere (a terminal's turns, read from Claude Code's
+   * transcript) appended to its log before it starts, so its log tells the whole conversation.
+   */
+  imported?: NewSessionEvent[];
 }
 
 /** What differs between a created, a resumed and a restored session; the rest is the manager's. */
@@ -61,6 +67,11 @@ export interface SessionManager {
   models(): ModelsResponse;
   /** Closes one session (SESSION_NOT_FOUND); resolves when its process exited. Idempotent per session. */
   closeSession(id: string): Promise<void>;
+  /**
+   * Hands a session over (to a terminal): an open one is closed with `reason`; a closed one gets one more closing
+   * sessionUpdate with it. `transcriptSeq` goes into that event. Throws SESSION_NOT_FOUND.
+   */
+  handOff(id: string, reason: string, extra: { transcriptSeq?: number }): Promise<void>;
   /** Closes every session and stops the warm pool and the store; idempotent. */
   close(): Promise<void>;
   /** Daemon shutdown: every open session is told, interrupted and its process stopped, but kept open on disk; idempotent. */
@@ -224,6 +235,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         ...(pooled ? { process: pooled } : {}),
       });
       persistence.created(session);
+      if (keptLog) for (const event of input.imported ?? []) session.log.append(event);
       logger.info({ sessionId: id, cwd, pooled: pooled !== undefined, resume: resumeId !== undefined }, "session created");
     } finally {
       creating--;
@@ -304,6 +316,17 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     poolStatus: () => pool.status(),
     models: () => modelWatch.models(),
     closeSession: (id) => get(id).close("closed"),
+    handOff: async (id, reason, extra) => {
+      const s = get(id);
+      if (s.state !== "closed") return s.close(reason, extra);
+      // Closed already: the new closing event still reaches every client, like the first one did.
+      const off = s.log.subscribe(fanOut);
+      try {
+        s.closedAgain(reason, extra);
+      } finally {
+        off();
+      }
+    },
     close: () => stopAll("close"),
     suspendAll: () => stopAll("suspend"),
   };

@@ -40,6 +40,7 @@ export interface UpdateFields {
   model?: string;
   droppedPromptIds?: string[];
   cannotStart?: CannotStart;
+  transcriptSeq?: number;
 }
 
 /** A sessionUpdate; empty optional fields are left out. */
@@ -55,6 +56,7 @@ export function updateEvent(f: UpdateFields): NewSessionEvent {
       ...(f.model !== undefined ? { model: f.model } : {}),
       ...(f.droppedPromptIds && f.droppedPromptIds.length > 0 ? { droppedPromptIds: f.droppedPromptIds } : {}),
       ...(f.cannotStart !== undefined ? { cannotStart: f.cannotStart } : {}),
+      ...(f.transcriptSeq !== undefined ? { transcriptSeq: f.transcriptSeq } : {}),
     },
   };
 }

@@ -8,7 +8,7 @@ import { cutTurnComplete } from "./cut-turn.js";
 import type { EventLog } from "./event-log.js";
 import { nextHeadline, type Headline } from "./headline.js";
 import type { RestoredState } from "./restore.js";
-import { errorEvent, fromCompanionError, updateEvent, type StreamComplete } from "./session-events.js";
+import { errorEvent, fromCompanionError, updateEvent, type StreamComplete, type UpdateFields } from "./session-events.js";
 import { cannotStartOf, nextStartFailure, type StartFailureState } from "./start-failure.js";
 import { transition, type SessionTransitionEvent } from "./state-machine.js";
 
@@ -67,13 +67,13 @@ export class SessionStatus {
   }
 
   /** Moves the state by the table (illegal transitions throw) and says so in a sessionUpdate. */
-  setState(event: SessionTransitionEvent, reason: string, droppedPromptIds: string[] = []): void {
+  setState(event: SessionTransitionEvent, reason: string, droppedPromptIds: string[] = [], extra: Pick<UpdateFields, "transcriptSeq"> = {}): void {
     const previousState = this.currentState;
     this.currentState = transition(previousState, event);
-    this.update(reason, droppedPromptIds, previousState);
+    this.update(reason, droppedPromptIds, previousState, extra);
   }
 
-  update(reason: string, droppedPromptIds: string[] = [], previousState?: SessionState): void {
+  update(reason: string, droppedPromptIds: string[] = [], previousState?: SessionState, extra: Pick<UpdateFields, "transcriptSeq"> = {}): void {
     const { queueLength, permissionMode, model } = this.options.current();
     const cannotStart = this.cannotStart;
     this.announcedCannotStart = cannotStart !== undefined;
@@ -87,6 +87,7 @@ export class SessionStatus {
         ...(previousState !== undefined ? { previousState } : {}),
         ...(model !== undefined ? { model } : {}),
         ...(cannotStart !== undefined ? { cannotStart } : {}),
+        ...extra,
       }),
     );
   }

@@ -267,12 +267,21 @@ export class Session {
     return this.processes.stopOne(pid);
   }
 
-  /** Resolves pending permissions, stops the process, state closed. Idempotent; resolves when the process exited. */
-  close(reason = "closed"): Promise<void> {
+  /**
+   * Resolves pending permissions, stops the process, state closed. Idempotent; resolves when the process exited.
+   * `transcriptSeq` goes into the closing sessionUpdate (a hand-over to a terminal).
+   */
+  close(reason = "closed", extra: { transcriptSeq?: number } = {}): Promise<void> {
     if (this.closing) return this.closing;
-    const done = this.teardown(`The session was closed (${reason}).`, reason, (dropped) => this.status.setState("close", reason, dropped));
+    const done = this.teardown(`The session was closed (${reason}).`, reason, (dropped) => this.status.setState("close", reason, dropped, extra));
     this.options.onClosed?.(this);
     return done;
+  }
+
+  /** A closed session handed over again (e.g. to a terminal): one more closing sessionUpdate, with this reason. */
+  closedAgain(reason: string, extra: { transcriptSeq?: number } = {}): void {
+    if (this.status.state !== "closed") throw new CompanionError("BAD_REQUEST", { reason: "closedAgain: the session is open" });
+    this.status.update(reason, [], "closed", extra);
   }
 
   /**

@@ -22,7 +22,7 @@ const d = useRealCliDaemon(
   },
   { timeoutMs: LONG },
 );
-const { open } = d;
+const { open, rest } = d;
 
 /** The built bin against the in-process daemon's config dir, with the real CLI's environment. */
 const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
@@ -53,12 +53,15 @@ describe.skipIf(!realClaudeInstalled())("sessions and resume commands", () => {
     expect(r.code).toBe(0);
     const closed = await phone.next((f) => f.type === "sessionUpdate" && f.sessionId === sid && f.data.state === "closed", LONG);
     expect(closed.data.reason).toBe("terminal");
+    expect(closed.data.transcriptSeq).toBeGreaterThanOrEqual(2);
 
-    // Subscribing again follows the transcript: the terminal's turn is there.
-    const replay = await phone.request({ type: "subscribe", sessionId: sid, data: { lastSeq: 0 } }, "replayComplete", LONG);
-    expect(replay.type).toBe("replayComplete");
-    const prompts = phone.frames.filter((f) => f.sessionId === sid && f.type === "userMessage" && f.seq! <= replay.data.toSeq).map((f) => f.data.text);
-    expect(prompts.slice(-2)).toEqual(["Phone turn one", "Terminal turn"]);
+    // Subscribing again from where the phone was follows the terminal in the session's own numbering.
+    const replay = await phone.request({ type: "subscribe", sessionId: sid, data: { lastSeq: closed.seq! } }, "replayComplete", LONG);
+    expect(replay.data).toMatchObject({ fromSeq: closed.seq! + 1, gap: false });
+    const followed = phone.frames.filter((f) => f.sessionId === sid && f.seq! > closed.seq! && f.seq! <= replay.data.toSeq);
+    expect(followed.filter((f) => f.type === "userMessage").map((f) => f.data.text)).toEqual(["Terminal turn"]);
+    expect(followed.some((f) => f.type === "streamData" && f.data.text === "Hello from fake API.")).toBe(true);
+    const terminalSeqs = followed.map((f) => `${f.seq}:${f.type}`);
 
     const again = await phone.request({ type: "streamStart", data: { resume: sid, prompt: "Phone turn two" } }, "streamStarted", LONG);
     expect(again).toMatchObject({ type: "streamStarted", sessionId: sid });
@@ -66,6 +69,12 @@ describe.skipIf(!realClaudeInstalled())("sessions and resume commands", () => {
     const file = transcriptOf(d.claudeEnv.CLAUDE_CONFIG_DIR!, sid)!;
     const typed = readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((x) => x.type === "user" && typeof x.message?.content === "string").map((x) => x.message.content);
     expect(typed).toEqual(["Phone turn one", "Terminal turn", "Phone turn two"]);
+
+    // The daemon's own log now holds the terminal's turn too, with the seqs the follower saw, before the phone's next prompt.
+    const log = (await rest("GET", `/api/sessions/${sid}/events`)).body.events as { seq: number; type: string; data: any }[];
+    expect(log.filter((e) => e.seq > closed.seq! && e.seq <= replay.data.toSeq).map((e) => `${e.seq}:${e.type}`)).toEqual(terminalSeqs);
+    const prompts = log.filter((e) => e.type === "userMessage").map((e) => e.data.text);
+    expect(prompts).toEqual(["Phone turn one", "Terminal turn", "Phone turn two"]);
     await phone.close();
   }, LONG * 2);
 

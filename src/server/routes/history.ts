@@ -16,9 +16,11 @@ export function registerHistoryRoutes(app: Polka, history: History, sessions: Se
     const id = parseInput(SessionIdSchema, req.params.id, "params");
     await readJsonBody(req, maxBodyBytes);
     const entry = await history.get(id);
-    const own = sessions.list().find((s) => s.id === entry.sessionId && s.state !== "closed");
-    if (own) await own.close(HANDOFF_REASON);
-    sendJson(res, 200, { sessionId: entry.sessionId, released: own !== undefined, workingDirectory: entry.workingDirectory, resumeCommand: (await history.describe(entry)).resumeCommand });
+    const own = sessions.list().find((s) => s.id === entry.sessionId);
+    const released = own !== undefined && own.state !== "closed";
+    // Where the transcript stands now: the terminal's part starts after it (followed, and imported on resume).
+    if (own) await sessions.handOff(own.id, HANDOFF_REASON, { transcriptSeq: (await history.feed(entry.sessionId)).lastSeq() });
+    sendJson(res, 200, { sessionId: entry.sessionId, released, workingDirectory: entry.workingDirectory, resumeCommand: (await history.describe(entry)).resumeCommand });
   });
 
   app.get("/api/history", async (req, res) => {

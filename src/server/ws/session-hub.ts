@@ -13,7 +13,7 @@ import {
 import type { LogRecord, Session, SessionManager } from "../../sessions/index.js";
 import type { HistoryPolicy } from "../history-policy.js";
 import { runAskRequest, type SessionPolicy } from "../session-policy.js";
-import { HANDOFF_REASON } from "../routes/history.js";
+import { handedToTerminal } from "../handoff.js";
 import type { HistoryHub } from "./history-hub.js";
 import { sendReplay, type ReplayHow } from "./replay.js";
 import { parseInput } from "../validate.js";
@@ -94,6 +94,11 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
 
   const unsubscribeFromEvents = sessions.onEvent((record: LogRecord) => {
     const { sessionId, type } = record.event;
+    // A handed-off session resumed here: who followed the terminal now gets the session's own events (a gap since
+    // the last terminal event they saw makes them resubscribe; the replay brings the imported turns).
+    if (type === "sessionUpdate" && record.event.data.state !== "closed" && historyHub) {
+      for (const c of historyHub.takeHandedOff(sessionId)) attach(c, sessionId);
+    }
     const subs = subscribers.get(sessionId);
     if (subs) for (const c of subs) deliverLive(c, record.json);
     if (type === "sessionUpdate" || type === "permissionRequest" || type === "permissionResolved") {
@@ -110,6 +115,7 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
   /** Replays what the client missed and attaches it, in one synchronous step so no live event slips between. */
   const subscribe = (conn: Connection, session: Session, lastSeq: number, requestId?: string, how: ReplayHow = {}) => {
     unsubscribe(conn, session.id);
+    historyHub?.unsubscribe(conn, session.id);
     const r = session.log.after(lastSeq);
     const gap = r.gap || lastSeq > r.lastSeq;
     const records = lastSeq > r.lastSeq ? session.log.after(0).records : r.records;
@@ -126,10 +132,14 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
         pendingPermissions: session.info().pendingPermissions,
       },
     });
-    let set = subscribers.get(session.id);
-    if (!set) subscribers.set(session.id, (set = new Set()));
+    attach(conn, session.id);
+  };
+
+  const attach = (conn: Connection, sessionId: string) => {
+    let set = subscribers.get(sessionId);
+    if (!set) subscribers.set(sessionId, (set = new Set()));
     set.add(conn);
-    subsOf(conn).add(session.id);
+    subsOf(conn).add(sessionId);
   };
 
   const unsubscribe = (conn: Connection, sessionId: string) => {
@@ -143,12 +153,6 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
     data: z.infer<(typeof CLIENT_FRAMES)[T]["data"]>,
     ctx: { requestId?: string; sessionId: string },
   ) => void | Promise<void>;
-
-  /** A session closed by `claude-companion resume` (reason "terminal"): its story goes on in the transcript. */
-  const handedToTerminal = (s: Session): boolean => {
-    const last = s.log.after(Math.max(0, s.log.lastSeq - 1)).records.at(-1)?.event;
-    return last?.type === "sessionUpdate" && last.data.reason === HANDOFF_REASON;
-  };
 
   const handlers = new Map<string, FrameHandler>();
   const on = <T extends ClientFrameType>(type: T, fn: Handler<T>) => {
@@ -193,8 +197,14 @@ export function createSessionHub(options: SessionHubOptions): SessionHub {
 
   on("subscribe", async (conn, data, ctx) => {
     const own = sessions.list().find((s) => s.id === ctx.sessionId);
+    const handed = own?.state === "closed" ? handedToTerminal(own) : undefined;
+    // Ours handed to a terminal: its own events, then the terminal's, numbered on (see PROTOCOL.md).
+    if (historyHub && own && handed?.transcriptSeq !== undefined && (await historyPolicy.hasTranscript(own.id))) {
+      unsubscribe(conn, own.id);
+      return historyHub.followHandedOff(conn, { sessionId: own.id, log: own.log, transcriptSeq: handed.transcriptSeq }, data?.lastSeq ?? 0, ctx.requestId, data ?? {});
+    }
     // A transcript no daemon session runs (a terminal's, or ours handed to a terminal) is followed from its file.
-    if (historyHub && (!own || (own.state === "closed" && (handedToTerminal(own) || (await historyPolicy.isTerminalLive(ctx.sessionId)))))) {
+    if (historyHub && (!own || (own.state === "closed" && (handed || (await historyPolicy.isTerminalLive(ctx.sessionId)))))) {
       return historyHub.subscribe(conn, ctx.sessionId, data?.lastSeq ?? 0, ctx.requestId, data ?? {});
     }
     subscribe(conn, sessions.get(ctx.sessionId), data?.lastSeq ?? 0, ctx.requestId, data ?? {});
