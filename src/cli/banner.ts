@@ -10,6 +10,15 @@ export async function renderQr(text: string): Promise<string> {
   return new Promise((resolve) => qrcode.generate(text, { small: true }, (qr: string) => resolve(qr)));
 }
 
+/**
+ * HH:MM local time. Not toLocaleTimeString: in the daemon's process its Intl formatter maps ICU's locale data
+ * and keeps ~6 MB of RSS for the one line of the banner (issue 20, docs/BENCHMARKS.md).
+ */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
 /** The one wording of a missing Claude Code CLI: the CLAUDE_UNAVAILABLE row's message and hint. */
 export function claudeUnavailableLine(cliPath: string): string {
   const err = new CompanionError("CLAUDE_UNAVAILABLE", { path: cliPath });
@@ -66,7 +75,7 @@ export async function formatStartBanner(b: StartBannerInput): Promise<string> {
     "",
     await renderQr(b.pairing.url),
     `Or open: ${kleur.cyan(b.pairing.url)}`,
-    kleur.gray(`Scan to pair: one use${b.pairing.expiresAt ? `, valid until ${new Date(b.pairing.expiresAt).toLocaleTimeString()}` : ""}. New code: claude-companion pair`),
+    kleur.gray(`Scan to pair: one use${b.pairing.expiresAt ? `, valid until ${clockTime(b.pairing.expiresAt)}` : ""}. New code: claude-companion pair`),
     ...(b.fingerprint ? [kleur.gray(`TLS certificate fingerprint (SHA-256): ${b.fingerprint}`)] : []),
     "",
   ];

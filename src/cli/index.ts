@@ -1,5 +1,6 @@
 // The CLI: commander, one file per command, each loaded only when its command runs.
 import { Command, Option } from "commander";
+import { tuneV8ForStartUp } from "../daemon/v8-tuning.js";
 import { VERSION } from "../version.js";
 
 const EXAMPLES = `
@@ -49,7 +50,11 @@ export function buildProgram(): Command {
     .addOption(new Option("--log-format <format>", "log format on stderr").choices(["pretty", "json"]))
     .addOption(new Option("--log-file <path>", "write logs to this file, rotated by size (used by --daemon)").hideHelp())
     .addOption(configDir)
-    .action(async (opts) => (await import("./commands/start.js")).startCommand(opts));
+    .action(async (opts) => {
+      // Before the daemon's modules load (daemon/v8-tuning.ts: idle memory).
+      tuneV8ForStartUp();
+      return (await import("./commands/start.js")).startCommand(opts);
+    });
 
   program
     .command("token")

@@ -71,6 +71,8 @@ describe("the start banner", () => {
     });
     const url = /Listening on (\S+)/.exec(stdout)![1]!;
     expect(urlLines(stdout)).toEqual([url]);
+    // The code's expiry as HH:MM, not through Intl's locale data (~6 MB of the daemon's RSS: cli/banner.ts clockTime).
+    expect(stdout).toMatch(/Scan to pair: one use, valid until \d\d:\d\d\. /);
     child.kill("SIGINT");
     expect(await exited).toBe(0);
   }, 30_000);

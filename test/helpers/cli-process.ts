@@ -38,9 +38,9 @@ export function execCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code:
   });
 }
 
-/** `start` with `args`, as a child: `ready` resolves with the URL of its readiness line, rejects if it exits first. */
-export function startCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, "start", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** `start` with `args` (and node's own `nodeArgs`), as a child: `ready` resolves with the URL of its readiness line, rejects if it exits first. */
+export function startCli(args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, "start", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c) => (stdout += c));

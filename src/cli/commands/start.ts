@@ -12,6 +12,7 @@ import { baseUrl, loopbackFor } from "../../daemon/addresses.js";
 import { listenEarly, type EarlyListener } from "../../daemon/early-listener.js";
 import { loadDaemon } from "../../daemon/load.js";
 import { createRotatingLog } from "../../daemon/log-file.js";
+import { tuneV8ForServing } from "../../daemon/v8-tuning.js";
 import { createLogger, type Logger } from "../../log.js";
 import { CompanionError } from "../../protocol/errors.js";
 import { VERSION } from "../../version.js";
@@ -149,6 +150,8 @@ export async function startCommand(flags: StartFlags): Promise<void> {
     );
     process.stdout.write(`Listening on ${daemon.url}\n`);
   }
+  // Started (the index command set the start-up flags before the modules loaded).
+  tuneV8ForServing();
 
   let stopping = false;
   const stop = (signal: string) => {
