@@ -1,4 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "tsup";
+
+// zod's `locales` namespace (re-exported by zod/v4/core and zod's classic API) holds ~40 languages: 360 KB of the daemon's
+// largest chunk, compiled while a /health during start waits. The daemon only uses English (zod's default).
+const zodLocales = fileURLToPath(new URL("./scripts/zod-locales.mjs", import.meta.url));
+const onlyEnglishZodLocales = {
+  name: "zod-locales-en",
+  setup(build: { onResolve(options: { filter: RegExp }, cb: (args: { importer: string }) => { path: string } | undefined): void }) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: zodLocales } : undefined));
+  },
+};
 
 // One entry per lazily loaded room keeps `start` fast: the CLI imports only what a command needs.
 // The dependencies are bundled in (noExternal): resolving ~60 packages file by file cost more than evaluating them
@@ -18,5 +29,6 @@ export default defineConfig({
   // Every dependency but qrcode-terminal (its octal escapes are not strict-mode code; it loads after listening).
   noExternal: [/^(?!qrcode-terminal$)/],
   // esbuild's bundled CommonJS calls require() for Node's built-ins: give every chunk one.
+  esbuildPlugins: [onlyEnglishZodLocales],
   banner: { js: 'import { createRequire as __companionRequire } from "node:module"; const require = __companionRequire(import.meta.url);' },
 });

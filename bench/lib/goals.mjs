@@ -13,7 +13,7 @@ export function goalRows(r) {
   if (ok(r.startup)) {
     const s = r.startup;
     const ratio = s.realCli.ms.median / s.bareNodeMs.median;
-    rows.push(["1. start → first /health 200, ms", fmt(s.realCli.ms, 0), `node -e 0: ${fmt(s.bareNodeMs, 0)}`, `${x(ratio)} (per run ${fmt(s.ratio, 2)})`, "≤ 2.0×", verdict(ratio <= 2)]);
+    rows.push(["1. start → first /health 200, ms", fmt(s.realCli.ms, 0), `node -e 0: ${fmt(s.bareNodeMs, 0)}`, `${x(ratio)} (per run ${fmt(s.ratio, 2)}); longest /health wait while starting ${fmt(s.realCli.longestHealthWaitMs, 0)} ms`, "≤ 2.0×", verdict(ratio <= 2)]);
   } else missing("1. start → first /health 200", "startup", "≤ 2.0×");
 
   if (ok(r.idle)) {
