@@ -1,7 +1,7 @@
 // The core journey in the Safari engine (WebKitGTK's MiniBrowser over WebDriver): pair, open a session, stream, approve, reconnect, reload.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { SessionEvent } from "../../src/protocol/events.js";
 import { parsePairingFragment } from "../../src/protocol/pairing-link.js";
 import { ensureWebBuild, startFrontServer, type FrontServer } from "../helpers/browser.js";
@@ -82,12 +82,21 @@ describe.skipIf(!hasWebKit)("the Safari engine (WebKitGTK MiniBrowser over WebDr
     await page.click("button[aria-label=Send]");
     await page.until(`return document.querySelectorAll(".conversation [data-kind=result]").length >= 3;`);
 
-    // Reload: the conversation comes back from the daemon's log, every event once.
+    // Reload: the conversation comes back from the daemon's log, every event once. The turn's last events (its
+    // sessionUpdate idle) may follow the result line the page shows: the log is read once the session is idle.
+    await vi.waitFor(async () => expect((await api<{ state: string }>(`/api/sessions/${sid}`)).state).toBe("idle"), { timeout: 20_000, interval: 100 });
     const events = (await api<{ events: SessionEvent[] }>(`/api/sessions/${sid}/events?limit=5000`)).events;
     const lastSeq = events.at(-1)!.seq;
     // The mark tells the reloaded document from the old one (execute returns before the navigation).
     await page.run("window.__beforeReload = true; location.reload();");
-    await page.until(`return !window.__beforeReload && document.querySelector("[data-screen=conversation][data-last-seq='${lastSeq}']") !== null;`);
+    // Generous: a reload under load (CI shares two cores) re-pairs nothing but reloads the bundle and replays the log.
+    await page
+      .until(`return !window.__beforeReload && document.querySelector("[data-screen=conversation][data-last-seq='${lastSeq}']") !== null;`, [], 45_000)
+      .catch(async (err: Error) => {
+        // Say what the page shows instead (a WebKit-only replay bug would show up here first).
+        const shows = await page.run<unknown>(`const c = document.querySelector("[data-screen]"); const n = document.querySelector("[data-conn]"); return { reloaded: !window.__beforeReload, screen: c && c.getAttribute("data-screen"), lastSeq: c && c.getAttribute("data-last-seq"), conn: n && n.getAttribute("data-conn") };`);
+        throw new Error(`${err.message}; the page shows ${JSON.stringify(shows)}, the log ends at seq ${lastSeq}`);
+      });
     expect(await page.run<string>(`return document.querySelector("[data-screen=conversation]").getAttribute("data-applied");`)).toBe(String(lastSeq));
     expect(await page.run<number>(count(".conversation [data-kind=result]"))).toBe(3);
     expect(await page.run<number>(count(".conversation [data-kind=user]"))).toBe(3);
