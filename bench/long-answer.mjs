@@ -94,14 +94,17 @@ async function daemonLongOnce(daemon, cwd, n, deflate) {
 }
 
 /** 5b. A `LONG n` answer with the real CLI, cold: prompt -> last token, daemon (deflate off and on) next to the bare CLI. */
-export async function benchLongAnswer({ runs, n, log }) {
+export async function benchLongAnswer({ runs, n, warmup = true, log }) {
   const api = await startFakeApi();
   const env = realClaudeEnv(api, tempDir("cc-bench-claude-config-"));
   const cwd = tempDir("cc-bench-long-work-");
   const daemon = await startDaemonChild({ env: { CLAUDE_CLI_PATH: REAL_CLAUDE, WARM_POOL: "0", MAX_SESSIONS: "10" }, childEnv: env, workDir: cwd });
   try {
-    await floorOnce(env, cwd, false);
-    await daemonLongOnce(daemon, cwd, 100, false);
+    // Untimed: the CLI's first start in a fresh config dir is slower; the daemon's first turn compiles its paths.
+    if (warmup) {
+      await floorOnce(env, cwd, false);
+      await daemonLongOnce(daemon, cwd, 100, false);
+    }
     const floor = [];
     const plain = [];
     const packed = [];

@@ -94,8 +94,8 @@ export async function benchSessionStart({ runs, warmup = true, log }) {
   const env = realClaudeEnv(api, claudeConfig);
   const cwd = tempDir("cc-bench-real-work-");
   try {
-    // One untimed CLI run first: the CLI's own first start in a fresh config dir is slower.
-    await floorOnce(env, cwd, false);
+    // One untimed CLI run first (not in --quick): the CLI's own first start in a fresh config dir is slower.
+    if (warmup) await floorOnce(env, cwd, false);
     const floor = { cold: [], warm: [] };
     for (let i = 0; i < runs; i++) {
       floor.cold.push(await floorOnce(env, cwd, false));
