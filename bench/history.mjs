@@ -3,9 +3,9 @@
 // (test/fixtures/history): bookkeeping lines with a 16 KiB API request blob, prompts, replies, tool turns.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { ROOT, rssBytes, startDaemonChild, tempDir } from "./lib/procs.mjs";
+import { BIN, FAKE_CLAUDE, ROOT, rssBytes, spawnTracked, stopChild, tempDir, waitForLine } from "./lib/procs.mjs";
 import { summarize } from "./lib/stats.mjs";
 import { waitingFor } from "./lib/waits.mjs";
 
@@ -57,6 +57,17 @@ function readAllMs(claudeConfigDir) {
   return Number(execFileSync(process.execPath, ["-e", code, claudeConfigDir], { encoding: "utf8" }));
 }
 
+/** `start` in a child on a fresh config dir, reading transcripts from `claudeConfigDir`; like startDaemonChild's result. */
+async function startCommand(work, claudeConfigDir) {
+  const token = randomBytes(24).toString("base64url");
+  const env = { ...process.env, CLAUDE_COMPANION_CONFIG_DIR: tempDir("cc-bench-history-config-"), CLAUDE_CONFIG_DIR: claudeConfigDir, CLAUDE_CLI_PATH: FAKE_CLAUDE, WARM_POOL: "0", LOG_FORMAT: "json", AUTH_TOKEN: token };
+  const child = spawnTracked(process.execPath, [BIN, "start", "--host", "127.0.0.1", "--port", "0", "--no-bonjour", "--cwd", work, "--root", work], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stderr.resume();
+  const url = (await waitForLine(child, /Listening on (\S+)\n/))[1];
+  child.stdout.resume();
+  return { url, token, pid: child.pid, child, close: () => stopChild(child, 12_000) };
+}
+
 export async function benchHistory({ sessions = 2000, runs = 5, log }) {
   const claudeConfigDir = tempDir("cc-bench-claude-");
   const work = tempDir("cc-bench-history-work-");
@@ -70,8 +81,9 @@ export async function benchHistory({ sessions = 2000, runs = 5, log }) {
   const floorListMs = [];
   const floorReadMs = [];
   // The floor: the same requests to a daemon with no transcripts (code loaded and compiled on first use, buffers).
+  // The daemon is the real `start` (as the idle rows): what a user runs, with the V8 settings it gives itself.
   const measure = async (configDir, expectSessions) => {
-    const daemon = await startDaemonChild({ workDir: work, childEnv: { ...process.env, CLAUDE_CONFIG_DIR: configDir } });
+    const daemon = await startCommand(work, configDir);
     try {
       const get = async () => {
         const t = performance.now();
