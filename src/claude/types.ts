@@ -20,6 +20,10 @@ export interface ClaudeSpawnOptions {
   toolsInCwdOnly?: boolean;
   /** Never readable or editable by Claude (`--disallowedTools`), whatever is allowed. */
   protectedPaths?: ProtectedPaths;
+  /** Rules the user granted this session ("Always allow"), e.g. `Bash(npm test)`: added to `--allowedTools` as given. */
+  grantedRules?: string[];
+  /** Directories the user granted this session: one `--add-dir <dir>` each. */
+  addDirectories?: string[];
   /** `--dangerously-skip-permissions` (CLAUDE_SKIP_PERMISSIONS). */
   skipPermissions: boolean;
   /** `--include-partial-messages` for token-level streaming. Default true. */

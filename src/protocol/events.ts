@@ -1,6 +1,7 @@
 // Session events: the records of a session's append-only log, served identically by REST history and WS.
 import { z } from "zod";
 import { CannotStartSchema } from "./cannot-start.js";
+import { SessionGrantSchema } from "./grants.js";
 import { DecisionSchema, PermissionModeSchema, SessionStateSchema, UsageSchema } from "./common.js";
 
 /** A user prompt as it entered the session (images are counted, not repeated). */
@@ -106,6 +107,8 @@ export const SessionUpdateData = z.object({
    * followed on `subscribe` and imported into this session's log on resume.
    */
   transcriptSeq: z.number().int().nonnegative().optional(),
+  /** The session's grants (SessionInfo.grants), sent when they changed: reasons "grants-changed" and "grant-revoked". */
+  grants: z.array(SessionGrantSchema).optional(),
 });
 
 export const SessionErrorData = z.object({

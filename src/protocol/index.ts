@@ -18,3 +18,4 @@ export * from "./composer.js";
 export * from "./changes.js";
 export * from "./models.js";
 export * from "./cannot-start.js";
+export * from "./grants.js";

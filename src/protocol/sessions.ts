@@ -3,6 +3,7 @@ import { z } from "zod";
 import { CannotStartSchema } from "./cannot-start.js";
 import { PermissionModeSchema, SessionStateSchema } from "./common.js";
 import { PermissionRequestData, StreamCompleteData } from "./events.js";
+import { SessionGrantSchema } from "./grants.js";
 
 /** One process of a session's tree (not Claude itself). */
 export const SessionProcessSchema = z.object({
@@ -34,6 +35,12 @@ export const SessionInfoSchema = z.object({
   /** Highest seq in the session log. */
   lastSeq: z.number().int(),
   pendingPermissions: z.array(PermissionRequestData),
+  /**
+   * What "Always allow" answers granted this session and it still holds, oldest first: tool rules, directories, a
+   * mode. Kept by the daemon (in the session's meta file, so across daemon restarts) and given again to every new
+   * Claude process of the session; revoked with DELETE /api/sessions/:id/grants/:grantId.
+   */
+  grants: z.array(SessionGrantSchema),
   /** Process stats of the session's Claude process and of its process tree; null when no Claude process runs. */
   process: z
     .object({

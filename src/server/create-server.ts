@@ -26,6 +26,7 @@ import { registerHistoryRoutes } from "./routes/history.js";
 import { PAIR_PATH, registerPairingRoutes, type PairingRouteDeps } from "./routes/pairing.js";
 import { registerPermissionRoutes } from "./routes/permission.js";
 import { registerProcessRoutes } from "./routes/processes.js";
+import { registerGrantRoutes } from "./routes/grants.js";
 import { registerCommandRoutes } from "./routes/commands.js";
 import { registerModelRoutes } from "./routes/models.js";
 import { registerFileRoutes, type FileRouteDeps } from "./routes/files.js";
@@ -140,6 +141,7 @@ export function createServer(deps: ServerDeps): CompanionServer {
   registerTokenRoutes(app, deps);
   registerSessionRoutes(app, routeDeps);
   registerProcessRoutes(app, routeDeps);
+  registerGrantRoutes(app, routeDeps);
   registerCommandRoutes(app, routeDeps);
   registerModelRoutes(app, routeDeps);
   registerAskRoutes(app, routeDeps);

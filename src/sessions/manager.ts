@@ -40,7 +40,7 @@ export interface CreateSessionInput {
 }
 
 /** What differs between a created, a resumed and a restored session; the rest is the manager's. */
-type NewSessionInput = Pick<SessionOptions, "id" | "workingDirectory" | "spawn" | "resume" | "log" | "process" | "restored">;
+type NewSessionInput = Pick<SessionOptions, "id" | "workingDirectory" | "spawn" | "resume" | "log" | "process" | "restored" | "grants">;
 
 export type SessionEventListener = (record: LogRecord) => void;
 
@@ -217,7 +217,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const cwd = requestedDir ?? (resumeId !== undefined && known ? directoryFor(known.workingDirectory) : directoryFor(undefined));
       if (resumeId !== undefined) await stopping.get(resumeId);
       if (closing) throw new CompanionError("SHUTTING_DOWN");
-      const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: input.permissionMode ?? defaultSpawn.permissionMode };
+      // A resumed session of ours keeps what "Always allow" granted it (a mode grant too, unless another mode is asked).
+      const grants = resumeId !== undefined ? (sessions.get(resumeId)?.grants ?? onDisk?.meta.grants ?? []) : [];
+      const grantedMode = grants.find((g) => g.kind === "mode")?.mode;
+      const spawn: SpawnSettings = { ...defaultSpawn, permissionMode: input.permissionMode ?? grantedMode ?? defaultSpawn.permissionMode };
       if (forkFrom !== undefined) spawn.forkFrom = forkFrom;
       const model = input.model ?? defaultSpawn.model;
       if (model !== undefined) spawn.model = model;
@@ -231,6 +234,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         workingDirectory: cwd,
         spawn,
         resume: resumeId !== undefined,
+        grants,
         ...(keptLog ? { log: keptLog } : {}),
         ...(pooled ? { process: pooled } : {}),
       });

@@ -45,8 +45,10 @@ export function toPermissionAnswer(
     updatedInput = { ...request.input, ...answer.updatedInput };
   }
   if (answer.decision === "allow") return { behavior: "allow", updatedInput };
-  // "Always" sends the CLI's own suggestions back; without a destination they apply to this session only.
-  const updatedPermissions = request.suggestions.map((s) => (isRecord(s) && s.destination === undefined ? { ...s, destination: "session" } : s));
+  // "Always" sends the CLI's own suggestions back, every one for this session only: Claude Code suggests a Bash rule
+  // with destination localSettings, which would write it into <project>/.claude/settings.local.json for every later
+  // session (verified with 2.1.332). The daemon keeps the session's grants itself (session-grants.ts).
+  const updatedPermissions = request.suggestions.filter(isRecord).map((s) => ({ ...s, destination: "session" }));
   return { behavior: "allow", updatedInput, updatedPermissions };
 }
 
@@ -64,6 +66,8 @@ export interface PendingPermissionsOptions {
   logger: Logger;
   /** Called when the last pending prompt is resolved (Claude goes on working). */
   onSettled: () => void;
+  /** An "Always allow" answer with these permission updates was sent to Claude (the session records its grants). */
+  onAllowAlways?: (updates: unknown[], permissionId: string) => void;
   /** The answer could not be written to `process` (e.g. an input too deeply nested to serialise). */
   onWriteError?: (process: ClaudeProcess, error: unknown) => void;
 }
@@ -169,6 +173,9 @@ export class PendingPermissions {
         this.options.logger.warn({ err: error, permissionId: p.data.permissionId }, "could not send the permission answer to Claude");
         writeError = error ?? new Error("write failed");
       }
+    }
+    if (reply?.behavior === "allow" && reply.updatedPermissions && writeError === undefined && p.process.alive) {
+      this.options.onAllowAlways?.(reply.updatedPermissions, p.data.permissionId);
     }
     this.options.emit({ type: "permissionResolved", data: resolution });
     // Claude waits for an answer that never came: the session ends the turn rather than let it hang.

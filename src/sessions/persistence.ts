@@ -39,6 +39,7 @@ export function metaOf(session: Session, closedAt?: number): SessionMeta {
     createdAt: session.createdAt,
     permissionMode: session.permissionMode,
     ...(session.model !== undefined ? { model: session.model } : {}),
+    ...(session.grants.length > 0 ? { grants: session.grants } : {}),
     ...(closedAt !== undefined ? { closedAt } : {}),
     ...(session.claudeIdentity ? { claude: session.claudeIdentity } : {}),
   };

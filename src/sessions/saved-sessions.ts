@@ -21,7 +21,7 @@ export interface SavedSessions {
   /** The log of a session on disk: its seq goes on from the file's, its events are read when asked for. */
   log(saved: PersistedSession): EventLog;
   /** What a restored session is built from; processes a daemon killed with -9 left running are stopped first. */
-  restoreInput(saved: PersistedSession): Pick<SessionOptions, "id" | "workingDirectory" | "spawn" | "resume" | "log" | "restored">;
+  restoreInput(saved: PersistedSession): Pick<SessionOptions, "id" | "workingDirectory" | "spawn" | "resume" | "log" | "restored" | "grants">;
 }
 
 export function createSavedSessions(options: SavedSessionsOptions): SavedSessions {
@@ -47,7 +47,7 @@ export function createSavedSessions(options: SavedSessionsOptions): SavedSession
       // A daemon killed with -9 left its Claude (and what it started) running: stopped before any --resume.
       const killed = processTree.killSurvivors(meta.sessionId, meta.claude);
       if (killed > 0) logger.warn({ sessionId: meta.sessionId, processes: killed, pid: meta.claude?.pid }, "stopped processes a previous daemon left running");
-      return { id: meta.sessionId, workingDirectory: meta.workingDirectory, spawn, resume: restored.transcript, log: savedLog, restored };
+      return { id: meta.sessionId, workingDirectory: meta.workingDirectory, spawn, resume: restored.transcript, log: savedLog, restored, grants: meta.grants ?? [] };
     },
   };
 }

@@ -1,4 +1,5 @@
 // Builders of the session events that need more than a field copy: results, errors, state updates. Pure.
+import type { SessionGrant } from "../protocol/grants.js";
 import type { ClaudeEvent } from "../claude/types.js";
 import type { PermissionMode, SessionState, Usage } from "../protocol/common.js";
 import { CompanionError, type ErrorCode, type ErrorParams } from "../protocol/errors.js";
@@ -41,6 +42,8 @@ export interface UpdateFields {
   droppedPromptIds?: string[];
   cannotStart?: CannotStart;
   transcriptSeq?: number;
+  /** The session's grants, when they are to be sent (see SessionUpdateData.grants). */
+  grants?: SessionGrant[];
 }
 
 /** A sessionUpdate; empty optional fields are left out. */
@@ -57,6 +60,7 @@ export function updateEvent(f: UpdateFields): NewSessionEvent {
       ...(f.droppedPromptIds && f.droppedPromptIds.length > 0 ? { droppedPromptIds: f.droppedPromptIds } : {}),
       ...(f.cannotStart !== undefined ? { cannotStart: f.cannotStart } : {}),
       ...(f.transcriptSeq !== undefined ? { transcriptSeq: f.transcriptSeq } : {}),
+      ...(f.grants !== undefined ? { grants: f.grants } : {}),
     },
   };
 }

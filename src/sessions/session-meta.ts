@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { writeFileAtomicSync } from "../atomic-file.js";
 import { PermissionModeSchema } from "../protocol/common.js";
+import { SessionGrantSchema } from "../protocol/grants.js";
 import { RestoreSummarySchema } from "./restore.js";
 
 export const META = ".json";
@@ -16,6 +17,8 @@ export const SessionMetaSchema = z.object({
   createdAt: z.number(),
   permissionMode: PermissionModeSchema,
   model: z.string().optional(),
+  /** What "Always allow" granted (SessionInfo.grants): every later spawn of the session gets them again. */
+  grants: z.array(SessionGrantSchema).optional(),
   /** ms since epoch when the session was closed; absent while it is open (or suspended by a shutdown). */
   closedAt: z.number().optional(),
   /** The highest seq issued so far, written when the meta is (events lost to a full disk leave it above the file's last line). */

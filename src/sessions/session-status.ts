@@ -1,4 +1,5 @@
 // What a session tells its clients about itself: its state (moved by the table in state-machine.ts), updates, errors, results, the headline; every event reaches the log through here.
+import type { SessionGrant } from "../protocol/grants.js";
 import type { Logger } from "pino";
 import type { PermissionMode, SessionState } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
@@ -19,7 +20,7 @@ export interface SessionStatusOptions {
   deltaFlushMs?: number;
   restored?: RestoredState;
   /** The fields of every sessionUpdate that the session's other parts own. */
-  current: () => { queueLength: number; permissionMode: PermissionMode; model: string | undefined };
+  current: () => { queueLength: number; permissionMode: PermissionMode; model: string | undefined; grants?: SessionGrant[] | undefined };
 }
 
 export class SessionStatus {
@@ -74,7 +75,7 @@ export class SessionStatus {
   }
 
   update(reason: string, droppedPromptIds: string[] = [], previousState?: SessionState, extra: Pick<UpdateFields, "transcriptSeq"> = {}): void {
-    const { queueLength, permissionMode, model } = this.options.current();
+    const { queueLength, permissionMode, model, grants } = this.options.current();
     const cannotStart = this.cannotStart;
     this.announcedCannotStart = cannotStart !== undefined;
     this.emit(
@@ -88,6 +89,7 @@ export class SessionStatus {
         ...(model !== undefined ? { model } : {}),
         ...(cannotStart !== undefined ? { cannotStart } : {}),
         ...extra,
+        ...(grants !== undefined ? { grants } : {}),
       }),
     );
   }

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { ClaudeProcess, StartClaude } from "../claude/types.js";
 import type { PermissionMode, SessionState } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
+import type { SessionGrant } from "../protocol/grants.js";
 import type { SessionInfo, SessionProcess } from "../protocol/sessions.js";
 import type { ProcessTree } from "../claude/process-tree.js";
 import { Deadline } from "./deadline.js";
@@ -11,6 +12,7 @@ import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
 import type { PendingPermissions, PermissionClientAnswer } from "./permissions.js";
 import type { ProcessSlot } from "./process-slot.js";
 import type { RestoredState } from "./restore.js";
+import { revokeGrant } from "./grant-revoke.js";
 import { SessionProcesses } from "./session-processes.js";
 import { SessionSettings } from "./session-settings.js";
 import { SessionStatus } from "./session-status.js";
@@ -49,6 +51,8 @@ export interface SessionOptions {
   processTree?: ProcessTree;
   /** Called when a Claude process was spawned or adopted (its pid and start time go into the meta). */
   onSpawn?: (session: Session) => void;
+  /** What "Always allow" granted it before (from its meta): given again to every process it spawns. */
+  grants?: readonly SessionGrant[];
 }
 export class Session {
   readonly id: string;
@@ -73,7 +77,7 @@ export class Session {
     const { now, limits } = options;
     this.id = options.id;
     this.workingDirectory = options.workingDirectory;
-    this.settings = new SessionSettings(options.spawn, options.resume);
+    this.settings = new SessionSettings(options.spawn, options.resume, options.grants);
     this.createdAt = options.restored?.createdAt ?? now();
     this.lastActivity = options.restored?.lastActivity ?? this.createdAt;
     if (options.restored) this.messageCount = options.restored.messageCount;
@@ -93,7 +97,7 @@ export class Session {
       logger: this.logger,
       ...(deltaFlushMs !== undefined ? { deltaFlushMs } : {}),
       ...(options.restored ? { restored: options.restored } : {}),
-      current: () => ({ queueLength: this.turns.queueLength, permissionMode: this.settings.permissionMode, model: this.settings.model }),
+      current: () => ({ queueLength: this.turns.queueLength, permissionMode: this.settings.permissionMode, model: this.settings.model, grants: this.settings.grants.forUpdate() }),
     });
     ({ slot: this.slot, turns: this.turns, permissions: this.permissions } = createTurnEngine({
       sessionId: options.id,
@@ -108,6 +112,9 @@ export class Session {
       spawned: (proc) => this.spawned(proc),
       heard: (at) => (this.lastActivity = at),
       touch: () => this.touch(),
+      allowedAlways: (updates, permissionId) => {
+        if (this.settings.granted(updates, { cwd: this.workingDirectory, permissionId, now: now() })) this.status.update("grants-changed");
+      },
     }));
     this.idle = new Deadline({ ms: limits.sessionTimeoutMs, now, since: () => this.lastActivity, onExpire: () => this.onIdle() });
     this.processes = new SessionProcesses({
@@ -131,6 +138,11 @@ export class Session {
 
   get model(): string | undefined {
     return this.settings.model;
+  }
+
+  /** What "Always allow" granted and the session still holds, oldest first. */
+  get grants(): SessionGrant[] {
+    return this.settings.grants.all();
   }
 
   get queueLength(): number {
@@ -236,6 +248,14 @@ export class Session {
     this.settings.modelReported(undefined);
   }
 
+  /** Revokes one grant: see grant-revoke.ts (GRANT_NOT_FOUND, GRANT_REVOKE_BUSY). */
+  revokeGrant(grantId: string): Promise<{ restarted: boolean }> {
+    this.assertOpen();
+    this.touch();
+    const { settings, turns, permissions, slot, status } = this;
+    return revokeGrant({ sessionId: this.id, settings, turns, permissions, slot, status, setPermissionMode: (m) => this.setPermissionMode(m) }, grantId);
+  }
+
   info(): SessionInfo {
     const model = this.model;
     return {
@@ -250,6 +270,7 @@ export class Session {
       queueLength: this.turns.queueLength,
       lastSeq: this.log.lastSeq,
       pendingPermissions: this.permissions.list(),
+      grants: this.settings.grants.all(),
       process: this.processes.info(this.slot.current?.pid, this.options.now()),
       lastResult: this.status.lastResult,
       ...this.status.headline,

@@ -28,6 +28,8 @@ export interface TurnEngineHost {
   heard: (now: number) => void;
   /** A turn ended: the session's activity (it re-arms the idle timer). */
   touch: () => void;
+  /** An "Always allow" answer with these permission updates reached Claude. */
+  allowedAlways?: (updates: unknown[], permissionId: string) => void;
 }
 
 export interface TurnEngine {
@@ -47,6 +49,7 @@ export function createTurnEngine(host: TurnEngineHost): TurnEngine {
     logger,
     emit,
     onSettled: () => late.turns.resumeWatch(),
+    ...(host.allowedAlways ? { onAllowAlways: host.allowedAlways } : {}),
     onWriteError: (proc, error) => {
       const turn = late.turns.current;
       if (turn && turn.process === proc) late.claude.onWriteFailed(turn, error);

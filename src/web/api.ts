@@ -2,6 +2,7 @@
 import type { ErrorBody } from "../protocol/common.js";
 import type { ChangesResponse, DiffResponse, FileResponse } from "../protocol/changes.js";
 import type { DirectoryListResponse } from "../protocol/directories.js";
+import type { GrantRevokeResponse } from "../protocol/grants.js";
 import type { PairResponse } from "../protocol/pairing.js";
 import type { ProcessStopResponse, SessionProcessesResponse } from "../protocol/rest.js";
 import type { SessionInfo } from "../protocol/sessions.js";
@@ -72,6 +73,11 @@ export function listSessionProcesses(token: string, sessionId: string): Promise<
 /** Stops one of them (and what runs below it); the daemon refuses a pid outside the session's tree. */
 export function stopSessionProcess(token: string, sessionId: string, pid: number): Promise<ProcessStopResponse> {
   return call(`/api/sessions/${encodeURIComponent(sessionId)}/processes/${pid}`, { method: "DELETE", token });
+}
+
+/** Revokes one of the session's "Always allow" grants (DELETE /api/sessions/:id/grants/:grantId). */
+export function revokeSessionGrant(token: string, sessionId: string, grantId: string): Promise<GrantRevokeResponse> {
+  return call(`/api/sessions/${encodeURIComponent(sessionId)}/grants/${encodeURIComponent(grantId)}`, { method: "DELETE", token });
 }
 
 /** The Changes view: the session's changed files (git status, else what its tools wrote). */

@@ -1,4 +1,5 @@
-// What "Always allow" grants, in words, from the permission updates Claude Code suggests. Pure.
+// What "Always allow" grants, in words: before the tap from the permission updates Claude Code suggests, after it from SessionInfo.grants. Pure.
+import type { SessionGrant } from "../protocol/grants.js";
 
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (v && typeof v === "object" ? (v as Rec) : {});
@@ -11,15 +12,20 @@ const MODE_WORDS: Record<string, string> = {
   default: "ask before tools again",
 };
 
-/** One line per suggestion, e.g. "accept every file edit in this session", "allow `npm test`". */
+const modeWords = (mode: string): string => MODE_WORDS[mode] ?? `switch to ${mode} mode`;
+const ruleWords = (tool: string, content: string | undefined): string => (content ? `allow ${tool} \`${content}\`` : `allow every ${tool}`);
+
+/**
+ * One line per suggestion, e.g. "accept every file edit in this session", "allow Bash `npm test`". The daemon sends
+ * every suggestion for this session only, whatever destination Claude Code suggested, so none is said to be saved.
+ */
 export function grantLines(suggestions: unknown[]): string[] {
   const lines: string[] = [];
   for (const raw of suggestions) {
     const u = rec(raw);
-    const where = u.destination && u.destination !== "session" ? " (saved in Claude Code's settings)" : "";
     switch (u.type) {
       case "setMode":
-        lines.push((MODE_WORDS[String(u.mode)] ?? `switch to ${String(u.mode)} mode`) + where);
+        lines.push(modeWords(String(u.mode)));
         break;
       case "addRules":
       case "replaceRules": {
@@ -27,14 +33,26 @@ export function grantLines(suggestions: unknown[]): string[] {
         for (const r of Array.isArray(u.rules) ? u.rules : []) {
           const rule = rec(r);
           const tool = typeof rule.toolName === "string" ? rule.toolName : "the tool";
-          lines.push((typeof rule.ruleContent === "string" && rule.ruleContent ? `allow ${tool} \`${rule.ruleContent}\`` : `allow every ${tool}`) + where);
+          lines.push(ruleWords(tool, typeof rule.ruleContent === "string" && rule.ruleContent ? rule.ruleContent : undefined));
         }
         break;
       }
       case "addDirectories":
-        for (const d of strs(u.directories)) lines.push(`allow access to ${d}${where}`);
+        for (const d of strs(u.directories)) lines.push(`allow access to ${d}`);
         break;
     }
   }
   return lines;
+}
+
+/** A grant the session holds, in the same words. */
+export function grantLine(grant: SessionGrant): string {
+  switch (grant.kind) {
+    case "rule":
+      return ruleWords(grant.toolName, grant.ruleContent);
+    case "directory":
+      return `allow access to ${grant.path}`;
+    case "mode":
+      return modeWords(grant.mode);
+  }
 }

@@ -173,6 +173,7 @@ export function patchInfo(info: SessionInfo, ev: SessionEvent): SessionInfo {
       // Every sessionUpdate says whether the session cannot start (present) or can (absent).
       if (ev.data.cannotStart) next.cannotStart = ev.data.cannotStart;
       else delete next.cannotStart;
+      if (ev.data.grants) next.grants = ev.data.grants;
       break;
     case "permissionRequest":
       if (!info.pendingPermissions.some((p) => p.permissionId === ev.data.permissionId)) {

@@ -79,6 +79,19 @@ describe("permission decisions", () => {
         ],
       },
     ],
+    [
+      "allowAlways sends a settings suggestion for this session only (never into the project's .claude/settings.local.json)",
+      { ...write, suggestions: [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test" }], behavior: "allow", destination: "localSettings" }, { type: "addDirectories", directories: ["/srv"], destination: "userSettings" }] },
+      { decision: "allowAlways" },
+      {
+        behavior: "allow",
+        updatedInput: write.input,
+        updatedPermissions: [
+          { type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test" }], behavior: "allow", destination: "session" },
+          { type: "addDirectories", directories: ["/srv"], destination: "session" },
+        ],
+      },
+    ],
     ["deny with the default message", write, { decision: "deny" }, { behavior: "deny", message: "Denied from claude-companion" }],
     ["deny with the client's message", write, { decision: "deny", message: "not now" }, { behavior: "deny", message: "not now" }],
     [

@@ -85,15 +85,17 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
     expect(await card.getByText("notes.md").count()).toBe(1);
     await card.getByRole("button", { name: "Always allow" }).click();
     expect((await stub.waitForSent("permission")).data).toMatchObject({ decision: "allowAlways" });
-    stub.live(SID, [resolved("p1", "allowAlways"), { type: "sessionUpdate", data: { state: "active", reason: "permission-mode-changed", queueLength: 0, permissionMode: "acceptEdits" } }]);
+    // As the daemon does: the grant it recorded comes in the sessionUpdate (SessionInfo.grants).
+    const grant = { id: "33333333-3333-4333-8333-333333333333", kind: "mode", mode: "acceptEdits", previousMode: "default", grantedAt: Date.now(), permissionId: "p1" };
+    stub.live(SID, [resolved("p1", "allowAlways"), { type: "sessionUpdate", data: { state: "active", reason: "grants-changed", queueLength: 0, permissionMode: "acceptEdits", grants: [grant] } }]);
     const chip = page.getByRole("button", { name: "Mode and model" });
     await page.locator(".mode-chip[data-mode=acceptEdits]").waitFor();
     await expect(chip.textContent()).resolves.toBe("accepts edits");
     await chip.click();
     const sheet = page.locator("[data-sheet=session]");
-    await expect(sheet.locator(".grants-list").textContent()).resolves.toBe("accept every file edit in this session");
+    await expect(sheet.locator(".grants-list li span").textContent()).resolves.toBe("accept every file edit in this session");
     await shot(page, "session-settings");
-    await sheet.getByRole("button", { name: /Revoke/ }).click();
+    await sheet.getByRole("button", { name: "Ask before tools again (mode: default)" }).click();
     expect((await stub.waitForSent("setPermissionMode")).data).toEqual({ mode: "default" });
     stub.live(SID, [{ type: "sessionUpdate", data: { state: "active", reason: "permission-mode-changed", queueLength: 0, permissionMode: "default" } }]);
     await page.locator(".mode-chip[data-mode=default]").waitFor();

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import type { SessionEvent } from "../../src/protocol/events.js";
 import type { SessionInfo } from "../../src/protocol/sessions.js";
-import { followUp, initialState, reduce, type AppState, type Frame } from "../../src/web/reducer.js";
+import { followUp, initialState, patchInfo, reduce, type AppState, type Frame } from "../../src/web/reducer.js";
 import { emptyView } from "../../src/web/transcript.js";
 
 const SID = "00000000-0000-4000-8000-000000000001";
@@ -17,6 +17,7 @@ const info = (patch: Partial<SessionInfo> = {}): SessionInfo => ({
   queueLength: 0,
   lastSeq: 0,
   pendingPermissions: [],
+  grants: [],
   process: null,
   lastResult: null,
   ...patch,
@@ -115,5 +116,17 @@ describe("followUp", () => {
     ["a sessions frame asks nothing", listed, { type: "sessions", data: { sessions: [] } }, null],
   ])("%s", (_name, start, frame, expected) => {
     expect(followUp(start, reduce(start, frame), frame)).toEqual(expected);
+  });
+});
+
+describe("patchInfo: the session's grants", () => {
+  const grant = { id: "g1", kind: "rule" as const, toolName: "Bash", ruleContent: "npm test", rule: "Bash(npm test)", grantedAt: 1 };
+  const update = (data: Record<string, unknown>) => ({ seq: 5, ts: 20, sessionId: SID, type: "sessionUpdate", data: { state: "idle", reason: "x", queueLength: 0, ...data } }) as SessionEvent;
+  test.each<[string, Record<string, unknown>, unknown[]]>([
+    ["an update with grants sets them", { reason: "grants-changed", grants: [grant] }, [grant]],
+    ["the update after the last revoke empties them", { reason: "grant-revoked", grants: [] }, []],
+    ["an update without grants keeps them", {}, [grant]],
+  ])("%s", (_name, data, grants) => {
+    expect(patchInfo(info({ grants: [grant] }), update(data)).grants).toEqual(grants);
   });
 });

@@ -8,7 +8,7 @@ import { emptyView } from "../../src/web/transcript.js";
 const SID = "00000000-0000-4000-8000-000000000001";
 const info: SessionInfo = {
   sessionId: SID, state: "idle", workingDirectory: "/w/app", permissionMode: "default", createdAt: 1, lastActivity: 10,
-  messageCount: 0, queueLength: 0, lastSeq: 0, pendingPermissions: [], process: null, lastResult: null,
+  messageCount: 0, queueLength: 0, lastSeq: 0, pendingPermissions: [], grants: [], process: null, lastResult: null,
 };
 const open: AppState = { ...initialState, sessions: { [SID]: info }, listLoaded: true, views: { [SID]: emptyView(SID, "idle") } };
 

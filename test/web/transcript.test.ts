@@ -84,8 +84,8 @@ describe("applyEvent", () => {
 
   test("snapshot view and pending permissions from replayComplete", () => {
     const info = { sessionId: SID, state: "active", workingDirectory: "/w", permissionMode: "default", createdAt: 0, lastActivity: 0,
-      messageCount: 1, queueLength: 0, lastSeq: 90, pendingPermissions: [], process: null, lastResult: null } as const;
-    let v = viewFromSnapshot({ ...info, pendingPermissions: [] });
+      messageCount: 1, queueLength: 0, lastSeq: 90, pendingPermissions: [], grants: [], process: null, lastResult: null } as const;
+    let v = viewFromSnapshot({ ...info, pendingPermissions: [], grants: [] });
     expect(v.cursor).toEqual({ lastSeq: null, resyncing: true });
     v = withPendingPermissions(v, [perm as never]);
     v = withPendingPermissions(v, [perm as never]);

@@ -1,13 +1,13 @@
-// The session header's chip: permission mode and model, switched live; what "always allow" granted, with a way back.
+// The session header's chip: permission mode and model, switched live; what "always allow" granted (session-grants.tsx), with a way back.
 import { useState } from "preact/hooks";
 import type { PermissionMode } from "../../protocol/common.js";
 import type { SessionInfo } from "../../protocol/sessions.js";
 import { setModel, setPermissionMode } from "../commands.js";
 import { cost } from "../format.js";
-import { grantLines } from "../grants.js";
 import { CONTEXT_WINDOW_TOKENS, type SessionView } from "../transcript.js";
 import { BackgroundProcesses } from "./background-processes.js";
 import { ModelChoices } from "./model-choices.js";
+import { SessionGrants } from "./session-grants.js";
 import { MODE_LABEL } from "./session-list.js";
 
 export const MODES: { value: PermissionMode; label: string }[] = [
@@ -18,14 +18,6 @@ export const MODES: { value: PermissionMode; label: string }[] = [
 ];
 
 export const BYPASS_WARNING = "Bypass runs every tool, shell commands included, without asking you.";
-
-/** What "Always allow" answers granted in this session, oldest first. */
-export function grantsOf(view: SessionView | undefined): string[] {
-  if (!view) return [];
-  return view.items.flatMap((i) =>
-    (i.kind === "tool" || i.kind === "permission") && i.request && i.resolved?.decision === "allowAlways" ? grantLines(i.request.suggestions) : [],
-  );
-}
 
 export function ModeChip({ info, open, onToggle }: { info: SessionInfo; open: boolean; onToggle(): void }) {
   const bypass = info.permissionMode === "bypassPermissions";
@@ -39,7 +31,6 @@ export function ModeChip({ info, open, onToggle }: { info: SessionInfo; open: bo
 
 export function SessionSheet({ info, view, online }: { info: SessionInfo; view: SessionView | undefined; online: boolean }) {
   const [model, setModelText] = useState(info.model ?? "");
-  const grants = grantsOf(view);
   const id = info.sessionId;
   return (
     <section class="sheet" aria-label="Session settings" data-sheet="session">
@@ -79,23 +70,12 @@ export function SessionSheet({ info, view, online }: { info: SessionInfo; view: 
           Use model
         </button>
       </form>
-      <div aria-label="Granted by Always allow">
-        <strong class="small">Granted by “Always allow”</strong>
-        {grants.length === 0 ? (
-          <p class="muted small">Nothing: every tool outside the mode asks first.</p>
-        ) : (
-          <ul class="small grants-list">
-            {grants.map((g, n) => (
-              <li key={n}>{g}</li>
-            ))}
-          </ul>
-        )}
-        {info.permissionMode !== "default" && (
-          <button type="button" class="btn" disabled={!online} onClick={() => void setPermissionMode(id, "default")}>
-            Revoke: ask before tools again
-          </button>
-        )}
-      </div>
+      <SessionGrants info={info} online={online} />
+      {info.permissionMode !== "default" && (
+        <button type="button" class="btn" disabled={!online} onClick={() => void setPermissionMode(id, "default")}>
+          Ask before tools again (mode: default)
+        </button>
+      )}
       {view && view.contextTokens !== null && (
         <p class="small usage" data-context-tokens={view.contextTokens}>
           <label for="context-meter">
