@@ -54,7 +54,7 @@ export function writeTranscripts(claudeConfigDir, work, sessions) {
 /** The cold listing's floor: a fresh node reading every transcript's bytes (no parsing), ms inside that process. */
 function readAllMs(claudeConfigDir) {
   const code = `const fs=require("fs"),p=require("path");const t=performance.now();let n=0;const walk=(d)=>{for(const e of fs.readdirSync(d,{withFileTypes:true})){const f=p.join(d,e.name);if(e.isDirectory())walk(f);else n+=fs.readFileSync(f).length}};walk(process.argv[1]);process.stdout.write(String(performance.now()-t))`;
-  return Number(execFileSync(process.execPath, ["-e", code, claudeConfigDir], { encoding: "utf8" }));
+  return Number(execFileSync(process.execPath, ["-e", code, claudeConfigDir], { encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL" }));
 }
 
 /** `start` in a child on a fresh config dir, reading transcripts from `claudeConfigDir`; like startDaemonChild's result. */
@@ -115,7 +115,7 @@ export async function benchHistory({ sessions = 2000, runs = 5, log }) {
   // The cache's own size: the heap kept after a GC, in a plain process using the built room.
   const retained = [];
   for (let r = 0; r < Math.min(runs, 3); r++) {
-    const out = execFileSync(process.execPath, ["--expose-gc", path.join(ROOT, "bench/lib/history-child.mjs"), claudeConfigDir], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["--expose-gc", path.join(ROOT, "bench/lib/history-child.mjs"), claudeConfigDir], { encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL" });
     retained.push(JSON.parse(out).retainedHeapMb);
   }
   const retainedHeapMb = summarize(retained);

@@ -64,7 +64,7 @@ function importMs(spec, runs) {
   const code = `const t=performance.now();await import(${JSON.stringify(spec)});process.stdout.write(String(performance.now()-t))`;
   const times = [];
   for (let i = 0; i < runs; i++) {
-    times.push(Number(execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: ROOT, encoding: "utf8" })));
+    times.push(Number(execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: ROOT, encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL" })));
   }
   return summarize(times);
 }
@@ -96,7 +96,7 @@ export async function benchStartup({ runs, withFakeCli = true, log }) {
   out.imports = {
     bareNodeMs: summarize(Array.from({ length: importRuns }, () => {
       const t = performance.now();
-      execFileSync(process.execPath, ["-e", "0"]);
+      execFileSync(process.execPath, ["-e", "0"], { timeout: 60_000, killSignal: "SIGKILL" });
       return performance.now() - t;
     })),
     cliEntryMs: importMs(path.join(ROOT, "dist/cli.js"), importRuns),

@@ -10,8 +10,8 @@ const END = "<!-- bench:results:end -->";
 
 function commit() {
   try {
-    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" }).trim() !== "";
+    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8", timeout: 10_000 }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8", timeout: 10_000 }).trim() !== "";
     return `\`${sha}\`${dirty ? " (with uncommitted changes)" : ""}`;
   } catch {
     return "unknown commit";
