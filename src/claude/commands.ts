@@ -1,4 +1,5 @@
 // The `initialize` reply's `commands[]` read into ClaudeCommand records; anything malformed is left out. Pure.
+import { headlessUnavailable } from "./headless-commands.js";
 import type { ClaudeCommand } from "./types.js";
 
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -10,12 +11,14 @@ export function parseCommands(raw: readonly unknown[]): ClaudeCommand[] {
     if (typeof item !== "object" || item === null) continue;
     const c = item as Record<string, unknown>;
     if (typeof c.name !== "string" || c.name === "") continue;
+    const builtin = c.builtin === true;
     out.push({
       name: c.name,
       description: text(c.description),
       argumentHint: text(c.argumentHint),
       aliases: Array.isArray(c.aliases) ? c.aliases.filter((a): a is string => typeof a === "string") : [],
-      builtin: c.builtin === true,
+      builtin,
+      unavailable: headlessUnavailable(c.name, builtin),
     });
   }
   return out;

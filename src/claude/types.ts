@@ -101,6 +101,8 @@ export interface ClaudeCommand {
   argumentHint: string;
   aliases: string[];
   builtin: boolean;
+  /** Why this built-in does nothing useful under -p stream-json (src/claude/headless-commands.ts), or null. */
+  unavailable: string | null;
 }
 
 export interface ClaudeReadyInfo {

@@ -13,6 +13,11 @@ export const SlashCommandSchema = z.object({
   aliases: z.array(z.string()),
   /** Shipped with Claude Code; false for the user's and the project's own commands and skills. */
   builtin: z.boolean(),
+  /**
+   * Why this built-in does nothing useful from the phone (Claude Code 2.1.332 under -p stream-json: e.g. `color`,
+   * `focus`, `clear`), or null when it works. The web client leaves these out of its `/` list.
+   */
+  unavailable: z.string().nullable(),
 });
 export type SlashCommand = z.infer<typeof SlashCommandSchema>;
 

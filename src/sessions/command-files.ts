@@ -25,7 +25,7 @@ function command(name: string, text: string, skill = false): SlashCommand {
   const { fields, body } = parseFrontmatter(text);
   // As Claude Code 2.1.332 words it: the description (else the body's first line) and where it comes from.
   const description = `${fields.description ?? firstLine(body)} (project)`.trim();
-  return { name: skill && fields.name ? fields.name : name, description, argumentHint: fields["argument-hint"] ?? "", aliases: [], builtin: false };
+  return { name: skill && fields.name ? fields.name : name, description, argumentHint: fields["argument-hint"] ?? "", aliases: [], builtin: false, unavailable: null };
 }
 
 function read(path: string): string | null {

@@ -37,6 +37,19 @@ export function filterCommands(commands: readonly SlashCommand[], query: string,
     .map((x) => x.c);
 }
 
+/**
+ * The `/` list: the commands that work from the phone, filtered (filterCommands); those Claude Code marks as no use
+ * here (`unavailable`) are left out, and when the query starts their name a note says which and why.
+ */
+export function commandChoices(commands: readonly SlashCommand[], query: string): { offered: SlashCommand[]; leftOut: string | null } {
+  const offered = filterCommands(commands.filter((c) => c.unavailable === null), query);
+  const q = query.toLowerCase();
+  const hidden = q ? commands.filter((c) => c.unavailable !== null && [c.name, ...c.aliases].some((n) => n.toLowerCase().startsWith(q))) : [];
+  const leftOut =
+    hidden.length === 0 ? null : hidden.length === 1 ? `/${hidden[0]!.name} is left out: ${hidden[0]!.unavailable}` : `Left out, no use from the phone: ${hidden.map((c) => `/${c.name}`).join(", ")}.`;
+  return { offered, leftOut };
+}
+
 /** A file reference as Claude Code reads it: `@path`, quoted when the path has spaces. */
 export function fileReference(path: string): string {
   return /\s/.test(path) ? `@"${path}"` : `@${path}`;

@@ -49,8 +49,8 @@ describe.skipIf(!realClaudeInstalled())("the composer against the real Claude Co
     const sid = started.body.sessionId as string;
     const commands = SessionCommandsResponseSchema.parse((await rest("GET", `/api/sessions/${sid}/commands`)).body);
     expect(commands.source).toBe("claude");
-    expect(commands.commands.find((c) => c.name === "x")).toEqual({ name: "x", description: "Say x things (project)", argumentHint: "<what>", aliases: [], builtin: false });
-    expect(commands.commands.find((c) => c.name === "compact")).toMatchObject({ builtin: true });
+    expect(commands.commands.find((c) => c.name === "x")).toEqual({ name: "x", description: "Say x things (project)", argumentHint: "<what>", aliases: [], builtin: false, unavailable: null });
+    expect(commands.commands.find((c) => c.name === "compact")).toMatchObject({ builtin: true, unavailable: null });
 
     const sent = await rest("POST", `/api/stream/${sid}`, { prompt: "what is in this picture", images: [{ mediaType: "image/png", data: PNG }] });
     expect(sent.status).toBe(202);

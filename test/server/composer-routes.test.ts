@@ -98,8 +98,10 @@ test("a session's commands are what its Claude Code answered to initialize; an u
   expect(r.status).toBe(200);
   const body = SessionCommandsResponseSchema.parse(r.body);
   expect(body.source).toBe("claude");
-  expect(body.commands.find((c) => c.name === "compact")).toMatchObject({ description: "Compact the conversation", builtin: true });
-  expect(body.commands.find((c) => c.name === "x")).toMatchObject({ description: "Say x things (project)", argumentHint: "[what]", builtin: false });
+  expect(body.commands.find((c) => c.name === "compact")).toMatchObject({ description: "Compact the conversation", builtin: true, unavailable: null });
+  expect(body.commands.find((c) => c.name === "x")).toMatchObject({ description: "Say x things (project)", argumentHint: "[what]", builtin: false, unavailable: null });
+  // A terminal-only built-in is listed, marked with why it is no use from the phone.
+  expect(body.commands.find((c) => c.name === "color")).toMatchObject({ builtin: true, unavailable: expect.stringContaining("prompt bar") });
   // Closed: no Claude Code runs for it; the directory's own command files are read instead, built-ins left out.
   await fetch(`${d.url}/api/stream/${sessionId}`, { method: "DELETE", headers: { authorization: `Bearer ${d.token}` } });
   write(join(d.workDir, ".claude", "commands", "why.md"), '---\ndescription: "Why not"\nargument-hint: <what>\n---\nWhy $ARGUMENTS\n');
@@ -109,9 +111,9 @@ test("a session's commands are what its Claude Code answered to initialize; an u
     sessionId,
     source: "files",
     commands: [
-      { name: "sub:plain", description: "Just do it (project)", argumentHint: "", aliases: [], builtin: false },
-      { name: "why", description: "Why not (project)", argumentHint: "<what>", aliases: [], builtin: false },
-      { name: "my-skill", description: "A skill of mine (project)", argumentHint: "", aliases: [], builtin: false },
+      { name: "sub:plain", description: "Just do it (project)", argumentHint: "", aliases: [], builtin: false, unavailable: null },
+      { name: "why", description: "Why not (project)", argumentHint: "<what>", aliases: [], builtin: false, unavailable: null },
+      { name: "my-skill", description: "A skill of mine (project)", argumentHint: "", aliases: [], builtin: false, unavailable: null },
     ],
   });
   // A directory without command files: nothing to list (and the phone says why).

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import type { SlashCommand } from "../../src/protocol/composer.js";
 import { MAX_IMAGE_BYTES, MAX_IMAGES } from "../../src/protocol/constants.js";
 import { fitImages, refuseSource, type AttachedImage } from "../../src/web/image-limits.js";
-import { fileReference, filterCommands, replaceWord, triggerAt } from "../../src/web/suggest.js";
+import { commandChoices, fileReference, filterCommands, replaceWord, triggerAt } from "../../src/web/suggest.js";
 
 describe("triggerAt", () => {
   test.each([
@@ -22,7 +22,7 @@ describe("triggerAt", () => {
   });
 });
 
-const cmd = (name: string, extra: Partial<SlashCommand> = {}): SlashCommand => ({ name, description: "", argumentHint: "", aliases: [], builtin: true, ...extra });
+const cmd = (name: string, extra: Partial<SlashCommand> = {}): SlashCommand => ({ name, description: "", argumentHint: "", aliases: [], builtin: true, unavailable: null, ...extra });
 
 test("commands: names and aliases that start with the query first, the project's own before built-ins, then those that contain it", () => {
   const list = [cmd("compact"), cmd("clear", { aliases: ["reset"] }), cmd("code-review"), cmd("x-compare", { builtin: false }), cmd("context"), cmd("cost-report", { builtin: false })];
@@ -31,6 +31,16 @@ test("commands: names and aliases that start with the query first, the project's
   expect(filterCommands(list, "").length).toBe(6);
   expect(filterCommands([cmd("init", { description: "Initialize a new CLAUDE.md" })], "claude").map((c) => c.name)).toEqual(["init"]);
   expect(filterCommands(list, "zz")).toEqual([]);
+});
+
+test("commands marked unavailable (no use under -p) are not offered; typing their name says which and why", () => {
+  const list = [cmd("compact"), cmd("color", { unavailable: "It sets the colour of the terminal's prompt bar." }), cmd("clear", { aliases: ["reset"], unavailable: "New id." }), cmd("context")];
+  expect(commandChoices(list, "").offered.map((c) => c.name)).toEqual(["compact", "context"]);
+  expect(commandChoices(list, "").leftOut).toBeNull();
+  expect(commandChoices(list, "colo")).toEqual({ offered: [], leftOut: "/color is left out: It sets the colour of the terminal's prompt bar." });
+  expect(commandChoices(list, "res").leftOut).toBe("/clear is left out: New id.");
+  expect(commandChoices(list, "c")).toEqual({ offered: [list[0], list[3]], leftOut: "Left out, no use from the phone: /color, /clear." });
+  expect(commandChoices(list, "comp")).toEqual({ offered: [list[0]], leftOut: null });
 });
 
 test("a picked suggestion replaces the typed word and leaves one space after it", () => {

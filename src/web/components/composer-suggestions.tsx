@@ -4,7 +4,7 @@ import type { SessionCommandsResponse } from "../../protocol/composer.js";
 import { ApiError } from "../api.js";
 import { fetchCommands, searchFiles } from "../composer-api.js";
 import { getState } from "../store.js";
-import { fileReference, filterCommands, type Trigger } from "../suggest.js";
+import { commandChoices, fileReference, type Trigger } from "../suggest.js";
 
 export interface Suggestion {
   key: string;
@@ -71,14 +71,16 @@ export function useSuggestions(trigger: Trigger | null, sessionId: string, dir: 
     if (commands.error) return { items: [], note: commands.error };
     if (!commands.data) return { items: [], note: "Loading commands…" };
     if (commands.data.source === "none") return { items: [], note: "Commands show once Claude Code runs in this session (send a prompt first); this directory has no command files of its own." };
-    const items = filterCommands(commands.data.commands, trigger.query).map((c) => ({
+    const { offered, leftOut } = commandChoices(commands.data.commands, trigger.query);
+    const items = offered.map((c) => ({
       key: c.name,
       label: `/${c.name}${c.argumentHint ? ` ${c.argumentHint}` : ""}`,
       detail: c.description,
       insert: `/${c.name}`,
     }));
     const partial = commands.data.source === "files" ? "Claude Code is not running here yet: only this directory's own commands are listed." : null;
-    return { items, note: items.length === 0 ? `No command starts with /${trigger.query}.${partial ? ` ${partial}` : ""}` : partial };
+    const notes = [items.length === 0 && !leftOut ? `No command starts with /${trigger.query}.` : null, leftOut, partial].filter(Boolean);
+    return { items, note: notes.length ? notes.join(" ") : null };
   }
   if (!dir) return { items: [], note: "This session has no directory to search." };
   if (files.error) return { items: [], note: files.error };
