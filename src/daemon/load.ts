@@ -9,6 +9,9 @@ export async function loadDaemon(): Promise<typeof import("./index.js")> {
   const steps = [
     () => import("zod/v4/core"),
     () => import("zod"),
+    // The protocol's schemas are built as their modules are evaluated: three steps instead of one.
+    () => import("../protocol/sessions.js"),
+    () => import("../protocol/ws.js"),
     () => import("../protocol/index.js"),
     () => import("../claude/index.js"),
     () => import("../sessions/index.js"),
