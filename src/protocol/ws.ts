@@ -145,6 +145,11 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
+/**
+ * With permessage-deflate negotiated, frames shorter than this many bytes are sent uncompressed (per message: the ws
+ * library's own threshold applies only without context takeover, which we keep).
+ */
+export const WS_DEFLATE_THRESHOLD = 256;
 /** Largest frame a client may send. Larger frames close the socket with 1009. */
 export const WS_MAX_PAYLOAD = 1024 * 1024;
 /** A client whose unsent backlog passes this is disconnected with 1013 and resumes by seq. */

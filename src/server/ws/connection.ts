@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
-import { CompanionError, EnvelopeSchema, type Envelope } from "../../protocol/index.js";
+import { CompanionError, EnvelopeSchema, WS_DEFLATE_THRESHOLD, type Envelope } from "../../protocol/index.js";
 import type { Principal } from "../auth.js";
 import { errorBody, toCompanionError } from "../http-utils.js";
 
@@ -47,7 +47,8 @@ export function createConnection(socket: WebSocket, principal: Principal, addres
       conn.sendRaw(JSON.stringify(frame));
     },
     sendRaw(json) {
-      if (socket.readyState === socket.OPEN) socket.send(json);
+      // Compressed (when negotiated) from WS_DEFLATE_THRESHOLD bytes on; the byte count is needed only for short strings.
+      if (socket.readyState === socket.OPEN) socket.send(json, { compress: json.length >= WS_DEFLATE_THRESHOLD || Buffer.byteLength(json) >= WS_DEFLATE_THRESHOLD });
     },
     cork() {
       if (corked || !transport) return;

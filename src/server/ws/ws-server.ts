@@ -3,7 +3,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import { CompanionError, PROTOCOL_VERSION, WS_MAX_PAYLOAD, WS_PATH } from "../../protocol/index.js";
+import { CompanionError, PROTOCOL_VERSION, WS_DEFLATE_THRESHOLD, WS_MAX_PAYLOAD, WS_PATH } from "../../protocol/index.js";
 import { extractToken, WS_SUBPROTOCOL, type Principal } from "../auth.js";
 import { clientAddress } from "../client-address.js";
 import { errorBody, toCompanionError } from "../http-utils.js";
@@ -41,8 +41,7 @@ function rejectUpgrade(socket: Duplex, err: CompanionError): void {
   );
 }
 
-/** Frames shorter than this many bytes are sent uncompressed even when permessage-deflate was negotiated. */
-export const WS_DEFLATE_THRESHOLD = 256;
+export { WS_DEFLATE_THRESHOLD };
 
 export function attachWebSocketServer(options: WsServerOptions): WsServer {
   const logger = options.logger.child({ room: "ws" });
@@ -50,8 +49,9 @@ export function attachWebSocketServer(options: WsServerOptions): WsServer {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxPayload ?? WS_MAX_PAYLOAD,
-    // permessage-deflate for clients that offer it (browsers do): frames of WS_DEFLATE_THRESHOLD bytes or more
-    // are compressed, with context takeover (the JSON envelope repeats, so small frames shrink too).
+    // permessage-deflate for clients that offer it (browsers do), with context takeover (the JSON envelope repeats).
+    // Frames under WS_DEFLATE_THRESHOLD bytes go plain: Connection.sendRaw decides per message, since ws applies this
+    // threshold only without context takeover.
     perMessageDeflate: { threshold: WS_DEFLATE_THRESHOLD },
     // Never echo a `bearer.<token>` subprotocol back; accept ours when offered.
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
