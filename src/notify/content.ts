@@ -125,3 +125,27 @@ export function errorNotification(sessionId: string, label: SessionLabel, data: 
     ts,
   };
 }
+
+/**
+ * The session became unable to start (a sessionUpdate whose cannotStart has attempts 2: sent once per run of failures). Same tag
+ * as the `error` of the failure just before it, which it replaces on Web Push. Claude's reason only at the `full` level.
+ */
+export function cannotStartNotification(
+  sessionId: string,
+  label: SessionLabel,
+  data: NonNullable<SessionEventData<"sessionUpdate">["cannotStart"]>,
+  level: ContentLevel,
+  url: string,
+  ts: number,
+): Notification {
+  return {
+    kind: "error",
+    tag: `error-${sessionId}`,
+    sessionId,
+    title: `${label.title}: Claude Code cannot start`,
+    body: level === "full" ? oneLine(data.reason) : "It failed the same way twice. Open the app for the reason and what to do.",
+    url,
+    actions: [],
+    ts,
+  };
+}

@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import { ACTION_PATH_PREFIX, CompanionError, type ContentLevel, type Notification, type SessionEvent, type SessionEventData } from "../protocol/index.js";
 import { createActionTokens, type ActionDecision } from "./action-tokens.js";
-import { doneNotification, errorNotification, permissionNotification, resolvedNotification, warningNotification } from "./content.js";
+import { cannotStartNotification, doneNotification, errorNotification, permissionNotification, resolvedNotification, warningNotification } from "./content.js";
 import { createDelivery, type Delivery } from "./delivery.js";
 import { listenReplyTopic, ntfyMessage, publishNtfy, type FetchLike } from "./ntfy.js";
 import { createPresence, type Presence } from "./presence.js";
@@ -134,6 +134,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         if (presence.isVisible(sessionId)) return;
         const label = { title: deps.sessionTitle(sessionId) };
         broadcast((level) => errorNotification(sessionId, label, event.data, level, sessionUrl(sessionId), now()), { sessionTitle: label.title, code: event.data.code });
+        return;
+      }
+      case "sessionUpdate": {
+        // The moment a session becomes unable to start (docs/PROTOCOL.md "Cannot start"): attempts 2 on the update of that failure.
+        const c = event.data.cannotStart;
+        if (!c || c.attempts !== 2 || (event.data.reason !== "claude-exited" && event.data.reason !== "cannot-start") || presence.isVisible(sessionId)) return;
+        const label = { title: deps.sessionTitle(sessionId) };
+        broadcast((level) => cannotStartNotification(sessionId, label, c, level, sessionUrl(sessionId), now()), { sessionTitle: label.title, code: "CLAUDE_EXITED" });
         return;
       }
       case "warning": {
