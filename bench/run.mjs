@@ -36,11 +36,11 @@ process.on("unhandledRejection", (error) => log(`  (late, from a stopped row) ${
 // far above the row's usual time (see docs/BENCHMARKS.md), scaled by --bound-scale on a slower machine.
 const P = quick
   ? {
-      throughput: { n: 20_000, runs: 3, warmupN: 2_000, bound: 60 },
+      throughput: { n: 20_000, runs: 2, warmupN: 2_000, bound: 60 },
       // 10 and 50 sessions (20 and 100 CLI processes with the floor's) take long to spawn on 2 cores: full runs only.
       latency: { rate: 1000, n: 200, warmupN: 50, runs: 3, configs: [[1, 1], [1, 20]], bound: 90 },
-      startup: { runs: 3, withFakeCli: false, bound: 60 },
-      memory: { runs: 1, events: 20_000, settleMs: 500, bound: 60 },
+      startup: { runs: 3, withFakeCli: false, importRuns: 1, bound: 60 },
+      memory: { runs: 1, events: 10_000, settleMs: 500, bound: 60 },
       idle: { runs: 1, settleMs: 500, sessions: 50, events: 5_000, bound: 60 },
       session: { runs: 1, warmup: false, bound: 90 },
       long: { runs: 1, n: 5_000, warmup: false, bound: 90 },
