@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import type { ChangedFile } from "../../protocol/changes.js";
 import { fetchChanges } from "../api.js";
 import { navigate } from "../navigate.js";
+import { FetchedHead } from "./fetched-head.js";
 import { useFetched } from "./use-fetched.js";
 
 const MARK: Record<ChangedFile["status"], string> = { modified: "M", added: "A", deleted: "D", renamed: "R", untracked: "U", conflicted: "!" };
@@ -38,9 +39,10 @@ export function ChangesView({ id, online }: { id: string; online: boolean }) {
   const c = r.data;
   return (
     <main class="changes" data-screen="changes" data-session-id={id} data-source={c?.source ?? ""} data-files={c?.files.length ?? ""}>
-      <div class="changes-head">
-        <p class="muted small">
-          {!c ? "Loading…" : c.source === "git" ? (
+      <FetchedHead
+        r={r}
+        summary={(c) =>
+          c.source === "git" ? (
             <>
               <code class="mono">git status</code> of <span class="mono">{c.base}</span>
               {c.branch && (
@@ -51,17 +53,14 @@ export function ChangesView({ id, online }: { id: string; online: boolean }) {
             </>
           ) : (
             "Not a git repository: the files Claude's tools wrote in this session."
-          )}
-        </p>
-        <button type="button" class="btn" disabled={!online || r.loading} onClick={r.reload}>
-          Refresh
-        </button>
-      </div>
-      {r.error && (
-        <p class="error-line" role="alert">
-          {r.error}
-        </p>
-      )}
+          )
+        }
+        action={
+          <button type="button" class="btn" disabled={!online || r.loading} onClick={r.reload}>
+            Refresh
+          </button>
+        }
+      />
       {c && c.files.length === 0 && <p class="muted center-text">No changes.</p>}
       <ul class="change-list" aria-label="Changed files">
         {c?.files.map((f) => (

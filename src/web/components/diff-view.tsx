@@ -4,6 +4,7 @@ import { fetchChanges, fetchDiff } from "../api.js";
 import { diffRows, diffStat, type DiffRow } from "../diff-lines.js";
 import { navigate } from "../navigate.js";
 import { absolutePath } from "./changes-view.js";
+import { FetchedHead } from "./fetched-head.js";
 import { useFetched } from "./use-fetched.js";
 
 const AGAINST: Record<DiffResponse["against"], string> = {
@@ -46,27 +47,22 @@ export function DiffView({ id, path }: { id: string; path: string }) {
   const stat = diffStat(rows);
   return (
     <main class="diff-screen" data-screen="diff" data-path={path} data-loaded={d ? "true" : "false"}>
-      <div class="changes-head">
-        <p class="muted small">
-          {d ? (
-            <>
-              {d.status} · {AGAINST[d.against]} · <span class="d-added">+{stat.added}</span> <span class="d-removed">−{stat.removed}</span>
-            </>
-          ) : (
-            !r.error && "Loading…"
-          )}
-        </p>
-        {base && d?.status !== "deleted" && (
-          <button type="button" class="btn" onClick={() => navigate({ name: "file", id, path: absolutePath(base, path) })}>
-            View file
-          </button>
+      <FetchedHead
+        r={r}
+        summary={(d) => (
+          <>
+            {d.status} · {AGAINST[d.against]} · <span class="d-added">+{stat.added}</span> <span class="d-removed">−{stat.removed}</span>
+          </>
         )}
-      </div>
-      {r.error && (
-        <p class="error-line" role="alert">
-          {r.error}
-        </p>
-      )}
+        action={
+          base &&
+          d?.status !== "deleted" && (
+            <button type="button" class="btn" onClick={() => navigate({ name: "file", id, path: absolutePath(base, path) })}>
+              View file
+            </button>
+          )
+        }
+      />
       {d?.binary && <p class="muted center-text">Binary file: no text diff to show.</p>}
       {d && !d.binary && rows.length === 0 && <p class="muted center-text">No difference.</p>}
       {rows.length > 0 && (

@@ -3,6 +3,7 @@ import type { FileResponse } from "../../protocol/changes.js";
 import { fetchFile } from "../api.js";
 import { languageForPath } from "../highlight.js";
 import { useHighlighted } from "./code-block.js";
+import { ErrorLine } from "./fetched-head.js";
 import { useFetched } from "./use-fetched.js";
 
 function size(bytes: number): string {
@@ -36,11 +37,7 @@ export function FileView({ path }: { path: string }) {
   return (
     <main class="file-screen" data-screen="file" data-path={path} data-loaded={f ? "true" : "false"}>
       <p class="muted small">{f ? [size(f.size), f.language, "read-only"].filter(Boolean).join(" · ") : !r.error && "Loading…"}</p>
-      {r.error && (
-        <p class="error-line" role="alert">
-          {r.error}
-        </p>
-      )}
+      <ErrorLine error={r.error} />
       {f?.binary && <p class="muted center-text">Binary file ({size(f.size)}): not shown.</p>}
       {f && !f.binary && <Lines file={f} />}
     </main>
