@@ -34,15 +34,7 @@ export function sameDirectory(requested: string, recorded: string, base: string)
   return real(resolve(base, requested)) === real(recorded);
 }
 
-/** POSIX shell quoting: safe words stay bare, anything else goes in single quotes. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The command that continues a session in a terminal: `cd <dir> && claude --resume <id>`. */
-export function resumeCommand(dir: string, sessionId: string): string {
-  return `cd ${shellQuote(dir)} && claude --resume ${sessionId}`;
-}
+export { resumeCommand, shellQuote } from "../protocol/resume-command.js";
 
 /** Opaque list cursor: the position after the last session of a page. */
 export function encodeCursor(lastActivity: number, sessionId: string): string {

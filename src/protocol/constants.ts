@@ -36,3 +36,6 @@ export function normalizeFingerprint(value: unknown): string | null {
 export function isFingerprint256(value: unknown): value is string {
   return typeof value === "string" && FINGERPRINT256_PATTERN.test(value);
 }
+
+/** The sessionUpdate reason of a session closed because a terminal took it over (`POST /api/history/:id/handoff`). */
+export const HANDOFF_REASON = "terminal";

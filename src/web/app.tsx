@@ -96,7 +96,7 @@ export function App() {
         <Header title={route.name === "history" ? "History" : "Terminal session"} conn={s.conn} {...(route.name === "historySession" ? { back: () => navigate({ name: "history" }) } : {})} />
         <Notice notice={s.notice} />
         {route.name === "history" && <Tabs current="history" />}
-        {route.name === "history" ? <HistoryList token={s.token} online={online} /> : <HistoryView token={s.token} id={route.id} online={online} />}
+        {route.name === "history" ? <HistoryList token={s.token} online={online} /> : <HistoryView token={s.token} id={route.id} online={online} view={s.views[route.id]} />}
       </>
     );
   }

@@ -88,11 +88,11 @@ export function refreshList(delayMs = 0): void {
   listTimer = setTimeout(() => void conn?.request("sessions", undefined).catch(() => undefined), delayMs);
 }
 
-/** Shows a session: its view starts empty and fills from the subscribe replay. */
-export function openSession(id: string): void {
+/** Shows a session: its view starts empty and fills from the subscribe replay. `terminal`: a transcript the History tab shows. */
+export function openSession(id: string, terminal = false): void {
   const s = getState();
   if (s.views[id]) return;
-  set({ views: { ...s.views, [id]: emptyView(id, s.sessions[id]?.state) } });
+  set({ views: { ...s.views, [id]: emptyView(id, s.sessions[id]?.state, terminal && !s.sessions[id]) } });
   if (s.conn === "connected") subscribe(id, 0);
 }
 

@@ -1,4 +1,5 @@
-// The History tab's actions: continue a session on the phone (resume), fork it while a terminal writes it, copy its terminal command.
+// The History tab's and the hand-over's actions: continue a session on the phone (resume), fork it while a terminal writes it, copy its terminal command.
+import type { PermissionMode } from "../protocol/common.js";
 import { command } from "./commands.js";
 import { copyText } from "./copy.js";
 import { navigate } from "./navigate.js";
@@ -25,4 +26,16 @@ export async function fork(sessionId: string): Promise<void> {
 
 export async function copyResumeCommand(text: string): Promise<void> {
   inform((await copyText(text)) ? "Copied. Paste it in a terminal on the computer." : text);
+}
+
+/**
+ * "Resume here" on a session handed to a terminal: the daemon imports the terminal's turns and starts it again.
+ * While the terminal still runs it, that is said (a fork is the way on now).
+ */
+export async function resumeHere(sessionId: string, permissionMode?: PermissionMode): Promise<void> {
+  await command("streamStart", { resume: sessionId, ...(permissionMode ? { permissionMode } : {}) }, undefined, (e) => {
+    if (e.code !== "TERMINAL_OWNS_SESSION") return false;
+    inform("Claude Code in the terminal still runs this session: resume it here once it ends there, or fork it now.");
+    return true;
+  });
 }

@@ -14,6 +14,7 @@ function onRoute(): void {
   const route = parseRoute(location.hash);
   set({ route, notice: null });
   if (route.name === "session") openSession(route.id);
+  if (route.name === "historySession") openSession(route.id, true);
   if (route.name === "list") refreshList();
 }
 
@@ -25,6 +26,7 @@ if (!takeFragment()) continueWithStoredToken();
 setUpSharing();
 const first = getState().route;
 if (first.name === "session") openSession(first.id);
+if (first.name === "historySession") openSession(first.id, true);
 
 render(
   <>

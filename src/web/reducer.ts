@@ -217,6 +217,11 @@ export function followUp(before: AppState, after: AppState, frame: Frame): Follo
       const was = before.views[id]?.cursor;
       const now = after.views[id]?.cursor;
       if (was && now && !was.resyncing && now.resyncing) return { kind: "resubscribe", sessionId: id, lastSeq: now.lastSeq ?? 0 };
+      // Handed to a terminal while open: subscribing again from here follows the terminal (the daemon numbers its
+      // turns on after the closing notice), so the earlier items stay and the new ones come as it writes them.
+      if (frame.type === "sessionUpdate" && now && !before.views[id]?.terminal && after.views[id]?.terminal) {
+        return { kind: "resubscribe", sessionId: id, lastSeq: now.lastSeq ?? 0 };
+      }
       return null;
     }
   }

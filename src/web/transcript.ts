@@ -2,6 +2,7 @@
 import type { SessionEvent, SessionEventData } from "../protocol/events.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 import type { SessionState } from "../protocol/common.js";
+import { HANDOFF_REASON } from "../protocol/constants.js";
 import { initialCursor, snapshotCursor, type SeqCursor } from "./seq.js";
 import { applySubagentEvent } from "./subagents.js";
 
@@ -22,7 +23,8 @@ export type Item =
   | { kind: "result"; key: string; seq: number; data: StreamComplete; turnCostUsd?: number; errorShown?: boolean }
   /** `stderrTail`: what Claude Code printed before it exited; `again`: the same failure as the previous one (it cannot start). */
   | { kind: "error"; key: string; seq: number; code: string; message: string; stderrTail?: string; again?: boolean }
-  | { kind: "notice"; key: string; seq: number; text: string };
+  /** `handoff`: the session went on in a terminal (its resume command is offered beside it). */
+  | { kind: "notice"; key: string; seq: number; text: string; handoff?: true };
 
 export interface SessionView {
   sessionId: string;
@@ -47,12 +49,17 @@ export interface SessionView {
   compactedText?: string;
   /** Tokens of the conversation Claude read in its last turn (input + cache reads + cache writes): how full the context is. */
   contextTokens: number | null;
+  /**
+   * A terminal has the conversation (the session was handed to it, or it is only a transcript): what comes is the
+   * terminal's, followed from its transcript, read-only here; its prompts are never pending.
+   */
+  terminal?: boolean;
 }
 
 /** The context window the meter is drawn against (Claude's standard window). */
 export const CONTEXT_WINDOW_TOKENS = 200_000;
 
-export function emptyView(sessionId: string, state?: SessionState): SessionView {
+export function emptyView(sessionId: string, state?: SessionState, terminal = false): SessionView {
   return {
     sessionId,
     items: [],
@@ -65,6 +72,7 @@ export function emptyView(sessionId: string, state?: SessionState): SessionView 
     lastFailure: null,
     contextTokens: null,
     ...(state ? { state } : {}),
+    ...(terminal ? { terminal } : {}),
   };
 }
 
@@ -150,7 +158,8 @@ function applyInPlace(v: SessionView, event: SessionEvent): void {
   switch (event.type) {
     case "userMessage":
       v.items.push({ kind: "user", key, seq, promptId: event.data.promptId, text: event.data.text, images: event.data.images });
-      v.pendingPrompts = [...v.pendingPrompts, event.data.promptId];
+      // A terminal's prompt is answered there: no result line of ours ends it.
+      if (!v.terminal) v.pendingPrompts = [...v.pendingPrompts, event.data.promptId];
       return;
     case "streamData": {
       const d = event.data;
@@ -243,9 +252,12 @@ function applyInPlace(v: SessionView, event: SessionEvent): void {
       } else if (v.pendingPrompts.length > d.queueLength + 1) {
         v.pendingPrompts = v.pendingPrompts.slice(-(d.queueLength + 1));
       }
-      if (d.state === "closed" && d.previousState !== "closed") {
+      if (d.state === "closed" && d.reason === HANDOFF_REASON) {
+        v.terminal = true;
+        v.items.push({ kind: "notice", key, seq, text: "Continued in the terminal", handoff: true });
+      } else if (d.state === "closed" && d.previousState !== "closed") {
         v.items.push({ kind: "notice", key, seq, text: "This session is closed." });
-      }
+      } else if (d.state !== "closed") delete v.terminal;
       return;
     }
     case "sessionError": {

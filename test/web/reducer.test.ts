@@ -114,6 +114,9 @@ describe("followUp", () => {
     }, evAt(7, { type: "warning", data: { message: "x" } }), null],
     ["a sessionNotice asks for the list (it has no badges)", listed, { type: "sessionNotice", sessionId: SID, data: { state: "idle", reason: "turn-complete", queueLength: 0 } }, { kind: "refreshList" }],
     ["a sessions frame asks nothing", listed, { type: "sessions", data: { sessions: [] } }, null],
+    ["closed with reason terminal while open asks to subscribe again from there (the daemon follows the terminal)", open,
+      evAt(1, { type: "sessionUpdate", data: { state: "closed", previousState: "idle", reason: "terminal", queueLength: 0, transcriptSeq: 4 } }), { kind: "resubscribe", sessionId: SID, lastSeq: 1 }],
+    ["a plain close asks nothing", open, evAt(1, { type: "sessionUpdate", data: { state: "closed", previousState: "idle", reason: "closed", queueLength: 0 } }), null],
   ])("%s", (_name, start, frame, expected) => {
     expect(followUp(start, reduce(start, frame), frame)).toEqual(expected);
   });

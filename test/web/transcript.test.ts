@@ -13,6 +13,30 @@ const events = (...list: Ev[]): SessionEvent[] => {
 };
 const perm = { permissionId: "p1", kind: "tool", toolName: "Write", input: { file_path: "/w/a.txt", content: "x" }, suggestions: [], expiresAt: 9e12 };
 
+describe("a session handed to a terminal", () => {
+  test("the closing notice says so, the terminal's prompts are never pending or queued, and a resume ends it", () => {
+    const v = buildView(SID, events(
+      { type: "userMessage", data: { promptId: "u1", text: "on the phone", images: 0 } },
+      { type: "streamComplete", data: { result: "ok", isError: false, subtype: "success", promptIds: ["u1"] } },
+      { type: "sessionUpdate", data: { state: "closed", previousState: "idle", reason: "terminal", queueLength: 0, transcriptSeq: 2 } },
+      { type: "userMessage", data: { promptId: "t1", text: "in the terminal", images: 0 } },
+      { type: "streamData", data: { kind: "message", messageId: "m2", text: "terminal answer", content: [] } },
+    ));
+    expect(v.terminal).toBe(true);
+    expect(v.items.map((i) => i.kind)).toEqual(["user", "result", "notice", "user", "assistant"]);
+    expect(v.items[2]).toMatchObject({ kind: "notice", text: "Continued in the terminal", handoff: true });
+    expect(v.pendingPrompts).toEqual([]);
+    expect(queuedPrompts(v).size).toBe(0);
+    const resumed = applyEvent(v, ev("sessionUpdate", { state: "starting", previousState: "closed", reason: "resumed", queueLength: 0 }));
+    expect(resumed.terminal).toBeUndefined();
+  });
+
+  test("a History transcript's view (terminal from the start) has no pending prompts either", () => {
+    const v = applyEvent(emptyView(SID, undefined, true), ev("userMessage", { promptId: "t1", text: "typed in a terminal", images: 0 }));
+    expect(queuedPrompts(v).size).toBe(0);
+  });
+});
+
 describe("applyEvent", () => {
   test("deltas stream into one bubble that the message finalises", () => {
     const v = buildView(SID, events(

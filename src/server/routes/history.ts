@@ -3,12 +3,12 @@ import type { Polka } from "polka";
 import { EventsQuerySchema, HistoryQuerySchema, SessionIdSchema } from "../../protocol/index.js";
 import type { History } from "../../history/index.js";
 import type { SessionManager } from "../../sessions/index.js";
+import { HANDOFF_REASON } from "../../protocol/constants.js";
 import { readJsonBody } from "../http-utils.js";
 import { sendJson } from "../http-utils.js";
 import { parseInput } from "../validate.js";
 
-/** Why a daemon session closes when a terminal takes it over (its sessionUpdate reason). */
-export const HANDOFF_REASON = "terminal";
+export { HANDOFF_REASON } from "../../protocol/constants.js";
 
 export function registerHistoryRoutes(app: Polka, history: History, sessions: SessionManager, maxBodyBytes: number): void {
   // `claude-companion resume <id>`: the daemon stops its own process for the session before the terminal resumes it.

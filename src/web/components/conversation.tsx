@@ -12,6 +12,7 @@ import { PermissionCard } from "./permission-card.js";
 import { ToolCard } from "./tool-card.js";
 import { TodoPanel } from "./todo-panel.js";
 import { TranscriptList } from "./transcript-list.js";
+import { HandoffNotice, TerminalBar } from "./terminal-follow.js";
 
 const FAILURE_WORDS: Record<string, string> = {
   error_max_turns: "Stopped: the turn limit was reached",
@@ -37,7 +38,7 @@ function ResultLine({ item }: { item: Extract<Item, { kind: "result" }> }) {
   );
 }
 
-const ItemView = memo(function ItemView({ item, sessionId, queued }: { item: Item; sessionId: string; queued: boolean }) {
+export const ItemView = memo(function ItemView({ item, sessionId, queued }: { item: Item; sessionId: string; queued: boolean }) {
   switch (item.kind) {
     case "user":
       return (
@@ -79,6 +80,7 @@ const ItemView = memo(function ItemView({ item, sessionId, queued }: { item: Ite
         </div>
       );
     case "notice":
+      if (item.handoff) return <HandoffNotice sessionId={sessionId} seq={item.seq} text={item.text} />;
       return (
         <p class="notice muted small" data-kind="notice" data-seq={item.seq}>
           {item.text}
@@ -128,7 +130,9 @@ export function Conversation({ view, info, online, missing }: { view: SessionVie
           </p>
         )}
       </main>
-      {state === "closed" ? (
+      {state === "closed" && view.terminal ? (
+        <TerminalBar sessionId={view.sessionId} info={info} online={online} />
+      ) : state === "closed" ? (
         <div class="composer closed-bar">
           <span class="muted">This session is closed.</span>
           <button type="button" class="btn primary" disabled={!online} onClick={() => void resumeSession(view.sessionId)}>
