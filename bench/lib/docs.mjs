@@ -18,8 +18,8 @@ function commit() {
   }
 }
 
-/** Replaces the results section of docs/BENCHMARKS.md (between the markers; added after the title when missing). */
-export function writeResultsSection({ results, header, goals, rows }) {
+/** Replaces the results section of docs/BENCHMARKS.md (between the markers; added before the first section when missing). */
+export function writeResultsSection({ results, header, goals, rows }, doc = DOC) {
   const section = [
     BEGIN,
     `## Latest run: ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, commit ${commit()}`,
@@ -35,7 +35,7 @@ export function writeResultsSection({ results, header, goals, rows }) {
     rows,
     END,
   ].join("\n");
-  const text = readFileSync(DOC, "utf8");
+  const text = readFileSync(doc, "utf8");
   const a = text.indexOf(BEGIN.slice(0, 24));
   const b = text.indexOf(END);
   let next;
@@ -44,6 +44,6 @@ export function writeResultsSection({ results, header, goals, rows }) {
     const firstSection = text.indexOf("\n## ");
     next = firstSection === -1 ? `${text}\n${section}\n` : `${text.slice(0, firstSection + 1)}${section}\n\n${text.slice(firstSection + 1)}`;
   }
-  writeFileSync(DOC, next);
-  return DOC;
+  writeFileSync(doc, next);
+  return doc;
 }
