@@ -18,8 +18,9 @@ const ruleWords = (tool: string, content: string | undefined): string => (conten
 /**
  * One line per suggestion, e.g. "accept every file edit in this session", "allow Bash `npm test`". The daemon sends
  * every suggestion for this session only, whatever destination Claude Code suggested, so none is said to be saved.
+ * `cwd`: the session's working directory, left out of the directories.
  */
-export function grantLines(suggestions: unknown[]): string[] {
+export function grantLines(suggestions: unknown[], cwd?: string): string[] {
   const lines: string[] = [];
   for (const raw of suggestions) {
     const u = rec(raw);
@@ -38,7 +39,8 @@ export function grantLines(suggestions: unknown[]): string[] {
         break;
       }
       case "addDirectories":
-        for (const d of strs(u.directories)) lines.push(`allow access to ${d}`);
+        // The session's own directory grants nothing new (the daemon does not list it either).
+        for (const d of strs(u.directories)) if (d !== cwd) lines.push(`allow access to ${d}`);
         break;
     }
   }

@@ -7,9 +7,10 @@ test.each<[string, unknown[], string[]]>([
   ["a Bash rule Claude Code suggests for its settings: sent for the session, so said plainly", [{ type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test" }], behavior: "allow", destination: "localSettings" }], ["allow Bash `npm test`"]],
   ["a whole tool", [{ type: "addRules", rules: [{ toolName: "Write" }], behavior: "allow", destination: "session" }], ["allow every Write"]],
   ["a directory", [{ type: "addDirectories", directories: ["/srv/data"], destination: "session" }], ["allow access to /srv/data"]],
+  ["the session's own directory grants nothing new", [{ type: "addDirectories", directories: ["/w", "/srv/data"], destination: "session" }], ["allow access to /srv/data"]],
   ["deny rules and junk grant nothing", [{ type: "addRules", rules: [{ toolName: "Bash" }], behavior: "deny" }, null, 3, { type: "other" }], []],
 ])("%s", (_name, suggestions, lines) => {
-  expect(grantLines(suggestions)).toEqual(lines);
+  expect(grantLines(suggestions, "/w")).toEqual(lines);
 });
 
 test.each<[string, Parameters<typeof grantLine>[0], string]>([

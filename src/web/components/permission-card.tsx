@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { answerPermission } from "../commands.js";
 import { grantLines } from "../grants.js";
+import { getState } from "../store.js";
 import type { Item, PermissionRequest, PermissionResolved } from "../transcript.js";
 import { ToolInput } from "./tool-card.js";
 import { Markdown } from "./markdown-view.js";
@@ -144,7 +145,7 @@ export function PermissionBody(props: { request: PermissionRequest; resolved?: P
     setSent(false);
   };
   const inCard = props.toolInput !== undefined;
-  const grants = grantLines(request.suggestions);
+  const grants = grantLines(request.suggestions, getState().sessions[sessionId]?.workingDirectory);
   const answers = props.answers ?? (resolved?.decision === "allow" ? mine : null);
   if (request.kind === "question") {
     return (
