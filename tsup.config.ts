@@ -28,6 +28,15 @@ const onlyEnglishZodLocales = {
   },
 };
 
+// conf imports ajv, ajv-formats and semver for its `schema` and `migrations` options, which the store never passes.
+const confStub = fileURLToPath(new URL("./scripts/conf-without-schemas.mjs", import.meta.url));
+const confWithoutSchemas = {
+  name: "conf-without-schemas",
+  setup(build: { onResolve(options: { filter: RegExp }, cb: (args: { importer: string }) => { path: string } | undefined): void }) {
+    build.onResolve({ filter: /^(ajv\/dist\/2020\.js|ajv-formats|semver)$/ }, (args) => (/[\\/]node_modules[\\/]conf[\\/]/.test(args.importer) ? { path: confStub } : undefined));
+  },
+};
+
 // One entry per lazily loaded room keeps `start` fast: the CLI imports only what a command needs.
 // The dependencies are bundled in (noExternal): resolving ~60 packages file by file cost more than evaluating them
 // (issue 20; docs/BENCHMARKS.md). Lazy imports stay lazy: each becomes its own chunk.
@@ -46,7 +55,7 @@ export default defineConfig({
   // Every dependency but qrcode-terminal (its octal escapes are not strict-mode code; it loads after listening).
   noExternal: [/^(?!qrcode-terminal$)/],
   // esbuild's bundled CommonJS calls require() for Node's built-ins: give every chunk one.
-  esbuildPlugins: [onlyEnglishZodLocales],
+  esbuildPlugins: [onlyEnglishZodLocales, confWithoutSchemas],
   onSuccess: async () => asciiOnly("dist"),
   banner: { js: 'import { createRequire as __companionRequire } from "node:module"; const require = __companionRequire(import.meta.url);' },
 });

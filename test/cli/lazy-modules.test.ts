@@ -52,4 +52,9 @@ describe("the build", () => {
     expect(chunks.length).toBeGreaterThan(5);
     expect(chunks.filter((f) => /[^\x00-\x7f]/.test(readFileSync(join(DIST, f), "utf8")))).toEqual([]);
   });
+
+  test("holds no ajv or semver: conf imports them only for schemas and migrations, which the store never passes (scripts/conf-without-schemas.mjs)", () => {
+    expect(chunksOf("conf").length).toBeGreaterThan(0);
+    expect([...chunksOf("ajv"), ...chunksOf("semver")]).toEqual([]);
+  });
 });
