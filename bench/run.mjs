@@ -8,7 +8,7 @@ import { reapLeftovers, withinBound } from "./lib/bound.mjs";
 import { writeResultsSection } from "./lib/docs.mjs";
 import { bareNodeRssMb } from "./lib/floors.mjs";
 import { goalTable } from "./lib/goals.mjs";
-import { cleanup, ROOT } from "./lib/procs.mjs";
+import { cleanup, ROOT, takeOrphans } from "./lib/procs.mjs";
 import { machine } from "./lib/stats.mjs";
 import { benchTable } from "./lib/table.mjs";
 import { benchLatency, benchThroughput } from "./relay.mjs";
@@ -113,7 +113,7 @@ for (const [name, run] of Object.entries(benches)) {
   }
   results.seconds[name] = Math.round((performance.now() - t) / 100) / 10;
   // A process a row left running (a Claude child, a daemon) would load the next rows: said loudly, then killed.
-  const left = await reapLeftovers();
+  const left = [...takeOrphans(), ...(await reapLeftovers())];
   if (left.length > 0) {
     results.results[name].leftProcesses = left;
     log(`  ${name} LEFT ${left.length} process(es) running, killed: ${left.join("; ")}`);

@@ -69,15 +69,40 @@ export function waitForLine(child, re, timeoutMs = 30_000, streams = ["stdout"])
   }));
 }
 
-/** Stops a child: SIGTERM, then SIGKILL after `graceMs`. */
+const orphans = [];
+
+/** Processes that stopped children left behind (then killed), since the last call: a leak to report. */
+export function takeOrphans() {
+  return orphans.splice(0);
+}
+
+/** A process's start time (clock ticks since boot): tells a pid from a later process that reuses it. */
+function startedAt(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stops a child: SIGTERM, then SIGKILL (to it and what it started) after `graceMs`. What it started and left running
+ * once it exited (a daemon's Claude child, orphaned) gets 2 s more, then is killed by pid and reported (takeOrphans).
+ */
 export async function stopChild(child, graceMs = 4000) {
   if (child.exitCode !== null || child.signalCode !== null) return;
+  const below = descendants(child.pid).map((pid) => [pid, startedAt(pid)]);
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
-  // Past the grace the child and what it started (a daemon's Claude children) are killed by pid, so none is left behind.
   const timer = setTimeout(() => killPids([child.pid, ...descendants(child.pid)]), graceMs);
   await waitingFor(`pid ${child.pid} (${cmdline(child.pid).slice(0, 3).join(" ")}) to exit`, exited);
   clearTimeout(timer);
+  const alive = () => below.filter(([pid, t]) => t !== undefined && startedAt(pid) === t).map(([pid]) => pid);
+  for (let i = 0; i < 20 && alive().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  const left = alive();
+  orphans.push(...left.map(describeProcess));
+  killPids(left);
 }
 
 /**

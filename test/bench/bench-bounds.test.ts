@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, test } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { reapLeftovers, withinBound } from "../../bench/lib/bound.mjs";
-import { descendants, spawnTracked, waitForLine } from "../../bench/lib/procs.mjs";
+import { descendants, spawnTracked, stopChild, takeOrphans, waitForLine } from "../../bench/lib/procs.mjs";
 import { turnOf } from "../../bench/lib/turn.mjs";
 
 const alive = (pid: number) => {
@@ -101,5 +101,19 @@ describe("bench: time bounds", () => {
     expect(left[0]).toMatch(new RegExp(`^${child.pid} \\S+ \\d+s .*setInterval`));
     await expect.poll(() => alive(child.pid!), { timeout: 5_000 }).toBe(false);
     expect(descendants(process.pid).filter((p) => p === child.pid)).toEqual([]);
+  }, 20_000);
+});
+
+describe("bench: stopping a child", () => {
+  test("what a stopped child left running (orphaned) is killed by pid and reported", async () => {
+    // A parent that exits on SIGTERM without stopping its child.
+    const child = spawnTracked(process.execPath, ["-e", `process.on("SIGTERM", () => process.exit(0)); ${PARENT}`], { stdio: ["ignore", "pipe", "pipe"] });
+    const grandchild = Number((await waitForLine(child, /child (\d+)\n/, 10_000))[1]);
+    await stopChild(child);
+    const orphans = takeOrphans();
+    expect(orphans).toHaveLength(1);
+    expect(orphans[0]).toMatch(new RegExp(`^${grandchild} `));
+    await expect.poll(() => alive(grandchild), { timeout: 5_000 }).toBe(false);
+    expect(takeOrphans()).toEqual([]);
   }, 20_000);
 });
