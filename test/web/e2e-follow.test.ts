@@ -67,13 +67,21 @@ describe.skipIf(!hasChromium)("following a terminal", SLOW, () => {
     expect(await page.locator(".tag", { hasText: "queued" }).count()).toBe(0);
     await shot(page, "handoff-follow");
 
+    // Opened again (a reload): the same conversation, the notice, the terminal's turn, and still followed.
+    await page.reload();
+    await page.locator(".bubble.assistant", { hasText: "Answer written by the terminal" }).waitFor();
+    expect((await shownItems(page)).map((s) => s.text)).toEqual(shown.map((s) => s.text));
+    expect(await page.locator(".terminal-bar").count()).toBe(1);
+    t.append(t.user("typed after the reload"));
+    await page.locator(".bubble.user", { hasText: "typed after the reload" }).waitFor();
+
     // Back on the phone: the terminal's turn stays (once), the session runs again, and the page equals the daemon's log.
     await page.getByRole("button", { name: "Resume here" }).click();
     await page.getByRole("textbox", { name: "Prompt" }).waitFor();
     await sendPrompt(page, "reply back on the phone");
     await waitForResults(page, 2);
     const events = await lab.expectTranscriptEqualsLog(page, sid);
-    expect(events.filter((e) => e.type === "userMessage").map((e) => e.data.text)).toEqual(["reply on the phone first", "a turn typed in the terminal", "reply back on the phone"]);
+    expect(events.filter((e) => e.type === "userMessage").map((e) => e.data.text)).toEqual(["reply on the phone first", "a turn typed in the terminal", "typed after the reload", "reply back on the phone"]);
     expect(await page.locator(".bubble.assistant", { hasText: "Answer written by the terminal" }).count()).toBe(1);
   });
 
