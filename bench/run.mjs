@@ -45,7 +45,7 @@ const P = quick
       session: { runs: 1, warmup: false, bound: 90 },
       long: { runs: 1, n: 5_000, warmup: false, bound: 90 },
       rest: { runs: 1, seconds: 1, warmupSeconds: 0, bound: 30 },
-      slowPhone: { n: 10_000, runs: 1, bound: 60 },
+      slowPhone: { n: 10_000, runs: 1, closeWaitMs: 1000, bound: 60 },
       history: { sessions: 2000, runs: 1, bound: 120 },
       phone: { runs: 1, openEvents: 5_000, missedEvents: 10_000, bound: 180 },
     }
