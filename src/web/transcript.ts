@@ -21,7 +21,7 @@ export type Item =
   | { kind: "permission"; key: string; seq: number; request: PermissionRequest; resolved?: PermissionResolved }
   /** `turnCostUsd`: this turn's own cost (the CLI reports a running total per process). `failed`: the turn's error is shown above. */
   | { kind: "result"; key: string; seq: number; data: StreamComplete; turnCostUsd?: number; errorShown?: boolean }
-  /** `stderrTail`: what Claude Code printed before it exited; `again`: the same failure as the previous one (it cannot start). */
+  /** `stderrTail`: what Claude Code printed before it exited; `again`: the daemon said after it that Claude cannot start (sessionUpdate cannotStart). */
   | { kind: "error"; key: string; seq: number; code: string; message: string; stderrTail?: string; again?: boolean }
   /** `handoff`: the session went on in a terminal (its resume command is offered beside it). */
   | { kind: "notice"; key: string; seq: number; text: string; handoff?: true };
@@ -43,8 +43,6 @@ export interface SessionView {
   /** Sum of the turns' own costs, and the CLI's running total at the last result (it restarts with each process). */
   totalCostUsd: number;
   lastCumulativeCostUsd: number | null;
-  /** The last failure (code and reason), to tell a session that fails the same way again; cleared by a good turn. */
-  lastFailure: string | null;
   /** After a compact boundary until the turn's result: the last answer before it, which is not shown again. */
   compactedText?: string;
   /** Tokens of the conversation Claude read in its last turn (input + cache reads + cache writes): how full the context is. */
@@ -69,7 +67,6 @@ export function emptyView(sessionId: string, state?: SessionState, terminal = fa
     pendingPrompts: [],
     totalCostUsd: 0,
     lastCumulativeCostUsd: null,
-    lastFailure: null,
     contextTokens: null,
     ...(state ? { state } : {}),
     ...(terminal ? { terminal } : {}),
@@ -128,7 +125,6 @@ function addRequest(v: SessionView, request: PermissionRequest, key: string, seq
   else push(v, { kind: "permission", key, seq, request });
 }
 
-const failureOf = (code: string, message: string, stderrTail?: string) => `${code}\n${stderrTail ?? message}`;
 
 /** A copy of the view whose items array may be changed in place (the items themselves are never changed). */
 const draft = (view: SessionView): SessionView => ({ ...view, items: view.items.slice() });
@@ -231,7 +227,6 @@ function applyInPlace(v: SessionView, event: SessionEvent): void {
       push(v, { kind: "result", key, seq, data: d, ...(turnCostUsd !== undefined ? { turnCostUsd } : {}), ...(errorShown ? { errorShown } : {}) });
       v.pendingPrompts = v.pendingPrompts.filter((p) => !running.has(p));
       delete v.compactedText;
-      if (!d.isError) v.lastFailure = null;
       const u = d.usage;
       if (u) v.contextTokens = (u.input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
       return;
@@ -251,6 +246,12 @@ function applyInPlace(v: SessionView, event: SessionEvent): void {
         closeOpen(v);
       } else if (v.pendingPrompts.length > d.queueLength + 1) {
         v.pendingPrompts = v.pendingPrompts.slice(-(d.queueLength + 1));
+      }
+      // The daemon says Claude cannot start (docs/PROTOCOL.md "Cannot start"): the exit just reported is marked so.
+      if (d.cannotStart) {
+        const at = findLast(v.items, (i) => i.kind === "error" && i.code === "CLAUDE_EXITED");
+        const item = v.items[at];
+        if (item?.kind === "error" && !item.again) v.items[at] = { ...item, again: true };
       }
       if (d.state === "closed" && d.reason === HANDOFF_REASON) {
         v.terminal = true;
@@ -274,10 +275,7 @@ function applyInPlace(v: SessionView, event: SessionEvent): void {
           if (v.open > dup) v.open--;
         }
       }
-      const failure = failureOf(code, message, stderrTail);
-      const again = v.lastFailure === failure;
-      v.lastFailure = failure;
-      push(v, { kind: "error", key, seq, code, message, ...(stderrTail ? { stderrTail } : {}), ...(again ? { again } : {}) });
+      push(v, { kind: "error", key, seq, code, message, ...(stderrTail ? { stderrTail } : {}) });
       return;
     }
     case "warning":

@@ -112,7 +112,10 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
   test("per-turn cost under each turn and the total in the header, a context meter; one error block per failure; a crash shows its reason, twice says it cannot start", async () => {
     const apiText = "API Error: 500 Internal server error (fake). This is a server-side issue, usually temporary — try again in a moment.";
     const stderr = "Error: --dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons";
-    const crash = { type: "sessionError", data: { code: "CLAUDE_EXITED", message: "Claude Code exited unexpectedly (code 1, signal unknown). Send a prompt to resume the conversation.", details: { exitCode: 1, stderrTail: stderr } } };
+    const crash = { type: "sessionError", data: { code: "CLAUDE_EXITED", message: "Claude Code exited unexpectedly (code 1, signal unknown). Send a prompt to resume the conversation.", details: { exitCode: 1, stderrTail: stderr, beforeInit: true } } };
+    // After the second failure the same way, the daemon says the session cannot start (SessionInfo/sessionUpdate cannotStart).
+    const cannotStart = { reason: stderr, exitCode: 1, signal: null, stderrTail: stderr, attempts: 2, since: Date.now(), lastAttemptAt: Date.now() };
+    const idleCannot = { type: "sessionUpdate", data: { state: "idle", reason: "claude-exited", queueLength: 0, cannotStart } };
     const { page, context } = await phoneOn([
       {
         info: sessionInfo(SID, { title: "Costs and failures" }),
@@ -124,7 +127,7 @@ describe.skipIf(!hasChromium)("issue 17: the phone client, honest and in control
           { type: "sessionError", data: { code: "CLAUDE_ERROR", message: `Claude Code reported an error: ${apiText}`, details: { reason: apiText } } },
           done("u3", { isError: true, result: apiText, costUsd: 0.03, terminalReason: "api_error", usage: { input_tokens: 1000, cache_read_input_tokens: 40000, cache_creation_input_tokens: 9000, output_tokens: 50 } }), idle,
           user("u4", "four"), active, crash, idle,
-          user("u5", "five"), active, crash, idle,
+          user("u5", "five"), active, crash, idleCannot,
         ],
       },
     ]);

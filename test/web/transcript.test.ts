@@ -164,11 +164,17 @@ describe("issue 17: what the phone shows", () => {
     expect(v.items[2]).toMatchObject({ errorShown: true });
   });
 
-  test("a crash shows the stderr tail; the same failure twice says it cannot start", () => {
-    const crash = { type: "sessionError" as const, data: { code: "CLAUDE_EXITED", message: "exited (code 1)", details: { exitCode: 1, stderrTail: "--dangerously-skip-permissions cannot be used with root/sudo" } } };
-    const v = buildView(SID, events(crash, crash));
+  test("a crash shows the stderr tail; the failure after which the daemon says it cannot start is marked so", () => {
+    const stderrTail = "--dangerously-skip-permissions cannot be used with root/sudo";
+    const crash = { type: "sessionError" as const, data: { code: "CLAUDE_EXITED", message: "exited (code 1)", details: { exitCode: 1, stderrTail, beforeInit: true } } };
+    const idle = { type: "sessionUpdate" as const, data: { state: "idle" as const, reason: "claude-exited", queueLength: 0 } };
+    const cannotStart = { reason: stderrTail, exitCode: 1, signal: null, stderrTail, attempts: 2, since: 1, lastAttemptAt: 1 };
+    // The same text twice is not enough on its own: only the daemon's cannotStart says it.
+    const twice = buildView(SID, events(crash, idle, crash, idle));
+    expect(twice.items.filter((i) => i.kind === "error" && i.again)).toEqual([]);
+    const v = buildView(SID, events(crash, idle, crash, { ...idle, data: { ...idle.data, cannotStart } }));
     expect(v.items).toMatchObject([
-      { kind: "error", stderrTail: "--dangerously-skip-permissions cannot be used with root/sudo" },
+      { kind: "error", stderrTail },
       { kind: "error", again: true },
     ]);
     expect(v.items[0]).not.toHaveProperty("again");
