@@ -29,6 +29,14 @@ describe.skipIf(!hasChromium)("Always allow grants in the session header", SLOW,
     await revoke.scrollIntoViewIfNeeded();
     await shot(page, "grants");
 
+    // While Claude works, a rule cannot be revoked (it would restart Claude mid-turn): the button waits.
+    await sendPrompt(page, "slow");
+    await page.locator("[data-screen=conversation][data-state=active]").waitFor();
+    await expect.poll(() => revoke.isDisabled()).toBe(true);
+    await expect(list.getByRole("button", { name: "Revoke: accept every file edit in this session" }).isDisabled()).resolves.toBe(false);
+    await waitForResults(page, 2);
+    await expect.poll(() => revoke.isDisabled()).toBe(false);
+
     await revoke.click();
     await expect.poll(() => list.locator("li span").allTextContents()).toEqual(["accept every file edit in this session"]);
     const info = await lab.api<SessionInfo>(`/api/sessions/${sid}`);
@@ -39,7 +47,7 @@ describe.skipIf(!hasChromium)("Always allow grants in the session header", SLOW,
     const again = page.locator("article[data-tool=Bash]").nth(1);
     await again.getByRole("button", { name: "Always allow" }).waitFor();
     await again.getByRole("button", { name: "Deny" }).click();
-    await waitForResults(page, 2);
+    await waitForResults(page, 3);
 
     // The mode: back to default at once, and the list says nothing is granted.
     await list.getByRole("button", { name: "Revoke: accept every file edit in this session" }).click();

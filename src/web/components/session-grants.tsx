@@ -11,6 +11,8 @@ export function SessionGrants({ info, online }: { info: SessionInfo; online: boo
   // An older daemon sends no grants.
   const grants = info.grants ?? [];
   const id = info.sessionId;
+  // A rule or directory is revoked by restarting Claude, which the daemon refuses while it works (GRANT_REVOKE_BUSY).
+  const working = info.state === "active" || info.pendingPermissions.length > 0 || info.queueLength > 0;
 
   const revoke = async (grantId: string) => {
     const token = getState().token;
@@ -43,13 +45,17 @@ export function SessionGrants({ info, online }: { info: SessionInfo; online: boo
                 <span class="ellipsis" title={g.kind === "rule" ? g.rule : undefined}>
                   {grantLine(g)}
                 </span>
-                <button type="button" class="btn" disabled={!online || revoking !== null} onClick={() => void revoke(g.id)} aria-label={`Revoke: ${grantLine(g)}`}>
+                <button type="button" class="btn" disabled={!online || revoking !== null || (working && g.kind !== "mode")} onClick={() => void revoke(g.id)} aria-label={`Revoke: ${grantLine(g)}`}>
                   {revoking === g.id ? "Revoking…" : "Revoke"}
                 </button>
               </li>
             ))}
           </ul>
-          <p class="muted small">A revoked rule or directory asks again from the next prompt (Claude restarts, the conversation goes on); not while Claude is working.</p>
+          <p class="muted small" data-working={working}>
+            {working
+              ? "A rule or directory can be revoked once Claude has finished this turn (Claude restarts for it)."
+              : "A revoked rule or directory asks again from the next prompt (Claude restarts, the conversation goes on)."}
+          </p>
         </>
       )}
       {error && (
