@@ -2,11 +2,11 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
 import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { newSession, sendPrompt, shot, startLab, waitForResults, type Lab } from "./lab.js";
+import { tempDir } from "../helpers/tmp.js";
+import { newSession, sendPrompt, shot, useLab, waitForResults } from "./lab.js";
 
 const LONG = 120_000;
 const run = hasChromium && realClaudeInstalled() && process.platform !== "win32";
@@ -26,28 +26,26 @@ const APP_TS = [
 ].join("\n");
 
 let api: FakeAnthropicApi;
-let lab: Lab;
 let repo: string;
 const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=t@t", "-c", "user.name=t", ...args], { cwd: repo, stdio: "pipe" });
 
-beforeAll(async () => {
-  if (!run) return;
-  repo = tempDir("cc-changes-repo-");
-  writeFileSync(join(repo, "notes.txt"), "one\ntwo\nthree\n");
-  mkdirSync(join(repo, "src"));
-  writeFileSync(join(repo, "src", "app.ts"), APP_TS);
-  git("init", "-q", "-b", "main");
-  git("add", ".");
-  git("commit", "-qm", "first");
-  api = await startFakeAnthropicApi();
-  // The session's directory (the daemon's default) is the repository.
-  lab = await startLab({ workDir: repo, env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-changes-cfg-")) });
-}, LONG);
-afterAll(async () => {
-  await lab?.close();
-  await api?.close();
-  cleanupTempDirs();
-});
+// After the lab's own afterAll (hooks after run in reverse): the daemon's Claude children are gone first.
+afterAll(() => api?.close());
+const lab = useLab(
+  async () => {
+    repo = tempDir("cc-changes-repo-");
+    writeFileSync(join(repo, "notes.txt"), "one\ntwo\nthree\n");
+    mkdirSync(join(repo, "src"));
+    writeFileSync(join(repo, "src", "app.ts"), APP_TS);
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-qm", "first");
+    api = await startFakeAnthropicApi();
+    // The session's directory (the daemon's default) is the repository.
+    return { workDir: repo, env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-changes-cfg-")) };
+  },
+  { when: run, timeoutMs: LONG },
+);
 
 describe.skipIf(!run)("Changes view in Chromium", () => {
   test("Claude (the real CLI) rewrites notes.txt; Changes lists it as modified; its diff has the removed and added lines numbered; View file shows the new content", async () => {
@@ -104,8 +102,14 @@ describe.skipIf(!run)("Changes view in Chromium", () => {
     await page.locator("[data-screen=changes]").waitFor();
     await page.getByRole("button", { name: "Back to the conversation" }).click();
     await page.locator("[data-screen=conversation]").waitFor();
-    // The browser logs the refused request itself; nothing else went wrong.
-    expect(phone.errors.filter((e) => !e.includes("status of 403"))).toEqual([]);
+    // A diff the daemon refuses says why in the diff screen's head, and no "Loading…" stays beside it.
+    const sid = (await page.locator("[data-screen=conversation]").getAttribute("data-session-id"))!;
+    await page.evaluate((hash) => void ((globalThis as any).location.hash = hash), `#/s/${sid}/diff/${encodeURIComponent("/etc/passwd")}`);
+    await expect(page.locator("[data-screen=diff] [role=alert]").textContent({ timeout: 10_000 })).resolves.toMatch(/^'\/etc\/passwd' is not a changed file of session /);
+    await expect(page.locator("[data-screen=diff] .changes-head p").textContent()).resolves.toBe("");
+    expect(await page.locator("[data-screen=diff][data-loaded=false]").count()).toBe(1);
+    // The browser logs the refused requests itself (403 the file, 404 the diff); nothing else went wrong.
+    expect(phone.errors.filter((e) => !/status of 40[34] /.test(e))).toEqual([]);
     await phone.context.close();
   }, LONG * 2);
 });

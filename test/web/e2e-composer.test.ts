@@ -6,8 +6,8 @@ import { deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
 import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { newSession, shot, SLOW, startLab, waitForResults, type Lab } from "./lab.js";
+import { tempDir } from "../helpers/tmp.js";
+import { newSession, shot, SLOW, useLab, waitForResults } from "./lab.js";
 
 declare const document: any;
 declare const DataTransfer: any;
@@ -45,22 +45,23 @@ function png(w: number, h: number): Buffer {
 
 const run = hasChromium && realClaudeInstalled();
 let api: FakeAnthropicApi;
-let lab: Lab;
-beforeAll(async () => {
+// After the lab's own afterAll (hooks after run in reverse): the daemon's Claude children are gone first.
+afterAll(() => api?.close());
+const lab = useLab(
+  async () => {
+    api = await startFakeAnthropicApi();
+    return { env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-composer-cfg-")) };
+  },
+  { when: run },
+);
+beforeAll(() => {
   if (!run) return;
-  api = await startFakeAnthropicApi();
-  lab = await startLab({ env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" }, childEnv: realClaudeEnv(api, tempDir("cc-composer-cfg-")) });
   mkdirSync(join(lab.d.workDir, ".claude", "commands"), { recursive: true });
   writeFileSync(join(lab.d.workDir, ".claude", "commands", "x.md"), '---\ndescription: Say x things\nargument-hint: "<what>"\n---\nSay x about $ARGUMENTS\n');
   mkdirSync(join(lab.d.workDir, "src"), { recursive: true });
   writeFileSync(join(lab.d.workDir, "src", "reader.ts"), "export {};\n");
   mkdirSync(join(lab.d.workDir, "node_modules", "dep"), { recursive: true });
   writeFileSync(join(lab.d.workDir, "node_modules", "dep", "reader.js"), "");
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-  await api?.close();
-  cleanupTempDirs();
 });
 
 describe.skipIf(!run)("the composer in Chromium", SLOW, () => {

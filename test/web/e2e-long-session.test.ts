@@ -1,13 +1,12 @@
 // Long sessions in Chromium (not timed): 5 000 events open at the bottom with the last item on screen, every earlier one
 // reachable by scrolling up in order; a phone that slept through 5 000 events catches up with all of them, in order, once.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { SessionEvent } from "../../src/protocol/events.js";
 import { buildView } from "../../src/web/transcript.js";
 import { hasChromium } from "../helpers/browser.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
 import { connectWs } from "../helpers/ws-client.js";
-import { newSession, sendPrompt, shownItems, startLab, waitForResults, wake, type Lab } from "./lab.js";
+import { newSession, sendPrompt, shownItems, useLab, waitForResults, wake } from "./lab.js";
 
 // The page globals the in-page callbacks use (the root tsconfig has no DOM lib).
 declare const document: any;
@@ -15,14 +14,7 @@ declare const window: any;
 
 if (!hasChromium) console.warn("test/web/e2e-long-session.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
 
-let lab: Lab;
-beforeAll(async () => {
-  if (hasChromium) lab = await startLab();
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-  cleanupTempDirs();
-});
+const lab = useLab();
 
 // Items drawn when a conversation opens (TRANSCRIPT_WINDOW in src/web/components/transcript-list.tsx).
 const TRANSCRIPT_WINDOW = 40;

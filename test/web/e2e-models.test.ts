@@ -1,20 +1,12 @@
 // The model picker in Chromium at 390x844: the new-session screen and the session sheet offer the models the CLI reported, plus a free field.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { hasChromium } from "../helpers/browser.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
-import { SLOW, startLab, type Lab } from "./lab.js";
+import { SLOW, useLab } from "./lab.js";
 
 if (!hasChromium) console.warn("test/web/e2e-models.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
 
-let lab: Lab;
-beforeAll(async () => {
-  // The warm spare answers initialize at start: its model list is there before any session.
-  if (hasChromium) lab = await startLab({ env: { WARM_POOL: "1" } });
-}, 60_000);
-afterAll(async () => {
-  await lab?.close();
-  cleanupTempDirs();
-});
+// The warm spare answers initialize at start: its model list is there before any session.
+const lab = useLab({ env: { WARM_POOL: "1" } });
 
 describe.skipIf(!hasChromium)("the model picker", SLOW, () => {
   test("starting a session offers the CLI's models with their labels and the aliases; a typed name is used", async () => {

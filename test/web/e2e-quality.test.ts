@@ -2,21 +2,19 @@
 // takes the theme's colours, and every button, field and row link is at least 44x44 px.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
 import type { Page } from "playwright-core";
 import { hasChromium, openPhone } from "../helpers/browser.js";
-import { cleanupTempDirs } from "../helpers/tmp.js";
-import { shot, startLab, type Lab } from "./lab.js";
+import { shot, useLab } from "./lab.js";
 
 if (!hasChromium) console.warn("test/web/e2e-quality.test.ts: skipped, /usr/bin/chromium is missing");
 
-let lab: Lab;
+const lab = useLab();
 let waiting: string;
 let wrote: string;
 let long: string;
 beforeAll(async () => {
   if (!hasChromium) return;
-  lab = await startLab();
   long = join(lab.d.workDir, "long-line.ts");
   writeFileSync(long, `export const x = "${"a very long line ".repeat(40)}";\n`);
   // One session waiting for an approval (the fake CLI's Write asks: the lab allows only Read), one that wrote a file.
@@ -29,10 +27,6 @@ beforeAll(async () => {
   await lab.api(`/api/permission/${(request.data as { permissionId: string }).permissionId}`, { method: "POST", body: JSON.stringify({ decision: "allow" }) });
   await vi.waitFor(async () => expect((await lab.restEvents(wrote)).some((e) => e.type === "streamComplete")).toBe(true), { timeout: 30_000, interval: 200 });
 }, 90_000);
-afterAll(async () => {
-  await lab?.close();
-  cleanupTempDirs();
-});
 
 /** The theme's background and text colours (styles.css `--bg` and `--text`). */
 const THEME = {

@@ -5,33 +5,34 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hasChromium, WEB_ROOT, type PhonePage } from "../helpers/browser.js";
 import { REAL_CLAUDE, realClaudeEnv, realClaudeInstalled, startFakeAnthropicApi, type FakeAnthropicApi } from "../helpers/fake-api.js";
-import { cleanupTempDirs, tempDir } from "../helpers/tmp.js";
-import { newSession, sendPrompt, shot, startLab, waitForResults, type Lab } from "./lab.js";
+import { tempDir } from "../helpers/tmp.js";
+import { newSession, sendPrompt, shot, useLab, waitForResults } from "./lab.js";
 
 const LONG = 120_000;
 const run = hasChromium && realClaudeInstalled();
 if (!hasChromium) console.warn("test/web/e2e-reading.test.ts: skipped, /usr/bin/chromium is missing");
 
 let api: FakeAnthropicApi;
-let lab: Lab;
 let phone: PhonePage;
 
+// After the lab's own afterAll (hooks after run in reverse): the daemon's Claude children are gone first.
+afterAll(() => api?.close());
+const lab = useLab(
+  async () => {
+    api = await startFakeAnthropicApi();
+    return {
+      env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" },
+      // The daemon turns the task tools on itself (2.1.332 disables them under -p): the checklist shows with defaults.
+      childEnv: realClaudeEnv(api, tempDir("cc-reading-cfg-")),
+    };
+  },
+  { when: run, timeoutMs: LONG },
+);
 beforeAll(async () => {
   if (!run) return;
-  api = await startFakeAnthropicApi();
-  lab = await startLab({
-    env: { CLAUDE_CLI_PATH: REAL_CLAUDE, CLAUDE_MAX_RETRIES: "0" },
-    // The daemon turns the task tools on itself (2.1.332 disables them under -p): the checklist shows with defaults.
-    childEnv: realClaudeEnv(api, tempDir("cc-reading-cfg-")),
-  });
   phone = await lab.pairedPhone();
   await phone.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: lab.front.url });
 }, LONG);
-afterAll(async () => {
-  await lab?.close();
-  await api?.close();
-  cleanupTempDirs();
-});
 
 /** Back to the session list, where "+ New session" is. */
 async function home(): Promise<void> {
