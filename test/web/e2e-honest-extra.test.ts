@@ -1,5 +1,8 @@
 // Issue 17 items e2e-honest does not reach, in Chromium at phone widths: restored sessions keep their last activity
-// (a real daemon restarted), one card per tool use that says each thing once, bypass with its warning, the offline placeholder.
+// (a real daemon restarted), waiting and denied against a real daemon, one card per tool use that says each thing once,
+// bypass with its warning, the offline placeholder.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
 import type { Page } from "playwright-core";
 import { parsePairingFragment } from "../../src/protocol/pairing-link.js";
@@ -21,6 +24,16 @@ async function stubbedPhone(sessions: Parameters<typeof stubDaemon>[2], width = 
   const stub = await stubDaemon(phone.page, stubbed.front.url, sessions);
   await phone.page.locator("[data-conn=connected]").waitFor();
   return { ...phone, stub };
+}
+
+/** A phone paired with a real daemon (behind the file's front server) by the daemon's own QR link. */
+async function pairedWith(d: TestDaemon) {
+  stubbed.front.setTarget(d.url);
+  const code = (await d.rest("POST", "/api/pairing-codes", {})).body as { url: string };
+  const phone = await openPhone(stubbed.browser);
+  await phone.page.goto(`${stubbed.front.url}/#pair=${parsePairingFragment(new URL(code.url).hash)!.pairingToken}`);
+  await phone.page.locator("[data-conn=connected]").waitFor();
+  return phone;
 }
 
 /** How many times `needle` is written in the element's text. */
@@ -50,11 +63,7 @@ describe.skipIf(!hasChromium)("issue 17, the rest: restart, cards said once, byp
       a = undefined;
 
       b = await startTestDaemon({ configDir, workDir, env });
-      stubbed.front.setTarget(b.url);
-      const code = (await b.rest("POST", "/api/pairing-codes", {})).body as { url: string };
-      const phone = await openPhone(stubbed.browser);
-      await phone.page.goto(`${stubbed.front.url}/#pair=${parsePairingFragment(new URL(code.url).hash)!.pairingToken}`);
-      await phone.page.locator("[data-conn=connected]").waitFor();
+      const phone = await pairedWith(b);
       const rows = phone.page.locator(".session-row");
       await vi.waitFor(async () => expect(await rows.count()).toBe(2), { timeout: 10_000, interval: 100 });
       expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-session-id")))).toEqual([newer, older]);
@@ -64,6 +73,32 @@ describe.skipIf(!hasChromium)("issue 17, the rest: restart, cards said once, byp
       vi.useRealTimers();
       await a?.close();
       await b?.close();
+    }
+  });
+
+  test("against the real daemon: an approval waits 'for you' in the list, the card, the header and the footer; denied with a message, the card says denied and the message", async () => {
+    const d = await startTestDaemon({ env: { ALLOWED_ORIGINS: stubbed.front.url, CLAUDE_ALLOWED_TOOLS: "Read" } });
+    try {
+      const sid = (await d.rest("POST", "/api/stream/start", { prompt: "permission kept-out.txt" })).body.sessionId as string;
+      await vi.waitFor(async () => expect((await d.rest("GET", `/api/sessions/${sid}`)).body.pendingPermissions).toHaveLength(1), { timeout: 20_000, interval: 100 });
+      const { page, context } = await pairedWith(d);
+      const row = page.locator(`[data-session-id="${sid}"]`);
+      await row.locator(".state", { hasText: "waiting for you" }).waitFor();
+      await row.click();
+      const card = page.locator("article[data-tool=Write]");
+      await card.locator(".tool-status", { hasText: "waiting for you" }).waitFor();
+      await expect(page.locator(".bar-state").textContent()).resolves.toBe("waiting for you");
+      await expect(page.locator("[data-waiting=true]").textContent()).resolves.toMatch(/Waiting for you/);
+      expect(await page.getByText("Claude is working").count()).toBe(0);
+      await card.getByRole("textbox", { name: /Message for Claude/ }).fill("not this file");
+      await card.getByRole("button", { name: "Deny" }).click();
+      await card.locator(".tool-status", { hasText: "denied" }).waitFor();
+      await expect(card.textContent()).resolves.toContain("not this file");
+      expect(await card.locator(".tool-status.failed").count()).toBe(0);
+      expect(existsSync(join(d.workDir, "kept-out.txt"))).toBe(false);
+      await context.close();
+    } finally {
+      await d.close();
     }
   });
 
