@@ -19,7 +19,9 @@ describe.skipIf(!hasChromium)("Always allow grants in the session header", SLOW,
     await card.getByRole("button", { name: "Always allow" }).click();
     await waitForResults(page, 1);
 
-    await page.getByRole("button", { name: "Mode and model" }).click();
+    // The header's chip shows there are grants before it is opened.
+    await page.locator(".mode-chip[data-grants='2']").waitFor();
+    await page.getByRole("button", { name: "Mode and model, 2 granted by Always allow" }).click();
     const list = page.locator("[data-sheet=session] .grants-list");
     await expect.poll(() => list.locator("li span").allTextContents()).toEqual(["allow Bash `npm test`", "accept every file edit in this session"]);
     const revoke = list.getByRole("button", { name: "Revoke: allow Bash `npm test`" });
@@ -53,6 +55,7 @@ describe.skipIf(!hasChromium)("Always allow grants in the session header", SLOW,
     await list.getByRole("button", { name: "Revoke: accept every file edit in this session" }).click();
     await page.locator(".mode-chip[data-mode=default]").waitFor();
     await page.locator("[data-sheet=session] [data-grants='0']").waitFor();
+    await page.locator(".mode-chip[data-grants='0']").waitFor();
     await context.close();
   });
 });

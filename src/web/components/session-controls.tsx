@@ -21,8 +21,11 @@ export const BYPASS_WARNING = "Bypass runs every tool, shell commands included, 
 
 export function ModeChip({ info, open, onToggle }: { info: SessionInfo; open: boolean; onToggle(): void }) {
   const bypass = info.permissionMode === "bypassPermissions";
+  // What "Always allow" granted shows on the chip itself (a dot, and in its name); the sheet lists it.
+  const granted = (info.grants ?? []).length;
+  const label = granted > 0 ? `Mode and model, ${granted} granted by Always allow` : "Mode and model";
   return (
-    <button type="button" class={`mode-chip${bypass ? " bypass" : ""}`} aria-expanded={open} aria-label="Mode and model" onClick={onToggle} data-mode={info.permissionMode}>
+    <button type="button" class={`mode-chip${bypass ? " bypass" : ""}`} aria-expanded={open} aria-label={label} onClick={onToggle} data-mode={info.permissionMode} data-grants={granted}>
       {MODE_LABEL[info.permissionMode]}
       {info.model ? ` · ${info.model}` : ""}
     </button>
