@@ -9,7 +9,7 @@ import { parsePairingFragment } from "../../src/protocol/pairing-link.js";
 import { hasChromium, openPhone } from "../helpers/browser.js";
 import { startTestDaemon, type TestDaemon } from "../helpers/daemon.js";
 import { tempDir } from "../helpers/tmp.js";
-import { SLOW, useStubbedBrowser } from "./lab.js";
+import { sendPrompt, shownItems, SLOW, useStubbedBrowser, waitForResults } from "./lab.js";
 import { sessionInfo, stubDaemon } from "./stub-daemon.js";
 
 if (!hasChromium) console.warn("test/web/e2e-honest-extra.test.ts: skipped, /usr/bin/chromium is missing (apt-get install chromium; .ci/run installs it)");
@@ -96,6 +96,31 @@ describe.skipIf(!hasChromium)("issue 17, the rest: restart, cards said once, byp
       await expect(card.textContent()).resolves.toContain("not this file");
       expect(await card.locator(".tool-status.failed").count()).toBe(0);
       expect(existsSync(join(d.workDir, "kept-out.txt"))).toBe(false);
+      await context.close();
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("against the real daemon: a prompt queued during a turn is drawn after that turn's result; an answered question keeps the chosen option", async () => {
+    const d = await startTestDaemon({ env: { ALLOWED_ORIGINS: stubbed.front.url, CLAUDE_ALLOWED_TOOLS: "Read" } });
+    try {
+      const sid = (await d.rest("POST", "/api/stream/start", { prompt: "slow" })).body.sessionId as string;
+      expect((await d.rest("POST", `/api/stream/${sid}`, { prompt: "echo queued behind" })).body.queuePosition).toBe(1);
+      const { page, context } = await pairedWith(d);
+      await page.locator(`[data-session-id="${sid}"]`).click();
+      await waitForResults(page, 2);
+      const kinds = await shownItems(page);
+      const firstResult = kinds.findIndex((i) => i.kind === "result");
+      const queued = kinds.findIndex((i) => i.kind === "user" && i.text.includes("echo queued behind"));
+      expect(firstResult).toBeGreaterThan(0);
+      expect(queued).toBeGreaterThan(firstResult);
+      // The question: tap an option; once answered the card still says which.
+      await sendPrompt(page, "question");
+      const card = page.locator("article[data-tool=AskUserQuestion]");
+      await card.getByRole("button", { name: "Answer Blue" }).click();
+      await waitForResults(page, 3);
+      await expect(card.locator(".answers").textContent()).resolves.toContain("Blue");
       await context.close();
     } finally {
       await d.close();
