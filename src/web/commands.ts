@@ -88,12 +88,21 @@ export function refreshList(delayMs = 0): void {
   listTimer = setTimeout(() => void conn?.request("sessions", undefined).catch(() => undefined), delayMs);
 }
 
-/** Shows a session: its view starts empty and fills from the subscribe replay. `terminal`: a transcript the History tab shows. */
-export function openSession(id: string, terminal = false): void {
+/** Shows a session: its view starts empty and fills from the subscribe replay. `transcript`: one the History tab shows. */
+export function openSession(id: string, transcript = false): void {
   const s = getState();
   if (s.views[id]) return;
-  set({ views: { ...s.views, [id]: emptyView(id, s.sessions[id]?.state, terminal && !s.sessions[id]) } });
+  set({ views: { ...s.views, [id]: emptyView(id, s.sessions[id]?.state, transcript && !s.sessions[id]) } });
   if (s.conn === "connected") subscribe(id, 0);
+}
+
+/** The History tab leaves a transcript: it is no longer followed (the daemon stops watching its file for this page). */
+export function closeTranscript(id: string): void {
+  const s = getState();
+  if (!s.views[id]?.transcript) return;
+  const { [id]: _left, ...views } = s.views;
+  set({ views });
+  void conn?.request("unsubscribe", {}, id).catch(() => undefined);
 }
 
 /**

@@ -69,7 +69,9 @@ export function reduce(state: AppState, frame: Frame): AppState {
     case "streamStarted": {
       const info = frame.data;
       const next = withInfo(state, info);
-      return next.views[info.sessionId] ? next : withView(next, emptyView(info.sessionId, info.state));
+      // A History transcript's view is numbered as the transcript: the session it became starts a view of its own.
+      const kept = next.views[info.sessionId];
+      return kept && !kept.transcript ? next : withView(next, emptyView(info.sessionId, info.state));
     }
     case "sessionSnapshot": {
       const info = frame.data;

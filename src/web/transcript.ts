@@ -52,12 +52,14 @@ export interface SessionView {
    * terminal's, followed from its transcript, read-only here; its prompts are never pending.
    */
   terminal?: boolean;
+  /** A transcript the History tab shows, numbered as the transcript (not a session of the daemon's). */
+  transcript?: boolean;
 }
 
 /** The context window the meter is drawn against (Claude's standard window). */
 export const CONTEXT_WINDOW_TOKENS = 200_000;
 
-export function emptyView(sessionId: string, state?: SessionState, terminal = false): SessionView {
+export function emptyView(sessionId: string, state?: SessionState, transcript = false): SessionView {
   return {
     sessionId,
     items: [],
@@ -69,7 +71,7 @@ export function emptyView(sessionId: string, state?: SessionState, terminal = fa
     lastCumulativeCostUsd: null,
     contextTokens: null,
     ...(state ? { state } : {}),
-    ...(terminal ? { terminal } : {}),
+    ...(transcript ? { terminal: true, transcript: true } : {}),
   };
 }
 

@@ -107,5 +107,13 @@ describe.skipIf(!hasChromium)("following a terminal", SLOW, () => {
     // Followed live over the WebSocket.
     t.append(t.user("one more from the terminal"));
     await page.locator(".bubble.user", { hasText: "one more from the terminal" }).waitFor();
+
+    // Continued on the phone: the conversation is the daemon's session, drawn from its own log (not the transcript's view).
+    await page.getByRole("button", { name: "Continue here" }).click();
+    await page.waitForURL(`**/#/s/${sid}`);
+    await page.locator("[data-screen=conversation][data-state=idle]").waitFor();
+    await sendPrompt(page, "reply on the phone now");
+    await waitForResults(page, 1);
+    await lab.expectTranscriptEqualsLog(page, sid);
   });
 });

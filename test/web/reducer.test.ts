@@ -105,6 +105,13 @@ describe("reduce", () => {
   });
 });
 
+test("streamStarted for a History transcript's view starts the session's own view (the transcript's seqs are not its seqs)", () => {
+  const transcriptView = { ...emptyView(SID, undefined, true), cursor: { lastSeq: 61, resyncing: false } };
+  const next = reduce({ ...listed, views: { [SID]: transcriptView } }, { type: "streamStarted", sessionId: SID, data: info({ state: "idle" }) });
+  expect(next.views[SID]).toMatchObject({ cursor: { lastSeq: 0 }, items: [] });
+  expect(next.views[SID]!.transcript).toBeUndefined();
+});
+
 describe("followUp", () => {
   test.each<[string, AppState, Frame, ReturnType<typeof followUp>]>([
     ["a gap asks to resubscribe from the last seq applied", open, evAt(4, { type: "warning", data: { message: "x" } }), { kind: "resubscribe", sessionId: SID, lastSeq: 0 }],

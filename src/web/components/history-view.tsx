@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { fetchHistory, knownHistory } from "../history-api.js";
 import { continueHere, copyResumeCommand, fork } from "../history-actions.js";
+import { closeTranscript } from "../commands.js";
 import type { SessionView } from "../transcript.js";
 import { ItemView } from "./conversation.js";
 import { TranscriptList } from "./transcript-list.js";
@@ -12,6 +13,8 @@ export function HistoryView({ token, id, online, view }: { token: string; id: st
     // The list row says whether a terminal writes it now, and its resume command.
     void fetchHistory(token, "", 500).then(() => setRow(knownHistory.get(id)), () => undefined);
   }, [token, id]);
+  // Leaving the screen stops following the transcript.
+  useEffect(() => () => closeTranscript(id), [id]);
   const live = row?.live ?? false;
   const resumeCommand = row?.resumeCommand;
   return (
