@@ -1,5 +1,5 @@
 // Issue 17 items e2e-honest does not reach, in Chromium at phone widths: restored sessions keep their last activity
-// (a real daemon restarted), waiting and denied against a real daemon, one card per tool use that says each thing once,
+// (a real daemon restarted), waiting, denied, queue order, answers and costs against a real daemon, one card per tool use that says each thing once,
 // bypass with its warning, the offline placeholder.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -121,6 +121,25 @@ describe.skipIf(!hasChromium)("issue 17, the rest: restart, cards said once, byp
       await card.getByRole("button", { name: "Answer Blue" }).click();
       await waitForResults(page, 3);
       await expect(card.locator(".answers").textContent()).resolves.toContain("Blue");
+      await context.close();
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("against the real daemon: each result line shows its own turn's cost, the header the session's total", async () => {
+    const d = await startTestDaemon({ env: { ALLOWED_ORIGINS: stubbed.front.url, CLAUDE_ALLOWED_TOOLS: "Read" } });
+    try {
+      // The fake CLI reports Claude Code's running total per process: $0.0001 after the first turn, $0.0002 after the second.
+      const sid = (await d.rest("POST", "/api/stream/start", { prompt: "reply" })).body.sessionId as string;
+      await vi.waitFor(async () => expect((await d.rest("GET", `/api/sessions/${sid}`)).body.state).toBe("idle"), { timeout: 20_000, interval: 100 });
+      await d.rest("POST", `/api/stream/${sid}`, { prompt: "reply" });
+      const { page, context } = await pairedWith(d);
+      await page.locator(`[data-session-id="${sid}"]`).click();
+      await waitForResults(page, 2);
+      const results = await page.locator(".conversation [data-kind=result]").allTextContents();
+      expect(results.map((r) => r.match(/\$[\d.]+/)?.[0])).toEqual(["$0.0001", "$0.0001"]);
+      await expect(page.locator(".bar-title").textContent()).resolves.toContain("$0.0002");
       await context.close();
     } finally {
       await d.close();
