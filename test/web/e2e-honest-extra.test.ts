@@ -31,9 +31,17 @@ async function pairedWith(d: TestDaemon) {
   stubbed.front.setTarget(d.url);
   const code = (await d.rest("POST", "/api/pairing-codes", {})).body as { url: string };
   const phone = await openPhone(stubbed.browser);
+  // What the daemon answered to the browser's WebSocket handshakes (Chromium offers permessage-deflate).
+  const extensions: string[] = [];
+  const cdp = await phone.context.newCDPSession(phone.page);
+  await cdp.send("Network.enable");
+  cdp.on("Network.webSocketHandshakeResponseReceived", (e) => {
+    const headers = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    extensions.push(headers["sec-websocket-extensions"] ?? "");
+  });
   await phone.page.goto(`${stubbed.front.url}/#pair=${parsePairingFragment(new URL(code.url).hash)!.pairingToken}`);
   await phone.page.locator("[data-conn=connected]").waitFor();
-  return phone;
+  return { ...phone, extensions };
 }
 
 /** How many times `needle` is written in the element's text. */
@@ -76,12 +84,14 @@ describe.skipIf(!hasChromium)("issue 17, the rest: restart, cards said once, byp
     }
   });
 
-  test("against the real daemon: an approval waits 'for you' in the list, the card, the header and the footer; denied with a message, the card says denied and the message", async () => {
+  test("against the real daemon: an approval waits 'for you' in the list, the card, the header and the footer; denied with a message, the card says denied and the message; the socket is permessage-deflate", async () => {
     const d = await startTestDaemon({ env: { ALLOWED_ORIGINS: stubbed.front.url, CLAUDE_ALLOWED_TOOLS: "Read" } });
     try {
       const sid = (await d.rest("POST", "/api/stream/start", { prompt: "permission kept-out.txt" })).body.sessionId as string;
       await vi.waitFor(async () => expect((await d.rest("GET", `/api/sessions/${sid}`)).body.pendingPermissions).toHaveLength(1), { timeout: 20_000, interval: 100 });
-      const { page, context } = await pairedWith(d);
+      const { page, context, extensions } = await pairedWith(d);
+      // Issue 20: the phone's socket is compressed (the daemon accepts the browser's permessage-deflate offer).
+      expect(extensions[0]).toMatch(/^permessage-deflate/);
       const row = page.locator(`[data-session-id="${sid}"]`);
       await row.locator(".state", { hasText: "waiting for you" }).waitFor();
       await row.click();
