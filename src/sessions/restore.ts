@@ -4,7 +4,7 @@ import type { SessionState } from "../protocol/common.js";
 import { SessionStateSchema } from "../protocol/common.js";
 import { StreamCompleteData, type SessionEvent } from "../protocol/events.js";
 import type { LogRecord } from "./event-log.js";
-import { nextHeadline, type Headline } from "./headline.js";
+import { nextHeadline, type Headline } from "../protocol/headline.js";
 import { isCutTurnSubtype } from "./cut-turn.js";
 import type { StreamComplete } from "./session-events.js";
 import { nextStartFailure, StartFailureStateSchema, type StartFailureState } from "./start-failure.js";

@@ -7,7 +7,7 @@ import type { NewSessionEvent } from "../protocol/events.js";
 import { DeltaCoalescer } from "./coalesce.js";
 import { cutTurnComplete } from "./cut-turn.js";
 import type { EventLog } from "./event-log.js";
-import { nextHeadline, type Headline } from "./headline.js";
+import { nextHeadline, type Headline } from "../protocol/headline.js";
 import type { RestoredState } from "./restore.js";
 import { errorEvent, fromCompanionError, updateEvent, type StreamComplete, type UpdateFields } from "./session-events.js";
 import { cannotStartOf, nextStartFailure, type StartFailureState } from "./start-failure.js";

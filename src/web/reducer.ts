@@ -1,5 +1,6 @@
 // The page's state as a pure fold over what the server sends: (state, frame) -> state. No DOM, no I/O here.
 import type { SessionEvent } from "../protocol/events.js";
+import { nextHeadline } from "../protocol/headline.js";
 import type { SessionInfo } from "../protocol/sessions.js";
 import type { ServerFrame } from "../protocol/ws.js";
 import type { Route } from "./routes.js";
@@ -188,6 +189,14 @@ export function patchInfo(info: SessionInfo, ev: SessionEvent): SessionInfo {
     case "streamComplete":
       next.lastResult = ev.data;
       break;
+    case "userMessage":
+    case "streamData": {
+      // The title and last message as the daemon folds them, so the header has the title before a list refresh.
+      const h = nextHeadline(info, ev);
+      if (h.title !== undefined) next.title = h.title;
+      if (h.lastMessage !== undefined) next.lastMessage = h.lastMessage;
+      break;
+    }
   }
   return next;
 }

@@ -16,6 +16,9 @@ describe.skipIf(!hasChromium)("Always allow grants in the session header", SLOW,
     const card = page.locator("article[data-tool=Bash]");
     // Before the tap: what it grants (the session's own directory is not a grant).
     await expect(card.locator(".grants").textContent()).resolves.toBe("Always allow will allow Bash `npm test`; accept every file edit in this session.");
+    // The header names the session by its title (its first prompt, from the session's own events: the prompt came
+    // before the card), not by its directory, without waiting for a session list.
+    await expect(page.locator(".bar-title h1").textContent()).resolves.toBe("bash");
     await card.getByRole("button", { name: "Always allow" }).click();
     await waitForResults(page, 1);
 

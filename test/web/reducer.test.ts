@@ -140,3 +140,16 @@ describe("patchInfo: the session's grants", () => {
     expect(patchInfo(info({ grants: [grant] }), update(data)).grants).toEqual(grants);
   });
 });
+
+describe("patchInfo: the title and last message from the open session's events", () => {
+  const ev = (type: "userMessage" | "streamData", data: Record<string, unknown>) => ({ seq: 5, ts: 20, sessionId: SID, type, data }) as SessionEvent;
+  test.each<[string, Partial<SessionInfo>, SessionEvent, { title?: string; lastMessage?: string }]>([
+    ["the first prompt names a session that has no title yet", {}, ev("userMessage", { promptId: "u1", text: "\n  Fix the login bug\nin app.ts", images: 0 }), { title: "Fix the login bug", lastMessage: "Fix the login bug" }],
+    ["a later prompt keeps the title", { title: "First" }, ev("userMessage", { promptId: "u2", text: "Second", images: 0 }), { title: "First", lastMessage: "Second" }],
+    ["an answer is the last message", { title: "First" }, ev("streamData", { kind: "message", text: "Done.", content: [] }), { title: "First", lastMessage: "Done." }],
+    ["a delta changes nothing", { title: "First", lastMessage: "Second" }, ev("streamData", { kind: "delta", text: "Do" }), { title: "First", lastMessage: "Second" }],
+  ])("%s", (_name, patch, event, expected) => {
+    const next = patchInfo(info(patch), event);
+    expect({ title: next.title, lastMessage: next.lastMessage }).toEqual({ title: undefined, lastMessage: undefined, ...expected });
+  });
+});

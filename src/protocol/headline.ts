@@ -1,5 +1,5 @@
-// A session's title (its first prompt) and its last message's first line, for session lists. Pure.
-import type { NewSessionEvent } from "../protocol/events.js";
+// A session's title (its first prompt) and its last message's first line (SessionInfo.title, lastMessage): one rule for the daemon and the phone. Pure, no zod.
+import type { NewSessionEvent } from "./events.js";
 
 export interface Headline {
   /** The first line of the session's first prompt, at most 80 characters. */
