@@ -7,7 +7,7 @@ import { CompanionError } from "../protocol/errors.js";
 import { createLiveRegistry, type LiveProcess } from "./live-registry.js";
 import { scanTranscript, titleOfMeta, type TranscriptMeta } from "./transcript-meta.js";
 import { createTranscriptFeed, type TranscriptFeed } from "./transcript-feed.js";
-import { decodeCursor, encodeCursor, isInsideRoots, resumeCommand, sameDirectory } from "./paths.js";
+import { compareListed, decodeCursor, encodeCursor, isInsideRoots, resumeCommand, sameDirectory } from "./paths.js";
 
 const UUID_FILE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.jsonl$/i;
 /** Files scanned at once on a cold listing. */
@@ -177,11 +177,13 @@ export function createHistory(options: HistoryOptions): History {
       const entries = await all();
       const q = query.q?.toLowerCase().trim();
       const matching = q ? entries.filter((e) => titleOfMeta(e.meta).toLowerCase().includes(q) || e.meta.search.includes(q)) : entries;
-      matching.sort((a, b) => b.meta.lastActivity - a.meta.lastActivity || a.sessionId.localeCompare(b.sessionId));
+      const key = (e: HistoryEntry) => ({ lastActivity: e.meta.lastActivity, sessionId: e.sessionId });
+      matching.sort((a, b) => compareListed(key(a), key(b)));
       let start = 0;
       if (query.cursor !== undefined) {
+        // The page starts at the first session after the cursor in the same order the list is sorted by.
         const c = decodeCursor(query.cursor);
-        start = matching.findIndex((e) => e.meta.lastActivity < c.lastActivity || (e.meta.lastActivity === c.lastActivity && e.sessionId > c.sessionId));
+        start = matching.findIndex((e) => compareListed(key(e), c) > 0);
         if (start === -1) start = matching.length;
       }
       const page = matching.slice(start, start + query.limit);

@@ -36,15 +36,43 @@ export function sameDirectory(requested: string, recorded: string, base: string)
 
 export { resumeCommand, shellQuote } from "../protocol/resume-command.js";
 
-/** Opaque list cursor: the position after the last session of a page. */
+/** A place in the history listing: the sort key of one session. */
+export interface ListPosition {
+  lastActivity: number;
+  sessionId: string;
+}
+
+/**
+ * The listing's one order, used to sort and to find where a cursor's page starts: newest `lastActivity`
+ * first, ties by `sessionId` in plain code-unit order (never the locale's collation).
+ */
+export function compareListed(a: ListPosition, b: ListPosition): number {
+  if (a.lastActivity !== b.lastActivity) return b.lastActivity - a.lastActivity;
+  return a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0;
+}
+
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Opaque list cursor: base64url (no padding) of the JSON `[lastActivity, sessionId]` of a page's last session. */
 export function encodeCursor(lastActivity: number, sessionId: string): string {
   return Buffer.from(JSON.stringify([lastActivity, sessionId])).toString("base64url");
 }
 
-export function decodeCursor(cursor: string): { lastActivity: number; sessionId: string } {
+/** The position a cursor names; BAD_REQUEST unless it is exactly what encodeCursor() writes for a listed session. */
+export function decodeCursor(cursor: string): ListPosition {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(v) && typeof v[0] === "number" && typeof v[1] === "string") return { lastActivity: v[0], sessionId: v[1] };
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      Number.isSafeInteger(v[0]) &&
+      (v[0] as number) >= 0 &&
+      typeof v[1] === "string" &&
+      CURSOR_ID.test(v[1]) &&
+      encodeCursor(v[0] as number, v[1]) === cursor
+    ) {
+      return { lastActivity: v[0] as number, sessionId: v[1] };
+    }
   } catch {
     /* falls through to the error */
   }

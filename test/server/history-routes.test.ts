@@ -45,6 +45,9 @@ describe("REST", () => {
     expect(outside).toMatchObject({ status: 404, body: { data: { code: "SESSION_NOT_FOUND" } } });
     expect((await rest("GET", "/api/history?limit=0")).body.data).toMatchObject({ code: "BAD_REQUEST", details: { path: "query.limit" } });
     expect((await rest("GET", "/api/history?nope=1")).status).toBe(400);
+    const cursor = (await rest("GET", "/api/history?limit=1")).body.nextCursor as string;
+    expect((await rest("GET", `/api/history?limit=1&cursor=${cursor}`)).status).toBe(200);
+    expect((await rest("GET", `/api/history?limit=1&cursor=${cursor}.x`)).body.data).toMatchObject({ code: "BAD_REQUEST", details: { path: "query.cursor" } });
   });
 
   test("GET /api/history/:id/events pages the transcript as session events", async () => {
