@@ -66,7 +66,6 @@ export function decodeCursor(cursor: string): ListPosition {
       Array.isArray(v) &&
       v.length === 2 &&
       Number.isSafeInteger(v[0]) &&
-      (v[0] as number) >= 0 &&
       typeof v[1] === "string" &&
       CURSOR_ID.test(v[1]) &&
       encodeCursor(v[0] as number, v[1]) === cursor

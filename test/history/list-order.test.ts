@@ -1,4 +1,5 @@
 // The history listing's one order (lastActivity desc, then sessionId by code unit) shared by the sort and the page cursor.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -26,6 +27,8 @@ const BY_TIMESTAMP = [
   "a0000000-0000-4000-8000-00000000000a",
 ];
 const BY_MTIME = ["b1111111-1111-4111-8111-111111111111", "01111111-1111-4111-8111-111111111111"];
+/** Untimed transcripts whose files say 1969: a negative lastActivity, so a negative cursor between them. */
+const BEFORE_1970 = ["d3333333-3333-4333-8333-333333333333", "d4444444-4444-4444-8444-444444444444"];
 
 /** The recorded fixtures plus the tied transcripts above, in the "edge" project folder. */
 function tiedFixtures(): HistoryFixture {
@@ -44,6 +47,11 @@ function tiedFixtures(): HistoryFixture {
     const { timestamp: _dropped, ...untimed } = first;
     const file = write(id, untimed);
     utimesSync(file, SAME / 1000, SAME / 1000);
+  }
+  for (const id of BEFORE_1970) {
+    const { timestamp: _dropped, ...untimed } = first;
+    // node's utimes turns a negative time into now: coreutils' touch sets it.
+    execFileSync("touch", ["-d", "@-1000", write(id, untimed)]);
   }
   return fx;
 }
@@ -79,6 +87,8 @@ describe("listing order", () => {
     // The tied run is contiguous, and the whole listing is newest first.
     expect(ids.slice(ids.indexOf(tied[0]!), ids.indexOf(tied[0]!) + tied.length)).toEqual(tied);
     for (let i = 1; i < all.length; i++) expect(all[i - 1]!.lastActivity).toBeGreaterThanOrEqual(all[i]!.lastActivity);
+    expect(ids.slice(-2)).toEqual(BEFORE_1970);
+    expect(all.at(-1)!.lastActivity).toBe(-1_000_000);
     for (const limit of [1, 2]) {
       const paged = await pageThrough((q) => history.list(q), limit);
       expect(new Set(paged).size).toBe(paged.length);
@@ -100,7 +110,7 @@ describe("listing order", () => {
       b64([SAME, "not-a-session-id"]),
       b64([SAME, BY_TIMESTAMP[0]!.toUpperCase()]),
       b64([SAME + 0.5, BY_TIMESTAMP[0]]),
-      b64([-1, BY_TIMESTAMP[0]]),
+      b64([1e300, BY_TIMESTAMP[0]]),
       b64([String(SAME), BY_TIMESTAMP[0]]),
       b64([SAME, BY_TIMESTAMP[0], "extra"]),
       b64({ lastActivity: SAME, sessionId: BY_TIMESTAMP[0] }),
