@@ -1,4 +1,4 @@
-// Revoking one of a session's grants: a mode is switched back live; a rule or directory needs a new Claude process (the CLI cannot drop one from a live process), so the idle one is stopped.
+// A session's grants at work: an "Always allow" answer recorded, and a revoke (a mode is switched back live; a rule or directory needs a new Claude process, the CLI cannot drop one from a live process, so the idle one is stopped).
 import type { PermissionMode } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import type { PendingPermissions } from "./permissions.js";
@@ -16,6 +16,15 @@ export interface GrantRevokeHost {
   status: SessionStatus;
   /** The session's own mode switch (live, then stored for the next spawn). */
   setPermissionMode: (mode: PermissionMode) => Promise<void>;
+}
+
+/** An "Always allow" answer with these permission updates reached Claude: its grants are recorded, announced when some are new. */
+export function recordAllowAlways(
+  host: Pick<GrantRevokeHost, "settings" | "status">,
+  updates: unknown[],
+  context: { cwd: string; permissionId: string; now: number },
+): void {
+  if (host.settings.granted(updates, context)) host.status.update("grants-changed");
 }
 
 /** Why a rule or directory cannot be revoked now, or undefined when the session is idle. */

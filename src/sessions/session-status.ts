@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { PermissionMode, SessionState } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import type { NewSessionEvent } from "../protocol/events.js";
+import type { SessionInfo } from "../protocol/sessions.js";
 import { DeltaCoalescer } from "./coalesce.js";
 import { cutTurnComplete } from "./cut-turn.js";
 import type { EventLog } from "./event-log.js";
@@ -60,6 +61,12 @@ export class SessionStatus {
   /** SessionInfo.cannotStart: present while Claude cannot start in this session (start-failure.ts). */
   get cannotStart() {
     return cannotStartOf(this.startFailureNow);
+  }
+
+  /** SessionInfo's fields from what the session reported: lastResult, the headline (title, lastMessage), cannotStart while it holds. */
+  infoFields(): Pick<SessionInfo, "lastResult" | "title" | "lastMessage" | "cannotStart"> {
+    const cannotStart = this.cannotStart;
+    return { lastResult: this.result, ...this.headlineNow, ...(cannotStart ? { cannotStart } : {}) };
   }
 
   /** A sessionUpdate when whether the session can start changed since the last one said (e.g. an idle process failed). */

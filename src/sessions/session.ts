@@ -1,59 +1,27 @@
 // One session: its commands, its info and its life (start, restore, suspend, close with one teardown, idle timeout); the parts it is made of live beside it. No HTTP, no spawning of its own.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { ClaudeProcess, StartClaude } from "../claude/types.js";
+import type { ClaudeProcess } from "../claude/types.js";
 import type { PermissionMode, SessionState } from "../protocol/common.js";
 import { CompanionError } from "../protocol/errors.js";
 import type { SessionGrant } from "../protocol/grants.js";
 import type { SessionInfo, SessionProcess } from "../protocol/sessions.js";
-import type { ProcessTree } from "../claude/process-tree.js";
 import { Deadline } from "./deadline.js";
-import { EventLog, type EventLogLimits, type LogRecord } from "./event-log.js";
+import { EventLog } from "./event-log.js";
 import type { PendingPermissions, PermissionClientAnswer } from "./permissions.js";
 import type { ProcessSlot } from "./process-slot.js";
-import type { RestoredState } from "./restore.js";
 import { revokeGrant } from "./grant-revoke.js";
+import type { SessionOptions } from "./session-options.js";
 import { SessionProcesses } from "./session-processes.js";
 import { SessionSettings } from "./session-settings.js";
 import { SessionStatus } from "./session-status.js";
 import { createTurnEngine } from "./turn-engine.js";
 import type { TurnRunner } from "./turns.js";
-import type { PromptInput, SendResult, SessionLimits, SpawnSettings } from "./types.js";
+import type { PromptInput, SendResult, SpawnSettings } from "./types.js";
 
 export type { StreamComplete } from "./session-events.js";
+export type { SessionOptions } from "./session-options.js";
 
-export interface SessionOptions {
-  /** UUID v4; also Claude's session id. */
-  id: string;
-  /** Absolute, existing directory. */
-  workingDirectory: string;
-  spawn: SpawnSettings;
-  /** True when Claude already has a transcript for this id (the next spawn uses --resume). */
-  resume: boolean;
-  startClaude: StartClaude;
-  logger: Logger;
-  now: () => number;
-  limits: SessionLimits;
-  eventLogLimits?: EventLogLimits;
-  /** Called with each record before any listener (e.g. a JSONL writer); see EventLogOptions.persist. */
-  persist?: (record: LogRecord) => void;
-  /** A log to continue (a closed session resumed in this daemon keeps its seq numbers). */
-  log?: EventLog;
-  /** An already spawned process for this id (from the warm pool). */
-  process?: ClaudeProcess;
-  /** Called once when the session is closed, before its process has exited (`close()` then returns that wait). */
-  onClosed?: (session: Session) => void;
-  /** Throws FORBIDDEN_PATH when the directory may no longer be used; run before every prompt and spawn. */
-  checkDirectory?: (dir: string) => void;
-  /** State read back from disk after a daemon restart; the log is then given in `log`. */
-  restored?: RestoredState;
-  /** The processes the session owns (its Claude and all it starts). Default: the /proc-based one. */
-  processTree?: ProcessTree;
-  /** Called when a Claude process was spawned or adopted (its pid and start time go into the meta). */
-  onSpawn?: (session: Session) => void;
-  /** What "Always allow" granted it before (from its meta): given again to every process it spawns. */
-  grants?: readonly SessionGrant[];
-}
 export class Session {
   readonly id: string;
   readonly workingDirectory: string;
@@ -112,9 +80,6 @@ export class Session {
       spawned: (proc) => this.spawned(proc),
       heard: (at) => (this.lastActivity = at),
       touch: () => this.touch(),
-      allowedAlways: (updates, permissionId) => {
-        if (this.settings.granted(updates, { cwd: this.workingDirectory, permissionId, now: now() })) this.status.update("grants-changed");
-      },
     }));
     this.idle = new Deadline({ ms: limits.sessionTimeoutMs, now, since: () => this.lastActivity, onExpire: () => this.onIdle() });
     this.processes = new SessionProcesses({
@@ -272,9 +237,7 @@ export class Session {
       pendingPermissions: this.permissions.list(),
       grants: this.settings.grants.all(),
       process: this.processes.info(this.slot.current?.pid, this.options.now()),
-      lastResult: this.status.lastResult,
-      ...this.status.headline,
-      ...(this.status.cannotStart ? { cannotStart: this.status.cannotStart } : {}),
+      ...this.status.infoFields(),
     };
   }
 

@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import type { ClaudeProcess, StartClaude } from "../claude/types.js";
 import { createClaudeEventHandler, type ClaudeEventHandler } from "./claude-events.js";
+import { recordAllowAlways } from "./grant-revoke.js";
 import { PendingPermissions } from "./permissions.js";
 import { ProcessSlot } from "./process-slot.js";
 import { errorEvent } from "./session-events.js";
@@ -28,8 +29,6 @@ export interface TurnEngineHost {
   heard: (now: number) => void;
   /** A turn ended: the session's activity (it re-arms the idle timer). */
   touch: () => void;
-  /** An "Always allow" answer with these permission updates reached Claude. */
-  allowedAlways?: (updates: unknown[], permissionId: string) => void;
 }
 
 export interface TurnEngine {
@@ -49,7 +48,7 @@ export function createTurnEngine(host: TurnEngineHost): TurnEngine {
     logger,
     emit,
     onSettled: () => late.turns.resumeWatch(),
-    ...(host.allowedAlways ? { onAllowAlways: host.allowedAlways } : {}),
+    onAllowAlways: (updates, permissionId) => recordAllowAlways({ settings, status }, updates, { cwd: host.workingDirectory, permissionId, now: now() }),
     onWriteError: (proc, error) => {
       const turn = late.turns.current;
       if (turn && turn.process === proc) late.claude.onWriteFailed(turn, error);
