@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import type { HealthResponse } from "../protocol/rest.js";
-import { SERVER_TIMEOUT_OPTIONS } from "../server/timeouts.js";
+import { guardSlowClients, SERVER_TIMEOUT_OPTIONS } from "../server/timeouts.js";
 
 export interface EarlyListener {
   /** The plain-HTTP server, listening; the full server takes it over (createServer's `server`). */
@@ -54,6 +54,8 @@ export function listenEarly(options: EarlyListenerOptions): Promise<EarlyListene
   };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => void held.push({ kind: "upgrade", req, socket, head });
   const server = createServer(SERVER_TIMEOUT_OPTIONS, onRequest);
+  // From the first connection: one accepted before the hand-over never gets the full server's "connection" event.
+  guardSlowClients(server, false);
   server.on("upgrade", onUpgrade);
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -16,7 +16,15 @@ export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
  */
 export const SERVER_TIMEOUT_OPTIONS = { connectionsCheckingInterval: 1000, handshakeTimeout: HEADERS_TIMEOUT_MS };
 
+const guarded = new WeakSet<Server>();
+
+/**
+ * Once per server: the early listener guards its server from its first connection, and the full server that takes
+ * it over calls this again (a socket accepted before the hand-over would otherwise have no timer at all).
+ */
 export function guardSlowClients(server: Server, tls: boolean): void {
+  if (guarded.has(server)) return;
+  guarded.add(server);
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
