@@ -96,7 +96,7 @@ async function daemonLongOnce(daemon, cwd, n, deflate) {
 /** 5b. A `LONG n` answer with the real CLI, cold: prompt -> last token, daemon (deflate off and on) next to the bare CLI. */
 export async function benchLongAnswer({ runs, n, warmup = true, log }) {
   const api = await startFakeApi();
-  const env = realClaudeEnv(api, tempDir("cc-bench-claude-config-"));
+  const env = await realClaudeEnv(api, tempDir("cc-bench-claude-config-"));
   const cwd = tempDir("cc-bench-long-work-");
   const daemon = await startDaemonChild({ env: { CLAUDE_CLI_PATH: REAL_CLAUDE, WARM_POOL: "0", MAX_SESSIONS: "10" }, childEnv: env, workDir: cwd });
   try {

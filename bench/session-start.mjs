@@ -91,7 +91,7 @@ function cliGone(daemonPid, isSessionCli, timeoutMs = 15_000) {
 export async function benchSessionStart({ runs, warmup = true, log }) {
   const api = await startFakeApi();
   const claudeConfig = tempDir("cc-bench-claude-config-");
-  const env = realClaudeEnv(api, claudeConfig);
+  const env = await realClaudeEnv(api, claudeConfig);
   const cwd = tempDir("cc-bench-real-work-");
   try {
     // One untimed CLI run first (not in --quick): the CLI's own first start in a fresh config dir is slower.

@@ -1,36 +1,29 @@
 // The real Claude CLI against the fake Messages API for the benchmarks: the API, the CLI's environment and arguments, its lines.
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import WebSocket from "ws";
 import { ROOT, tempDir } from "./procs.mjs";
 import { waitingFor } from "./waits.mjs";
 
-export async function startFakeApi() {
-  const outfile = path.join(tempDir("cc-bench-api-"), "fake-anthropic-api.mjs");
-  await build({ entryPoints: [path.join(ROOT, "test/fixtures/fake-anthropic-api.ts")], outfile, format: "esm", platform: "node", logLevel: "error" });
-  const { startFakeAnthropicApi } = await import(outfile);
-  return startFakeAnthropicApi();
+/** The tests' own helpers (test/helpers/fake-api.ts: the fake Messages API and the real CLI's environment), compiled once. */
+let helpers;
+async function fakeApiHelpers() {
+  if (!helpers) {
+    const outfile = path.join(tempDir("cc-bench-api-"), "fake-api.mjs");
+    await build({ entryPoints: [path.join(ROOT, "test/helpers/fake-api.ts")], bundle: true, outfile, format: "esm", platform: "node", logLevel: "error" });
+    helpers = await import(outfile);
+  }
+  return helpers;
 }
 
-/** As test/helpers/fake-api.ts realClaudeEnv: offline, against the fake API, with a private config dir. */
-export function realClaudeEnv(api, configDir) {
-  const tmp = path.join(configDir, "tmp");
-  mkdirSync(tmp, { recursive: true });
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    TMPDIR: tmp,
-    ANTHROPIC_BASE_URL: api.url,
-    ANTHROPIC_API_KEY: "test",
-    CLAUDE_CONFIG_DIR: configDir,
-    DISABLE_AUTOUPDATER: "1",
-    DISABLE_TELEMETRY: "1",
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    CLAUDE_CODE_MAX_RETRIES: "2",
-    IS_SANDBOX: "1",
-  };
+export async function startFakeApi() {
+  return (await fakeApiHelpers()).startFakeAnthropicApi();
+}
+
+/** The tests' realClaudeEnv (offline, against the fake API, a private config dir), with two retries for a loaded machine. */
+export async function realClaudeEnv(api, configDir) {
+  return { ...(await fakeApiHelpers()).realClaudeEnv(api, configDir), CLAUDE_CODE_MAX_RETRIES: "2" };
 }
 
 export const CLI_ARGS = (sessionId) => ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--permission-prompt-tool", "stdio",
