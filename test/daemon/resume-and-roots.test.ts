@@ -8,32 +8,23 @@ import { tempDir } from "../helpers/tmp.js";
 
 const daemons = useTestDaemon({ lazy: true });
 
-const rest = async (d: TestDaemon, method: string, path: string, body?: unknown) => {
-  const res = await fetch(d.url + path, {
-    method,
-    headers: { authorization: `Bearer ${d.daemon.masterToken()}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
-
 describe("resume edge cases", () => {
   test("resume of a UUID that no session and no Claude transcript has: 404 SESSION_NOT_FOUND, no slot held", async () => {
     const d = await daemons.start({ env: { MAX_SESSIONS: "1" } });
-    const r = await rest(d, "POST", "/api/stream/start", { resume: randomUUID(), prompt: "hello" });
+    const r = await d.rest("POST", "/api/stream/start", { resume: randomUUID(), prompt: "hello" });
     expect(r).toMatchObject({ status: 404, body: { data: { code: "SESSION_NOT_FOUND" } } });
     // The one slot is still free.
-    expect((await rest(d, "POST", "/api/stream/start", {})).status).toBe(201);
+    expect((await d.rest("POST", "/api/stream/start", {})).status).toBe(201);
   });
 
   test("a closed session resumed without workingDirectory keeps its own directory, not the default one", async () => {
     const d = await daemons.start();
     const sub = join(realpathSync(d.workDir), "project");
     mkdirSync(sub);
-    const s = await rest(d, "POST", "/api/stream/start", { workingDirectory: sub });
+    const s = await d.rest("POST", "/api/stream/start", { workingDirectory: sub });
     expect(s.body.workingDirectory).toBe(sub);
-    expect((await rest(d, "DELETE", `/api/stream/${s.body.sessionId}`)).status).toBe(200);
-    const resumed = await rest(d, "POST", "/api/stream/start", { resume: s.body.sessionId });
+    expect((await d.rest("DELETE", `/api/stream/${s.body.sessionId}`)).status).toBe(200);
+    const resumed = await d.rest("POST", "/api/stream/start", { resume: s.body.sessionId });
     expect(resumed.status).toBe(201);
     expect(resumed.body).toMatchObject({ sessionId: s.body.sessionId, workingDirectory: sub });
   });
@@ -48,16 +39,16 @@ describe("restored sessions and narrowed roots", () => {
     mkdirSync(b);
     const childEnv = { ...process.env, FAKE_CLAUDE_STATE_DIR: tempDir("cc-roots-fake-") };
     const first = await daemons.start({ configDir, workDir, childEnv });
-    const inA = (await rest(first, "POST", "/api/stream/start", { workingDirectory: a })).body.sessionId as string;
-    const inB = (await rest(first, "POST", "/api/stream/start", { workingDirectory: b })).body.sessionId as string;
+    const inA = (await first.rest("POST", "/api/stream/start", { workingDirectory: a })).body.sessionId as string;
+    const inB = (await first.rest("POST", "/api/stream/start", { workingDirectory: b })).body.sessionId as string;
     await first.close();
 
     const second = await daemons.start({ configDir, workDir, childEnv, flags: { allowedRoots: [b] } });
-    const refused = await rest(second, "POST", `/api/stream/${inA}`, { prompt: "reply" });
+    const refused = await second.rest("POST", `/api/stream/${inA}`, { prompt: "reply" });
     expect(refused).toMatchObject({ status: 403, body: { data: { code: "FORBIDDEN_PATH", details: { allowedRoots: [b] } } } });
-    const events = (await rest(second, "GET", `/api/sessions/${inA}/events`)).body.events as { type: string }[];
+    const events = (await second.rest("GET", `/api/sessions/${inA}/events`)).body.events as { type: string }[];
     expect(events.filter((e) => e.type === "userMessage")).toEqual([]);
     // One inside the new roots works as before.
-    expect((await rest(second, "POST", `/api/stream/${inB}`, { prompt: "reply" })).status).toBe(202);
+    expect((await second.rest("POST", `/api/stream/${inB}`, { prompt: "reply" })).status).toBe(202);
   });
 });

@@ -20,14 +20,7 @@ const d = useTestDaemon(
   { timeoutMs: LONG },
 );
 
-const rest = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(d.url + path, {
-    method,
-    headers: { authorization: `Bearer ${d.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const rest = d.rest;
 const eventsOf = async (sid: string) => (await rest("GET", `/api/sessions/${sid}/events?limit=5000`)).body.events as SessionEvent[];
 const results = (events: SessionEvent[]) => events.filter((e) => e.type === "streamComplete");
 

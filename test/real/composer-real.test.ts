@@ -31,14 +31,7 @@ const d = useTestDaemon(
   { timeoutMs: LONG },
 );
 
-const rest = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(d.url + path, {
-    method,
-    headers: { authorization: `Bearer ${d.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+const rest = d.rest;
 
 type Block = { type: string; source?: { type: string; media_type: string; data: string } };
 
