@@ -2,7 +2,7 @@
 import type { NewSessionEvent } from "../protocol/index.js";
 import type { History } from "../history/index.js";
 import type { Session } from "../sessions/index.js";
-import { HANDOFF_REASON } from "./routes/history.js";
+import { HANDOFF_REASON } from "../protocol/constants.js";
 
 /**
  * A session whose last event is its closing with reason "terminal": `{ transcriptSeq }` from that event (absent in

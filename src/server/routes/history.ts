@@ -8,8 +8,6 @@ import { readJsonBody } from "../http-utils.js";
 import { sendJson } from "../http-utils.js";
 import { parseInput } from "../validate.js";
 
-export { HANDOFF_REASON } from "../../protocol/constants.js";
-
 export function registerHistoryRoutes(app: Polka, history: History, sessions: SessionManager, maxBodyBytes: number): void {
   // `claude-companion resume <id>`: the daemon stops its own process for the session before the terminal resumes it.
   app.post("/api/history/:id/handoff", async (req, res) => {
